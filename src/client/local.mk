@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# src/client: clients of the daemons' sockets.
+noinst_LIBRARIES += src/client/libclient.a
+src_client_libclient_a_SOURCES = \
+	src/client/event_client.c src/client/event_client.h
+
+CLIENT_LIBS = src/client/libclient.a src/protocol/libprotocol.a $(COMMON_LIBS)

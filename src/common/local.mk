@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# src/common: mechanisms only, nothing about events or nodes.
+noinst_LIBRARIES += src/common/libcommon.a
+src_common_libcommon_a_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
+src_common_libcommon_a_SOURCES = \
+	src/common/logging.c src/common/logging.h \
+	src/common/path.c src/common/path.h \
+	src/common/tevent_unix.c src/common/tevent_unix.h \
+	src/common/sock_io.c src/common/sock_io.h \
+	src/common/run_proc.c src/common/run_proc.h \
+	src/common/conf.c src/common/conf.h \
+	src/common/sock_daemon.c src/common/sock_daemon.h
+
+COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS) $(INIH_LIBS)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Run one child process asynchronously: spawn, capture output, time out, kill. */
+#ifndef CTDB_COMMON_RUN_PROC_H
+#define CTDB_COMMON_RUN_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <talloc.h>
+#include <tevent.h>
+
+/*
+ * The child is started with posix_spawn (never a fork of the daemon):
+ *  - it leads a new process group (pgid == pid), so a whole script tree
+ *    can be signalled at once;
+ *  - stdout and stderr share one pipe, so output interleaves in write
+ *    order; stdin is inherited; every signal is reset to its default and
+ *    the signal mask is cleared; the daemon's other fds are close-on-exec.
+ * The child's exit is seen through a pidfd in the tevent loop, so there is
+ * no global SIGCHLD handler. When the child exits, whatever is buffered in
+ * the pipe is read once more and the request completes: a grandchild that
+ * keeps the pipe open neither delays completion nor is waited for.
+ */
+
+enum run_proc_how {
+	RUN_PROC_EXITED,   /* status = exit code */
+	RUN_PROC_SIGNALED, /* status = signal number */
+	RUN_PROC_TIMEDOUT, /* deadline passed; child still running, see pid */
+};
+
+struct run_proc_result {
+	enum run_proc_how how;
+	int status;
+	pid_t pid;      /* also the process group id */
+	char *output;   /* NUL-terminated; NULL if the child wrote nothing */
+	size_t output_len;
+	bool truncated; /* more than max_output bytes were written */
+};
+
+/**
+ * Start path with argv (argv[0] included; NULL-terminated).
+ *
+ * @param deadline absolute time (CLOCK_REALTIME, as tevent timers) after
+ *        which the request completes with RUN_PROC_TIMEDOUT; NULL for none.
+ *        On timeout the child is left running and its pid returned: the
+ *        caller decides how to end it (run_proc_kill_send).
+ * @param max_output keep at most this many bytes of output (0 = no limit);
+ *        the rest is read and discarded and the result says truncated.
+ *        NUL bytes in the output are replaced by '?', so output stays one
+ *        C string.
+ *
+ * Spawn failures (ENOENT, EACCES, ENOEXEC, ...) fail the request with
+ * that errno. Freeing the request before it completes kills the child's
+ * process group with SIGKILL and reaps it.
+ */
+struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
+				 struct tevent_context *ev, const char *path,
+				 const char **argv,
+				 const struct timeval *deadline,
+				 size_t max_output);
+bool run_proc_recv(struct tevent_req *req, int *perr, TALLOC_CTX *mem_ctx,
+		   struct run_proc_result *result);
+
+/**
+ * End a process group that is still running: SIGTERM to the group, wait
+ * up to grace for the leader (pid) to exit, then SIGKILL to the group.
+ * The leader is reaped. Completes when the leader is gone.
+ * @return via _recv: true, *killed true if SIGKILL was needed.
+ */
+struct tevent_req *run_proc_kill_send(TALLOC_CTX *mem_ctx,
+				      struct tevent_context *ev, pid_t pid,
+				      struct timeval grace);
+bool run_proc_kill_recv(struct tevent_req *req, int *perr, bool *killed);
+
+#endif

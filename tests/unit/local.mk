@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# cmocka unit tests: one program per module, linking only that module and
+# the layers below it. Without cmocka they are not built.
+if HAVE_CMOCKA
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+UNIT_LIBS = $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_event_protocol
+tests_unit_test_event_protocol_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_event_protocol_SOURCES = tests/unit/test_event_protocol.c
+tests_unit_test_event_protocol_LDADD = $(PROTOCOL_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_run_proc
+tests_unit_test_run_proc_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_run_proc_SOURCES = tests/unit/test_run_proc.c
+tests_unit_test_run_proc_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_sock_io
+tests_unit_test_sock_io_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sock_io_SOURCES = tests/unit/test_sock_io.c
+tests_unit_test_sock_io_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_conf
+tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
+tests_unit_test_conf_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_script_list
+tests_unit_test_script_list_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_script_list_SOURCES = tests/unit/test_script_list.c
+tests_unit_test_script_list_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_run_event
+tests_unit_test_run_event_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_run_event_SOURCES = tests/unit/test_run_event.c
+tests_unit_test_run_event_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_event_status
+tests_unit_test_event_status_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_event_status_SOURCES = tests/unit/test_event_status.c
+tests_unit_test_event_status_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_event_tool
+tests_unit_test_event_tool_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_event_tool_SOURCES = tests/unit/test_event_tool.c
+tests_unit_test_event_tool_LDADD = $(EVENT_TOOL_LIBS) $(UNIT_LIBS)
+
+TESTS += $(check_PROGRAMS)
+endif

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tools: ctdb-event and ctdb. The event tool is a library both link.
+noinst_LIBRARIES += tools/libeventtool.a
+tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h
+
+EVENT_TOOL_LIBS = tools/libeventtool.a $(CLIENT_LIBS) $(POPT_LIBS)
+
+ctdbhelper_PROGRAMS += ctdb-event
+ctdb_event_SOURCES = tools/ctdb-event.c
+ctdb_event_LDADD = $(EVENT_TOOL_LIBS)
+
+bin_PROGRAMS += ctdb
+ctdb_SOURCES = tools/ctdb.c
+ctdb_LDADD = $(EVENT_TOOL_LIBS)
