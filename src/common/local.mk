@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # src/common: mechanisms only, nothing about events or nodes.
 noinst_LIBRARIES += src/common/libcommon.a
-src_common_libcommon_a_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
+src_common_libcommon_a_CFLAGS = $(AM_CFLAGS)
 src_common_libcommon_a_SOURCES = \
 	src/common/logging.c src/common/logging.h \
 	src/common/path.c src/common/path.h \
@@ -11,4 +11,4 @@ src_common_libcommon_a_SOURCES = \
 	src/common/conf.c src/common/conf.h \
 	src/common/sock_daemon.c src/common/sock_daemon.h
 
-COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS) $(INIH_LIBS)
+COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS)

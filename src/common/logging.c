@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
@@ -190,15 +191,15 @@ static int format_prefix(char *buf, size_t size)
 	struct timeval tv;
 	struct tm tm;
 	char date[64];
-	char zone[8];
-	long off;
+	char zone[16];
+	int off;
 
 	gettimeofday(&tv, NULL);
 	localtime_r(&tv.tv_sec, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	off = tm.tm_gmtoff / 60;
-	snprintf(zone, sizeof(zone), "%c%02ld:%02ld", off < 0 ? '-' : '+',
-		 (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
+	off = (int)(tm.tm_gmtoff / 60);
+	snprintf(zone, sizeof(zone), "%c%02d:%02d", off < 0 ? '-' : '+',
+		 (abs(off) / 60) % 100, abs(off) % 60);
 	return snprintf(buf, size, "%s.%06ld%s %s %s[%d]: ", date,
 			(long)tv.tv_usec, zone, log_state.hostname,
 			log_state.progname, (int)getpid());

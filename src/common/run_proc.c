@@ -1,0 +1,723 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Run one child process asynchronously: spawn, capture output, time out, kill. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#if defined(HAVE_PIDFD_OPEN) && defined(HAVE_SYS_PIDFD_H)
+#include <sys/pidfd.h>
+#endif
+
+#include "common/run_proc.h"
+#include "common/tevent_unix.h"
+
+/*
+ * Bytes asked for per read(2): the default pipe capacity, so one wakeup
+ * empties a full pipe.
+ */
+#define RUN_PROC_CHUNK 65536
+
+extern char **environ;
+
+static int run_proc_pidfd_open(pid_t pid)
+{
+#if defined(HAVE_PIDFD_OPEN) && defined(HAVE_SYS_PIDFD_H)
+	return pidfd_open(pid, 0);
+#elif defined(SYS_pidfd_open)
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* waitpid(2) that retries on EINTR. @return 0 or errno. */
+static int run_proc_waitpid(pid_t pid, int *pstatus, int options)
+{
+	pid_t ret;
+
+	do {
+		ret = waitpid(pid, pstatus, options);
+	} while (ret == -1 && errno == EINTR);
+
+	if (ret == -1) {
+		return errno;
+	}
+	if (ret == 0) {
+		/* WNOHANG and still running. */
+		return EAGAIN;
+	}
+	return 0;
+}
+
+/*
+ * The child's file actions dup the write end onto 1 and 2 and then close
+ * the read end. If either pipe end were itself 0, 1 or 2 (a daemon started
+ * with closed stdio), those actions would clobber each other, so move it
+ * above stdio first.
+ */
+static int run_proc_fd_above_stdio(int *pfd)
+{
+	int fd;
+
+	if (*pfd > STDERR_FILENO) {
+		return 0;
+	}
+	fd = fcntl(*pfd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	if (fd == -1) {
+		return errno;
+	}
+	close(*pfd);
+	*pfd = fd;
+	return 0;
+}
+
+/*
+ * posix_spawn the child in its own process group, with default signal
+ * dispositions, an empty signal mask and out_fd as stdout and stderr.
+ * glibc reports exec failures (ENOENT, EACCES, ENOEXEC) as the return
+ * value and reaps the failed child itself.
+ */
+static int run_proc_spawn(const char *path, const char **argv, int out_fd,
+			  int close_fd, pid_t *ppid)
+{
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	sigset_t sigdef;
+	sigset_t sigmask;
+	short flags;
+	pid_t pid;
+	int sig;
+	int ret;
+
+	ret = posix_spawn_file_actions_init(&actions);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = posix_spawnattr_init(&attr);
+	if (ret != 0) {
+		posix_spawn_file_actions_destroy(&actions);
+		return ret;
+	}
+
+	ret = posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+	if (ret != 0) {
+		goto done;
+	}
+	ret = posix_spawn_file_actions_adddup2(&actions, out_fd, STDERR_FILENO);
+	if (ret != 0) {
+		goto done;
+	}
+	ret = posix_spawn_file_actions_addclose(&actions, close_fd);
+	if (ret != 0) {
+		goto done;
+	}
+
+	flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+		POSIX_SPAWN_SETSIGMASK;
+	ret = posix_spawnattr_setflags(&attr, flags);
+	if (ret != 0) {
+		goto done;
+	}
+	ret = posix_spawnattr_setpgroup(&attr, 0);
+	if (ret != 0) {
+		goto done;
+	}
+
+	/*
+	 * Signals the daemon ignores would stay ignored across exec; a script
+	 * must see them at their defaults. glibc refuses its internal
+	 * real-time signals here (and resets them itself), so the return
+	 * value of sigaddset is of no interest.
+	 */
+	sigemptyset(&sigdef);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP) {
+			continue;
+		}
+		(void)sigaddset(&sigdef, sig);
+	}
+	ret = posix_spawnattr_setsigdefault(&attr, &sigdef);
+	if (ret != 0) {
+		goto done;
+	}
+	sigemptyset(&sigmask);
+	ret = posix_spawnattr_setsigmask(&attr, &sigmask);
+	if (ret != 0) {
+		goto done;
+	}
+
+	ret = posix_spawn(&pid, path, &actions, &attr, (char *const *)argv,
+			  environ);
+	if (ret == 0) {
+		*ppid = pid;
+	}
+
+done:
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&actions);
+	return ret;
+}
+
+struct run_proc_state {
+	pid_t pid;
+	/* True while this request must kill and reap the child if freed. */
+	bool owns_child;
+	struct tevent_fd *pipe_fde; /* NULL after EOF; closes pipe_fd */
+	int pipe_fd;
+	struct tevent_fd *pidfd_fde;
+	struct tevent_timer *timer;
+	size_t max_output;
+	char *output;
+	size_t output_len;
+	size_t output_size;
+	char *discard;
+	bool truncated;
+	enum run_proc_how how;
+	int status;
+};
+
+static void run_proc_pipe_readable(struct tevent_context *ev,
+				   struct tevent_fd *fde, uint16_t flags,
+				   void *private_data);
+static void run_proc_exited(struct tevent_context *ev, struct tevent_fd *fde,
+			    uint16_t flags, void *private_data);
+static void run_proc_timedout(struct tevent_context *ev,
+			      struct tevent_timer *te, struct timeval now,
+			      void *private_data);
+
+/* SIGKILL the whole group and reap the leader; it dies at once. */
+static void run_proc_abort(struct run_proc_state *state)
+{
+	int status;
+
+	if (!state->owns_child) {
+		return;
+	}
+	state->owns_child = false;
+	(void)kill(-state->pid, SIGKILL);
+	(void)run_proc_waitpid(state->pid, &status, 0);
+}
+
+static int run_proc_state_destructor(struct run_proc_state *state)
+{
+	run_proc_abort(state);
+	return 0;
+}
+
+struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
+				 struct tevent_context *ev, const char *path,
+				 const char **argv,
+				 const struct timeval *deadline,
+				 size_t max_output)
+{
+	struct tevent_req *req;
+	struct run_proc_state *state;
+	int fds[2] = {-1, -1};
+	int pidfd;
+	int ret;
+
+	req = tevent_req_create(mem_ctx, &state, struct run_proc_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->pid = -1;
+	state->max_output = max_output;
+
+	/*
+	 * Close-on-exec, so that only the copies dup'ed onto 1 and 2 reach
+	 * the child (and no other child spawned meanwhile gets a copy that
+	 * would hold the pipe open).
+	 */
+	ret = pipe2(fds, O_CLOEXEC);
+	if (ret == -1) {
+		tevent_req_error_unix(req, errno);
+		return tevent_req_post(req, ev);
+	}
+	ret = run_proc_fd_above_stdio(&fds[0]);
+	if (ret == 0) {
+		ret = run_proc_fd_above_stdio(&fds[1]);
+	}
+	if (ret == 0) {
+		ret = run_proc_spawn(path, argv, fds[1], fds[0], &state->pid);
+	}
+	close(fds[1]);
+	if (ret != 0) {
+		close(fds[0]);
+		tevent_req_error_unix(req, ret);
+		return tevent_req_post(req, ev);
+	}
+	state->owns_child = true;
+	talloc_set_destructor(state, run_proc_state_destructor);
+
+	ret = fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	if (ret == -1) {
+		ret = errno;
+		close(fds[0]);
+		goto fail;
+	}
+	state->pipe_fde = tevent_add_fd(ev, state, fds[0], TEVENT_FD_READ,
+					run_proc_pipe_readable, req);
+	if (state->pipe_fde == NULL) {
+		close(fds[0]);
+		ret = ENOMEM;
+		goto fail;
+	}
+	tevent_fd_set_auto_close(state->pipe_fde);
+	state->pipe_fd = fds[0];
+
+	/*
+	 * The child is not reaped before the pidfd is open, so its pid cannot
+	 * have been reused.
+	 */
+	pidfd = run_proc_pidfd_open(state->pid);
+	if (pidfd == -1) {
+		ret = errno;
+		goto fail;
+	}
+	state->pidfd_fde = tevent_add_fd(ev, state, pidfd, TEVENT_FD_READ,
+					 run_proc_exited, req);
+	if (state->pidfd_fde == NULL) {
+		close(pidfd);
+		ret = ENOMEM;
+		goto fail;
+	}
+	tevent_fd_set_auto_close(state->pidfd_fde);
+
+	/*
+	 * A deadline in the past fires on the next loop iteration, before any
+	 * fd event, so the child times out at once.
+	 */
+	if (deadline != NULL) {
+		state->timer = tevent_add_timer(ev, state, *deadline,
+						run_proc_timedout, req);
+		if (state->timer == NULL) {
+			ret = ENOMEM;
+			goto fail;
+		}
+	}
+
+	return req;
+
+fail:
+	run_proc_abort(state);
+	TALLOC_FREE(state->pipe_fde);
+	TALLOC_FREE(state->pidfd_fde);
+	tevent_req_error_unix(req, ret);
+	return tevent_req_post(req, ev);
+}
+
+/* Make room for need more bytes plus the terminating NUL. @return 0 or errno */
+static int run_proc_grow(struct run_proc_state *state, size_t need)
+{
+	size_t size;
+	char *p;
+
+	if (state->output_len + need + 1 <= state->output_size) {
+		return 0;
+	}
+	size = state->output_size * 2;
+	if (size < state->output_len + need + 1) {
+		size = state->output_len + need + 1;
+	}
+	p = talloc_realloc(state, state->output, char, size);
+	if (p == NULL) {
+		return ENOMEM;
+	}
+	state->output = p;
+	state->output_size = size;
+	return 0;
+}
+
+/*
+ * One read(2) of at most limit bytes. Bytes beyond max_output are read
+ * into a scratch buffer and dropped, so that a chatty child never blocks
+ * on a full pipe.
+ * @return the byte count, 0 at EOF, -1 with errno (EAGAIN: pipe empty).
+ */
+static ssize_t run_proc_read(struct run_proc_state *state, int fd,
+			     size_t limit)
+{
+	size_t want = limit;
+	size_t room;
+	ssize_t n;
+	char *p;
+	ssize_t i;
+	int ret;
+
+	if (want > RUN_PROC_CHUNK) {
+		want = RUN_PROC_CHUNK;
+	}
+	room = want;
+	if (state->max_output != 0 &&
+	    room > state->max_output - state->output_len) {
+		room = state->max_output - state->output_len;
+	}
+
+	if (room == 0) {
+		if (state->discard == NULL) {
+			state->discard = talloc_size(state, RUN_PROC_CHUNK);
+			if (state->discard == NULL) {
+				errno = ENOMEM;
+				return -1;
+			}
+		}
+		n = read(fd, state->discard, want);
+		if (n > 0) {
+			state->truncated = true;
+		}
+		return n;
+	}
+
+	ret = run_proc_grow(state, room);
+	if (ret != 0) {
+		errno = ret;
+		return -1;
+	}
+	p = state->output + state->output_len;
+	n = read(fd, p, room);
+	if (n <= 0) {
+		return n;
+	}
+	/* Keep the output one C string. */
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\0') {
+			p[i] = '?';
+		}
+	}
+	state->output_len += n;
+	return n;
+}
+
+static void run_proc_pipe_readable(struct tevent_context *ev,
+				   struct tevent_fd *fde, uint16_t flags,
+				   void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct run_proc_state *state =
+		tevent_req_data(req, struct run_proc_state);
+	ssize_t n;
+
+	n = run_proc_read(state, state->pipe_fd, RUN_PROC_CHUNK);
+	if (n > 0) {
+		return;
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		return;
+	}
+	if (n == -1 && errno == ENOMEM) {
+		run_proc_abort(state);
+		TALLOC_FREE(state->pipe_fde);
+		TALLOC_FREE(state->pidfd_fde);
+		TALLOC_FREE(state->timer);
+		tevent_req_error_unix(req, ENOMEM);
+		return;
+	}
+	/*
+	 * EOF (or an unexpected read error): no more output will come. The
+	 * exit is still seen through the pidfd.
+	 */
+	TALLOC_FREE(state->pipe_fde);
+}
+
+/*
+ * Read what is in the pipe right now, but no more: FIONREAD bounds the
+ * work, so a grandchild that keeps writing cannot keep us here.
+ * @return 0 or ENOMEM.
+ */
+static int run_proc_drain(struct run_proc_state *state)
+{
+	int fd;
+	int avail = 0;
+	ssize_t n;
+	int ret;
+
+	if (state->pipe_fde == NULL) {
+		return 0;
+	}
+	fd = state->pipe_fd;
+
+	ret = ioctl(fd, FIONREAD, &avail);
+	if (ret == -1) {
+		avail = RUN_PROC_CHUNK;
+	}
+	while (avail > 0) {
+		n = run_proc_read(state, fd, (size_t)avail);
+		if (n > 0) {
+			avail -= (int)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR) {
+			continue;
+		}
+		if (n == -1 && errno == ENOMEM) {
+			return ENOMEM;
+		}
+		break;
+	}
+	return 0;
+}
+
+static void run_proc_exited(struct tevent_context *ev, struct tevent_fd *fde,
+			    uint16_t flags, void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct run_proc_state *state =
+		tevent_req_data(req, struct run_proc_state);
+	int status = 0;
+	int ret;
+
+	/* The pidfd is readable: the child is a zombie, this cannot block. */
+	ret = run_proc_waitpid(state->pid, &status, 0);
+	state->owns_child = false;
+	TALLOC_FREE(state->pidfd_fde);
+	TALLOC_FREE(state->timer);
+	if (ret != 0) {
+		/* Someone else reaped it (ECHILD); the status is lost. */
+		TALLOC_FREE(state->pipe_fde);
+		tevent_req_error_unix(req, ret);
+		return;
+	}
+
+	/*
+	 * Take what the child wrote before exiting. Do not wait for EOF: a
+	 * grandchild may hold the pipe open for as long as it likes.
+	 */
+	ret = run_proc_drain(state);
+	TALLOC_FREE(state->pipe_fde);
+	if (ret != 0) {
+		tevent_req_error_unix(req, ret);
+		return;
+	}
+
+	if (WIFSIGNALED(status)) {
+		state->how = RUN_PROC_SIGNALED;
+		state->status = WTERMSIG(status);
+	} else {
+		state->how = RUN_PROC_EXITED;
+		state->status = WEXITSTATUS(status);
+	}
+	tevent_req_done(req);
+}
+
+static void run_proc_timedout(struct tevent_context *ev,
+			      struct tevent_timer *te, struct timeval now,
+			      void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct run_proc_state *state =
+		tevent_req_data(req, struct run_proc_state);
+	int ret;
+
+	/* tevent frees the timer after this handler returns. */
+	state->timer = NULL;
+
+	ret = run_proc_drain(state);
+	if (ret != 0) {
+		run_proc_abort(state);
+		TALLOC_FREE(state->pipe_fde);
+		TALLOC_FREE(state->pidfd_fde);
+		tevent_req_error_unix(req, ret);
+		return;
+	}
+
+	/*
+	 * The child keeps running: the caller decides how to end it, so it
+	 * is neither killed nor reaped here. Closing our read end means the
+	 * child gets EPIPE (or SIGPIPE) if it writes again.
+	 */
+	state->owns_child = false;
+	TALLOC_FREE(state->pipe_fde);
+	TALLOC_FREE(state->pidfd_fde);
+	state->how = RUN_PROC_TIMEDOUT;
+	state->status = 0;
+	tevent_req_done(req);
+}
+
+bool run_proc_recv(struct tevent_req *req, int *perr, TALLOC_CTX *mem_ctx,
+		   struct run_proc_result *result)
+{
+	struct run_proc_state *state =
+		tevent_req_data(req, struct run_proc_state);
+	char *output = NULL;
+	int err;
+
+	if (tevent_req_is_unix_error(req, &err)) {
+		if (perr != NULL) {
+			*perr = err;
+		}
+		tevent_req_received(req);
+		return false;
+	}
+
+	if (state->output_len > 0) {
+		state->output[state->output_len] = '\0';
+		/* Give back the slack of the geometric growth. */
+		output = talloc_realloc(state, state->output, char,
+					state->output_len + 1);
+		if (output == NULL) {
+			output = state->output;
+		}
+		state->output = NULL;
+		output = talloc_steal(mem_ctx, output);
+	}
+
+	result->how = state->how;
+	result->status = state->status;
+	result->pid = state->pid;
+	result->output = output;
+	result->output_len = state->output_len;
+	result->truncated = state->truncated;
+
+	tevent_req_received(req);
+	return true;
+}
+
+struct run_proc_kill_state {
+	pid_t pid;
+	bool killed;
+	struct tevent_fd *pidfd_fde;
+	struct tevent_timer *timer;
+};
+
+static void run_proc_kill_grace_over(struct tevent_context *ev,
+				     struct tevent_timer *te,
+				     struct timeval now, void *private_data);
+static void run_proc_kill_exited(struct tevent_context *ev,
+				 struct tevent_fd *fde, uint16_t flags,
+				 void *private_data);
+
+/*
+ * The leader has exited (or never existed). SIGKILL the group while the
+ * leader is still an unreaped zombie, so the group id cannot yet belong to
+ * anyone else; this ends members that ignored SIGTERM. Then reap. ECHILD
+ * only means the pid was not our child or is already reaped.
+ */
+static void run_proc_kill_finish(struct run_proc_kill_state *state)
+{
+	int status;
+
+	(void)kill(-state->pid, SIGKILL);
+	(void)run_proc_waitpid(state->pid, &status, 0);
+}
+
+struct tevent_req *run_proc_kill_send(TALLOC_CTX *mem_ctx,
+				      struct tevent_context *ev, pid_t pid,
+				      struct timeval grace)
+{
+	struct tevent_req *req;
+	struct run_proc_kill_state *state;
+	struct timeval until;
+	int pidfd;
+	int ret;
+
+	req = tevent_req_create(mem_ctx, &state, struct run_proc_kill_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->pid = pid;
+
+	if (pid <= 1) {
+		/* kill(-pid) of these would hit far more than one group. */
+		tevent_req_error_unix(req, EINVAL);
+		return tevent_req_post(req, ev);
+	}
+
+	/*
+	 * Open the pidfd before signalling, so that the exit cannot be missed;
+	 * it also works on a zombie (then it is readable at once).
+	 */
+	pidfd = run_proc_pidfd_open(pid);
+	if (pidfd == -1) {
+		ret = errno;
+		if (ret != ESRCH) {
+			tevent_req_error_unix(req, ret);
+			return tevent_req_post(req, ev);
+		}
+		/* Already gone and reaped; members may remain. */
+		(void)kill(-pid, SIGKILL);
+		tevent_req_done(req);
+		return tevent_req_post(req, ev);
+	}
+	state->pidfd_fde = tevent_add_fd(ev, state, pidfd, TEVENT_FD_READ,
+					 run_proc_kill_exited, req);
+	if (state->pidfd_fde == NULL) {
+		close(pidfd);
+		tevent_req_oom(req);
+		return tevent_req_post(req, ev);
+	}
+	tevent_fd_set_auto_close(state->pidfd_fde);
+
+	(void)kill(-pid, SIGTERM);
+
+	if (grace.tv_sec < 0 || grace.tv_usec < 0) {
+		grace = tevent_timeval_zero();
+	}
+	until = tevent_timeval_current_ofs((uint32_t)grace.tv_sec,
+					   (uint32_t)grace.tv_usec);
+	state->timer = tevent_add_timer(ev, state, until,
+					run_proc_kill_grace_over, req);
+	if (tevent_req_nomem(state->timer, req)) {
+		TALLOC_FREE(state->pidfd_fde);
+		run_proc_kill_finish(state);
+		return tevent_req_post(req, ev);
+	}
+	return req;
+}
+
+static void run_proc_kill_grace_over(struct tevent_context *ev,
+				     struct tevent_timer *te,
+				     struct timeval now, void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct run_proc_kill_state *state =
+		tevent_req_data(req, struct run_proc_kill_state);
+
+	state->timer = NULL;
+	state->killed = true;
+	(void)kill(-state->pid, SIGKILL);
+}
+
+static void run_proc_kill_exited(struct tevent_context *ev,
+				 struct tevent_fd *fde, uint16_t flags,
+				 void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct run_proc_kill_state *state =
+		tevent_req_data(req, struct run_proc_kill_state);
+
+	TALLOC_FREE(state->pidfd_fde);
+	TALLOC_FREE(state->timer);
+	run_proc_kill_finish(state);
+	tevent_req_done(req);
+}
+
+bool run_proc_kill_recv(struct tevent_req *req, int *perr, bool *killed)
+{
+	struct run_proc_kill_state *state =
+		tevent_req_data(req, struct run_proc_kill_state);
+	int err;
+
+	if (tevent_req_is_unix_error(req, &err)) {
+		if (perr != NULL) {
+			*perr = err;
+		}
+		tevent_req_received(req);
+		return false;
+	}
+	if (killed != NULL) {
+		*killed = state->killed;
+	}
+	tevent_req_received(req);
+	return true;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ctdb-eventd: main(), options and daemon wiring only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <popt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/logging.h"
+#include "common/path.h"
+#include "common/sock_daemon.h"
+#include "eventd/eventd_private.h"
+
+static const struct sock_daemon_funcs eventd_funcs = {
+	.client_connect = eventd_client_connect,
+	.reopen_logs = NULL, /* set in main: logging_reopen needs no state */
+	.shutdown = eventd_shutdown,
+};
+
+static void eventd_reopen_logs(void *private_data)
+{
+	int ret = logging_reopen();
+
+	if (ret != 0) {
+		D_ERR("Failed to reopen log: %s", strerror(ret));
+	}
+}
+
+struct eventd_options {
+	int pid;
+	int startup_fd;
+};
+
+static int parse_options(int argc, const char **argv,
+			 struct eventd_options *opts)
+{
+	struct poptOption options[] = {
+		POPT_AUTOHELP
+		{ "pid", 'P', POPT_ARG_INT, &opts->pid, 0,
+		  "pid to wait for", "PID" },
+		{ "startup-fd", 'S', POPT_ARG_INT, &opts->startup_fd, 0,
+		  "file descriptor to notify of successful start", "FD" },
+		POPT_TABLEEND
+	};
+	poptContext pc;
+	int opt;
+
+	pc = poptGetContext(argv[0], argc, argv, options, 0);
+	opt = poptGetNextOpt(pc);
+	if (opt < -1) {
+		fprintf(stderr, "Invalid options %s: %s\n",
+			poptBadOption(pc, 0), poptStrerror(opt));
+		poptFreeContext(pc);
+		return 1;
+	}
+	/* Extra arguments are ignored, as CTDB does. */
+	poptFreeContext(pc);
+	return 0;
+}
+
+/* CTDB_INTERACTIVE sends the log to stderr at NOTICE, whatever the config. */
+static int eventd_logging(struct eventd_config *config)
+{
+	const char *location = config->log_location;
+	int level = config->log_level;
+	int ret;
+
+	if (getenv("CTDB_INTERACTIVE") != NULL) {
+		location = "file:";
+		level = DEBUG_NOTICE;
+	}
+	ret = logging_init(location, level, "ctdb-eventd");
+	if (ret != 0) {
+		(void)logging_init("file:", level, "ctdb-eventd");
+		D_ERR("Failed to open log %s: %s, logging to stderr",
+		      location, strerror(ret));
+	}
+	return 0;
+}
+
+/* stdout is for nothing; scripts must not write into our caller's pipe. */
+static void stdout_to_devnull(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd != -1) {
+		(void)dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+}
+
+int main(int argc, const char **argv)
+{
+	struct eventd_options opts = { .pid = -1, .startup_fd = -1 };
+	TALLOC_CTX *mem_ctx;
+	struct tevent_context *ev;
+	struct eventd_config *config = NULL;
+	struct eventd_context *ectx;
+	struct sock_daemon_funcs funcs = eventd_funcs;
+	struct sock_daemon *sd;
+	char *errmsg = NULL;
+	int ret;
+
+	ret = parse_options(argc, argv, &opts);
+	if (ret != 0) {
+		return ret;
+	}
+	mem_ctx = talloc_new(NULL);
+	ev = tevent_context_init(mem_ctx);
+	if (mem_ctx == NULL || ev == NULL) {
+		fprintf(stderr, "ctdb-eventd: out of memory\n");
+		return ENOMEM;
+	}
+
+	ret = eventd_config_load(mem_ctx, path_etc_file(mem_ctx, "ctdb.conf"),
+				 &config, &errmsg);
+	if (ret != 0) {
+		fprintf(stderr, "ctdb-eventd: %s\n",
+			errmsg != NULL ? errmsg : strerror(ret));
+		talloc_free(mem_ctx);
+		return ret;
+	}
+	(void)eventd_logging(config);
+	stdout_to_devnull();
+
+	ectx = eventd_context_new(mem_ctx, ev, config);
+	funcs.reopen_logs = eventd_reopen_logs;
+	sd = sock_daemon_new(mem_ctx, ev, "ctdb-eventd", &funcs, ectx);
+	if (ectx == NULL || sd == NULL) {
+		D_ERR("out of memory");
+		talloc_free(mem_ctx);
+		return ENOMEM;
+	}
+	ret = sock_daemon_run(sd, path_socket(mem_ctx, "eventd"),
+			      path_pidfile(mem_ctx, "eventd"), opts.startup_fd,
+			      opts.pid);
+	talloc_free(mem_ctx);
+	return ret;
+}

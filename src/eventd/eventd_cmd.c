@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ctdb-eventd command handlers: RUN, STATUS and SCRIPT over the socket. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/logging.h"
+#include "common/path.h"
+#include "common/sock_io.h"
+#include "common/tevent_unix.h"
+#include "eventd/eventd_private.h"
+#include "eventd/script_list.h"
+#include "protocol/event_protocol_api.h"
+
+/* Requests are small; anything bigger is garbage or an attack. */
+#define EVENTD_MAX_REQUEST (64 * 1024)
+
+struct eventd_component {
+	struct eventd_component *next;
+	char *name;
+	struct run_event_context *rctx;
+};
+
+struct eventd_run_cmd;
+
+struct eventd_client {
+	struct eventd_context *ectx;
+	struct sock_queue *queue;
+	struct eventd_run_cmd *runs; /* RUNs awaiting their reply */
+};
+
+/*
+ * A RUN in flight. It belongs to the daemon, not to the client: if the
+ * client goes away the event still completes and its status is kept, so
+ * a half-done takeip is never abandoned; only the reply is dropped.
+ */
+struct eventd_run_cmd {
+	struct eventd_run_cmd *prev, *next;
+	struct eventd_client *client;
+	uint32_t reqid;
+};
+
+struct eventd_context *eventd_context_new(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct eventd_config *config)
+{
+	struct eventd_context *ectx;
+
+	ectx = talloc_zero(mem_ctx, struct eventd_context);
+	if (ectx == NULL) {
+		return NULL;
+	}
+	ectx->ev = ev;
+	ectx->config = config;
+	ectx->opts.debug_script = config->debug_script;
+	ectx->opts.kill_grace = config->kill_grace;
+	ectx->opts.output_limit = config->output_limit;
+	return ectx;
+}
+
+void eventd_shutdown(void *private_data)
+{
+	struct eventd_context *ectx = talloc_get_type_abort(
+		private_data, struct eventd_context);
+	struct eventd_component *c;
+
+	for (c = ectx->components; c != NULL; c = c->next) {
+		run_event_kill_all(c->rctx);
+	}
+}
+
+/* ---------- components ---------- */
+
+/*
+ * A component exists once its directory has been seen; a missing
+ * directory is an error each time until it appears, as in CTDB.
+ */
+static int component_get(struct eventd_context *ectx, const char *name,
+			 struct run_event_context **out)
+{
+	struct eventd_component *c;
+	struct stat st;
+	char *dir;
+	int ret;
+
+	if (!script_name_safe(name)) {
+		return EINVAL;
+	}
+	for (c = ectx->components; c != NULL; c = c->next) {
+		if (strcmp(c->name, name) == 0) {
+			*out = c->rctx;
+			return 0;
+		}
+	}
+	dir = path_events_dir(ectx, name);
+	if (dir == NULL) {
+		return ENOMEM;
+	}
+	ret = stat(dir, &st);
+	if (ret != 0) {
+		ret = errno;
+		talloc_free(dir);
+		return ret;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		talloc_free(dir);
+		return ENOTDIR;
+	}
+	c = talloc_zero(ectx, struct eventd_component);
+	if (c == NULL) {
+		talloc_free(dir);
+		return ENOMEM;
+	}
+	c->name = talloc_strdup(c, name);
+	c->rctx = run_event_context_new(c, ectx->ev, name, dir, &ectx->opts);
+	talloc_free(dir);
+	if (c->name == NULL || c->rctx == NULL) {
+		talloc_free(c);
+		return ENOMEM;
+	}
+	c->next = ectx->components;
+	ectx->components = c;
+	*out = c->rctx;
+	return 0;
+}
+
+/* ---------- replies ---------- */
+
+static void client_reply(struct eventd_client *client, uint32_t reqid,
+			 uint32_t cmd, int result,
+			 struct ctdb_event_reply_status *status)
+{
+	struct ctdb_event_header h = {
+		.version = CTDB_EVENT_WIRE_VERSION,
+		.reqid = reqid,
+	};
+	struct ctdb_event_reply reply = {
+		.cmd = cmd,
+		.result = result,
+	};
+	uint8_t *buf = NULL;
+	size_t buflen = 0;
+	int ret;
+
+	reply.data.status = status;
+	ret = ctdb_event_reply_marshall(client, &h, &reply, &buf, &buflen);
+	if (ret != 0) {
+		D_ERR("Failed to marshall reply, ret=%d", ret);
+		return;
+	}
+	ret = sock_queue_write(client->queue, buf, buflen);
+	talloc_free(buf);
+	if (ret != 0) {
+		D_ERR("Failed to queue reply, ret=%d", ret);
+	}
+}
+
+/* ---------- RUN ---------- */
+
+static void eventd_run_done(struct tevent_req *subreq);
+
+static int eventd_run_cmd_destructor(struct eventd_run_cmd *cmd)
+{
+	struct eventd_client *client = cmd->client;
+
+	if (client == NULL) {
+		return 0;
+	}
+	if (cmd->prev != NULL) {
+		cmd->prev->next = cmd->next;
+	} else {
+		client->runs = cmd->next;
+	}
+	if (cmd->next != NULL) {
+		cmd->next->prev = cmd->prev;
+	}
+	return 0;
+}
+
+static int reply_result_from_summary(const struct script_result *summary)
+{
+	if (summary->state == SCRIPT_TIMEDOUT) {
+		return ETIMEDOUT;
+	}
+	if (script_result_failed(summary)) {
+		return ENOEXEC;
+	}
+	return 0;
+}
+
+static int eventd_run(struct eventd_client *client, uint32_t reqid,
+		      const struct ctdb_event_request_run *run)
+{
+	struct eventd_context *ectx = client->ectx;
+	struct run_event_context *rctx = NULL;
+	struct eventd_run_cmd *cmd;
+	struct tevent_req *subreq;
+	struct timeval deadline;
+	int ret;
+
+	if (run->component == NULL || run->event == NULL ||
+	    run->event[0] == '\0') {
+		return EINVAL;
+	}
+	/* CTDB counts the deadline from the request's arrival. */
+	deadline = tevent_timeval_current_ofs(run->timeout, 0);
+	ret = component_get(ectx, run->component, &rctx);
+	if (ret != 0) {
+		return ret;
+	}
+	cmd = talloc_zero(rctx, struct eventd_run_cmd);
+	if (cmd == NULL) {
+		return ENOMEM;
+	}
+	cmd->client = client;
+	cmd->reqid = reqid;
+	cmd->next = client->runs;
+	if (client->runs != NULL) {
+		client->runs->prev = cmd;
+	}
+	client->runs = cmd;
+	talloc_set_destructor(cmd, eventd_run_cmd_destructor);
+
+	/* Timeout 0 means no limit, as ctdb(1) has always documented. */
+	subreq = run_event_send(cmd, ectx->ev, rctx, run->event, run->args,
+				run->timeout > 0 ? &deadline : NULL,
+				(run->flags & CTDB_EVENT_RUN_ALL) != 0);
+	if (subreq == NULL) {
+		talloc_free(cmd);
+		return ENOMEM;
+	}
+	tevent_req_set_callback(subreq, eventd_run_done, cmd);
+	return 0;
+}
+
+static void eventd_run_done(struct tevent_req *subreq)
+{
+	struct eventd_run_cmd *cmd = tevent_req_callback_data(
+		subreq, struct eventd_run_cmd);
+	struct script_result summary;
+	bool ok;
+	int result = 0;
+
+	ok = run_event_recv(subreq, &result, &summary);
+	TALLOC_FREE(subreq);
+	if (ok) {
+		result = reply_result_from_summary(&summary);
+	}
+	if (cmd->client != NULL) {
+		client_reply(cmd->client, cmd->reqid, CTDB_EVENT_CMD_RUN,
+			     result, NULL);
+	}
+	talloc_free(cmd);
+}
+
+/* ---------- STATUS ---------- */
+
+static void eventd_status(struct eventd_client *client, uint32_t reqid,
+			  const struct ctdb_event_request_status *status)
+{
+	struct run_event_context *rctx = NULL;
+	const struct event_record *rec;
+	struct ctdb_event_reply_status *wire;
+	int ret;
+
+	if (status->component == NULL) {
+		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, EINVAL,
+			     NULL);
+		return;
+	}
+	ret = component_get(client->ectx, status->component, &rctx);
+	if (ret == 0 && status->event == NULL) {
+		ret = EINVAL;
+	}
+	if (ret != 0) {
+		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, ret, NULL);
+		return;
+	}
+	rec = event_status_store_get(run_event_status(rctx), status->event);
+	if (rec == NULL) {
+		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, EINVAL,
+			     NULL);
+		return;
+	}
+	wire = event_record_to_wire(client, rec);
+	if (wire == NULL) {
+		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, ENOMEM,
+			     NULL);
+		return;
+	}
+	client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, 0, wire);
+	talloc_free(wire);
+}
+
+/* ---------- SCRIPT ---------- */
+
+/* Find the entry of a script: "<name>.script", or "<name>" itself. */
+static char *script_entry_path(TALLOC_CTX *mem_ctx, const char *dir,
+			       const char *script, int *perr)
+{
+	size_t len = strlen(script);
+	const char *suffix = ".script";
+	char *path;
+	struct stat st;
+	int ret;
+
+	if (len > 7 && strcmp(script + len - 7, ".script") == 0) {
+		suffix = "";
+	}
+	path = talloc_asprintf(mem_ctx, "%s/%s%s", dir, script, suffix);
+	if (path == NULL) {
+		*perr = ENOMEM;
+		return NULL;
+	}
+	ret = lstat(path, &st);
+	if (ret == 0 || suffix[0] == '\0') {
+		return path;
+	}
+	talloc_free(path);
+	/* The events.d form "NN.name" has no suffix. */
+	return talloc_asprintf(mem_ctx, "%s/%s", dir, script);
+}
+
+static int script_set_mode(const char *path, uint32_t action)
+{
+	const char *filename = strrchr(path, '/') + 1;
+	struct stat st;
+	mode_t mode;
+	int fd;
+	int ret;
+
+	ret = lstat(path, &st);
+	if (ret != 0) {
+		return errno;
+	}
+	if (!script_filename_valid(filename) || S_ISLNK(st.st_mode)) {
+		return EINVAL;
+	}
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		return errno;
+	}
+	ret = fstat(fd, &st);
+	if (ret == 0) {
+		mode = st.st_mode & 07777;
+		if (action == CTDB_EVENT_SCRIPT_ENABLE) {
+			mode |= S_IXUSR | S_IXGRP | S_IXOTH;
+		} else {
+			mode &= ~(S_IXUSR | S_IXGRP | S_IXOTH);
+		}
+		ret = fchmod(fd, mode);
+	}
+	if (ret != 0) {
+		ret = errno;
+	}
+	close(fd);
+	return ret;
+}
+
+static int eventd_script(struct eventd_client *client,
+			 const struct ctdb_event_request_script *script)
+{
+	struct run_event_context *rctx = NULL;
+	char *dir;
+	char *path;
+	int ret;
+
+	if (script->component == NULL || script->script == NULL ||
+	    !script_name_safe(script->script)) {
+		return EINVAL;
+	}
+	ret = component_get(client->ectx, script->component, &rctx);
+	if (ret != 0) {
+		return ret;
+	}
+	dir = path_events_dir(client, script->component);
+	if (dir == NULL) {
+		return ENOMEM;
+	}
+	path = script_entry_path(dir, dir, script->script, &ret);
+	if (path != NULL) {
+		ret = script_set_mode(path, script->action);
+	}
+	talloc_free(dir);
+	return ret;
+}
+
+/* ---------- dispatch ---------- */
+
+static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
+				 void *private_data)
+{
+	struct eventd_client *client = talloc_get_type_abort(
+		private_data, struct eventd_client);
+	struct ctdb_event_request *request = NULL;
+	struct ctdb_event_header h;
+	int ret;
+
+	if (buf == NULL) {
+		if (err != 0) {
+			D_ERR("client read failed with ret=%d", err);
+		}
+		talloc_free(client);
+		return;
+	}
+	ret = ctdb_event_request_pull(buf, buflen, &h, client, &request);
+	if (ret != 0) {
+		D_ERR("Invalid packet received, buflen=%zu", buflen);
+		talloc_free(client);
+		return;
+	}
+	switch (request->cmd) {
+	case CTDB_EVENT_CMD_RUN:
+		ret = eventd_run(client, h.reqid, request->data.run);
+		if (ret != 0) {
+			client_reply(client, h.reqid, request->cmd, ret, NULL);
+		}
+		break;
+	case CTDB_EVENT_CMD_STATUS:
+		eventd_status(client, h.reqid, request->data.status);
+		break;
+	case CTDB_EVENT_CMD_SCRIPT:
+		ret = eventd_script(client, request->data.script);
+		client_reply(client, h.reqid, request->cmd, ret, NULL);
+		break;
+	}
+	talloc_free(request);
+}
+
+static int eventd_client_destructor(struct eventd_client *client)
+{
+	struct eventd_run_cmd *cmd;
+
+	for (cmd = client->runs; cmd != NULL; cmd = cmd->next) {
+		cmd->client = NULL;
+	}
+	return 0;
+}
+
+bool eventd_client_connect(struct sock_daemon *sd, int fd, void *private_data)
+{
+	struct eventd_context *ectx = talloc_get_type_abort(
+		private_data, struct eventd_context);
+	struct eventd_client *client;
+
+	client = talloc_zero(ectx, struct eventd_client);
+	if (client == NULL) {
+		return false;
+	}
+	client->ectx = ectx;
+	client->queue = sock_queue_setup(client, ectx->ev, fd,
+					 EVENTD_MAX_REQUEST,
+					 eventd_client_packet, client);
+	if (client->queue == NULL) {
+		talloc_free(client);
+		return false;
+	}
+	talloc_set_destructor(client, eventd_client_destructor);
+	return true;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ctdb-eventd internals shared by main and the command handlers. */
+#ifndef CTDB_EVENTD_EVENTD_PRIVATE_H
+#define CTDB_EVENTD_EVENTD_PRIVATE_H
+
+#include <stdbool.h>
+#include <talloc.h>
+#include <tevent.h>
+
+#include "common/sock_daemon.h"
+#include "eventd/eventd_config.h"
+#include "eventd/run_event.h"
+
+struct eventd_component;
+
+struct eventd_context {
+	struct tevent_context *ev;
+	struct eventd_config *config;
+	struct run_event_options opts;
+	struct eventd_component *components;
+};
+
+/* From eventd/eventd_cmd.c */
+
+struct eventd_context *eventd_context_new(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct eventd_config *config);
+
+/* sock_daemon callback: serve a new client connection. */
+bool eventd_client_connect(struct sock_daemon *sd, int fd, void *private_data);
+
+/* sock_daemon callback: kill every script before exiting. */
+void eventd_shutdown(void *private_data);
+
+/*
+ * Handle one request packet and produce the reply packet, or nothing yet
+ * for a RUN (its reply comes when the event completes).
+ */
+
+#endif

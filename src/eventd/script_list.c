@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Script discovery with CTDB's naming rules, plus our safety checks. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "eventd/script_list.h"
+
+static const char *const leftover_suffixes[] = {
+	"~",         ".rpmnew",   ".rpmsave",  ".rpmorig",
+	".dpkg-old", ".dpkg-new", ".dpkg-dist", ".dpkg-tmp",
+	".swp",      ".bak",      ".orig",
+};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s);
+	size_t lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+bool script_filename_valid(const char *filename)
+{
+	size_t i;
+	size_t len = strlen(filename);
+
+	if (len < 4 || !isdigit((unsigned char)filename[0]) ||
+	    !isdigit((unsigned char)filename[1]) || filename[2] != '.') {
+		return false;
+	}
+	for (i = 0; i < sizeof(leftover_suffixes) / sizeof(leftover_suffixes[0]);
+	     i++) {
+		if (has_suffix(filename, leftover_suffixes[i])) {
+			return false;
+		}
+	}
+	/* "NN..script" and "NN.script" have no name part. */
+	if (strcmp(filename + 2, ".script") == 0 ||
+	    strcmp(filename + 2, "..script") == 0) {
+		return false;
+	}
+	return strchr(filename, '/') == NULL;
+}
+
+char *script_display_name(TALLOC_CTX *mem_ctx, const char *filename)
+{
+	size_t len = strlen(filename);
+
+	if (has_suffix(filename, ".script")) {
+		len -= strlen(".script");
+	}
+	return talloc_strndup(mem_ctx, filename, len);
+}
+
+static int script_entry_cmp(const void *a, const void *b)
+{
+	const struct script_entry *ea = a;
+	const struct script_entry *eb = b;
+
+	return strcmp(ea->filename, eb->filename);
+}
+
+static int script_list_add(struct script_list *list, const char *dir,
+			   const char *filename)
+{
+	struct script_entry *e;
+	struct script_entry *entries;
+
+	entries = talloc_realloc(list, list->entries, struct script_entry,
+				 list->num + 1);
+	if (entries == NULL) {
+		return ENOMEM;
+	}
+	list->entries = entries;
+	e = &entries[list->num];
+	e->filename = talloc_strdup(entries, filename);
+	e->name = script_display_name(entries, filename);
+	e->path = talloc_asprintf(entries, "%s/%s", dir, filename);
+	if (e->filename == NULL || e->name == NULL || e->path == NULL) {
+		return ENOMEM;
+	}
+	list->num++;
+	return 0;
+}
+
+int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
+		    struct script_list **out)
+{
+	struct script_list *list;
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir(dir);
+	if (d == NULL) {
+		return errno;
+	}
+	list = talloc_zero(mem_ctx, struct script_list);
+	if (list == NULL) {
+		closedir(d);
+		return ENOMEM;
+	}
+	while ((de = readdir(d)) != NULL) {
+		bool valid = script_filename_valid(de->d_name);
+
+		if (!valid) {
+			continue;
+		}
+		ret = script_list_add(list, dir, de->d_name);
+		if (ret != 0) {
+			break;
+		}
+	}
+	closedir(d);
+	if (ret != 0) {
+		talloc_free(list);
+		return ret;
+	}
+	if (list->num > 1) {
+		qsort(list->entries, list->num, sizeof(struct script_entry),
+		      script_entry_cmp);
+	}
+	*out = list;
+	return 0;
+}
+
+bool script_name_safe(const char *name)
+{
+	return name != NULL && name[0] != '\0' && name[0] != '.' &&
+	       strchr(name, '/') == NULL;
+}
+
+const char *script_insecure_reason(const char *path)
+{
+	struct stat st;
+	int ret;
+
+	ret = stat(path, &st);
+	if (ret != 0) {
+		return NULL; /* running it reports the error */
+	}
+	if ((st.st_mode & S_IWOTH) != 0) {
+		return "script is world-writable";
+	}
+	if ((st.st_mode & S_IWGRP) != 0) {
+		return "script is group-writable";
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		return "script is owned by another user";
+	}
+	return NULL;
+}

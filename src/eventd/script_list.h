@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Finding the scripts of a component directory, in run order. */
+#ifndef CTDB_EVENTD_SCRIPT_LIST_H
+#define CTDB_EVENTD_SCRIPT_LIST_H
+
+#include <stdbool.h>
+#include <talloc.h>
+
+struct script_entry {
+	char *name;     /* shown name: the file name without ".script" */
+	char *filename; /* the directory entry */
+	char *path;     /* <dir>/<filename> */
+};
+
+struct script_list {
+	unsigned num;
+	struct script_entry *entries;
+};
+
+/*
+ * A script is an entry named "NN.name.script" (CTDB >= 4.9) or "NN.name"
+ * (the events.d form): two digits, a dot, then at least one character.
+ * Editor and package-manager leftovers (~, .rpmnew, .rpmsave, .rpmorig,
+ * .dpkg-old, .dpkg-new, .dpkg-dist, .dpkg-tmp, .swp, .bak, .orig) are not
+ * scripts, whatever their prefix. Any entry type counts (a dangling link
+ * or a directory too: running it decides the result).
+ */
+bool script_filename_valid(const char *filename);
+
+/* Display name of a valid filename (".script" dropped), on mem_ctx. */
+char *script_display_name(TALLOC_CTX *mem_ctx, const char *filename);
+
+/**
+ * List the scripts of dir, sorted by file name in byte order.
+ * @return 0, or the errno of opening the directory.
+ */
+int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
+		    struct script_list **out);
+
+/*
+ * A name given by a client (component or script) may not be empty,
+ * contain '/' or start with '.', so it can never leave its directory.
+ */
+bool script_name_safe(const char *name);
+
+/**
+ * Why a script must not run, or NULL if it may: group- or
+ * world-writable, or owned by a user other than root and us.
+ */
+const char *script_insecure_reason(const char *path);
+
+#endif

@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Renders every generated man page with groff; any warning or leftover placeholder fails.
+#
+# The page list comes from the templates in the source tree, so a new page
+# is checked without touching this file. Skips (77) when groff is missing.
+
+set -u
+
+: "${abs_top_builddir:?abs_top_builddir must be set (run through make check)}"
+: "${abs_top_srcdir:?abs_top_srcdir must be set (run through make check)}"
+
+if ! command -v groff >/dev/null 2>&1; then
+	echo "SKIP: groff is not installed"
+	exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_man.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+
+failed=0
+checked=0
+for template in "$abs_top_srcdir"/man/*.in; do
+	[ -e "$template" ] || continue
+	name=$(basename "$template" .in)
+	page="$abs_top_builddir/man/$name"
+	checked=$((checked + 1))
+
+	if [ ! -f "$page" ]; then
+		echo "FAIL: $name: not generated (expected $page)"
+		failed=1
+		continue
+	fi
+
+	# A placeholder the build did not substitute, such as @ETCDIR@.
+	if grep -n '@[A-Za-z_][A-Za-z0-9_]*@' "$page" >"$tmp/left"; then
+		echo "FAIL: $name: placeholder left:"
+		sed 's/^/    /' "$tmp/left"
+		failed=1
+	fi
+
+	# -ww turns on every warning; mdoc reports its own problems on
+	# stderr as well. Both count.
+	LC_ALL=C groff -ww -mandoc -Tutf8 "$page" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "FAIL: $name: groff exited with $rc"
+		failed=1
+	fi
+	if [ -s "$tmp/err" ]; then
+		echo "FAIL: $name: groff warnings:"
+		sed 's/^/    /' "$tmp/err"
+		failed=1
+	fi
+	if [ ! -s "$tmp/out" ]; then
+		echo "FAIL: $name: rendered to nothing"
+		failed=1
+	fi
+	[ "$failed" -eq 0 ] && echo "ok: $name"
+done
+
+if [ "$checked" -eq 0 ]; then
+	echo "FAIL: no man page templates found in $abs_top_srcdir/man"
+	exit 1
+fi
+exit "$failed"
