@@ -1,0 +1,962 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Unit tests for run_proc: spawn, output capture, deadline, kill, cleanup. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <talloc.h>
+#include <tevent.h>
+
+#include "common/run_proc.h"
+
+/* Generous bounds: only reached when something is broken. */
+#define WAIT_SECS 20
+#define POLL_MS 10000
+
+static char test_dir[PATH_MAX];
+
+struct fixture {
+	TALLOC_CTX *mem;
+	struct tevent_context *ev;
+};
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static int group_setup(void **pstate)
+{
+	char tmpl[] = "/tmp/test_run_proc.XXXXXX";
+	char *dir;
+
+	dir = mkdtemp(tmpl);
+	if (dir == NULL) {
+		return -1;
+	}
+	snprintf(test_dir, sizeof(test_dir), "%s", dir);
+	return 0;
+}
+
+static int group_teardown(void **pstate)
+{
+	return nftw(test_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int setup(void **pstate)
+{
+	struct fixture *f;
+
+	f = talloc_zero(NULL, struct fixture);
+	if (f == NULL) {
+		return -1;
+	}
+	f->mem = talloc_new(f);
+	f->ev = tevent_context_init(f);
+	if (f->mem == NULL || f->ev == NULL) {
+		talloc_free(f);
+		return -1;
+	}
+	*pstate = f;
+	return 0;
+}
+
+static int teardown(void **pstate)
+{
+	struct fixture *f = *pstate;
+	size_t blocks;
+
+	/* Everything a test got from run_proc hangs off f->mem. */
+	TALLOC_FREE(f->mem);
+	blocks = talloc_total_blocks(f);
+	talloc_free(f);
+	/* f itself and the tevent context (with its internals) remain. */
+	return blocks > 0 ? 0 : -1;
+}
+
+static void flag_set(struct tevent_context *ev, struct tevent_timer *te,
+		     struct timeval now, void *private_data)
+{
+	bool *flag = private_data;
+
+	*flag = true;
+}
+
+/* Run the loop until req is done; false if WAIT_SECS passed first. */
+static bool wait_req(struct tevent_context *ev, struct tevent_req *req)
+{
+	struct tevent_timer *te;
+	bool expired = false;
+	int ret;
+
+	te = tevent_add_timer(ev, ev, tevent_timeval_current_ofs(WAIT_SECS, 0),
+			      flag_set, &expired);
+	assert_non_null(te);
+	while (tevent_req_is_in_progress(req) && !expired) {
+		ret = tevent_loop_once(ev);
+		assert_int_equal(ret, 0);
+	}
+	if (!expired) {
+		talloc_free(te);
+	}
+	return !expired;
+}
+
+typedef bool (*cond_fn)(void *arg);
+
+/*
+ * Poll cond every 10 ms, running the loop meanwhile, for at most
+ * timeout_ms. @return true when cond became true.
+ */
+static bool poll_until(struct tevent_context *ev, cond_fn cond, void *arg,
+		       unsigned timeout_ms)
+{
+	struct timeval end;
+	struct timeval now;
+	struct tevent_timer *te;
+	bool tick;
+	bool ok;
+	int ret;
+
+	end = tevent_timeval_current_ofs(timeout_ms / 1000,
+					 (timeout_ms % 1000) * 1000);
+	for (;;) {
+		ok = cond(arg);
+		if (ok) {
+			return true;
+		}
+		now = tevent_timeval_current();
+		if (tevent_timeval_compare(&now, &end) > 0) {
+			return false;
+		}
+		tick = false;
+		te = tevent_add_timer(ev, ev,
+				      tevent_timeval_current_ofs(0, 10000),
+				      flag_set, &tick);
+		assert_non_null(te);
+		while (!tick) {
+			ret = tevent_loop_once(ev);
+			assert_int_equal(ret, 0);
+		}
+	}
+}
+
+static double now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *test_path(TALLOC_CTX *mem, const char *name)
+{
+	char *path;
+
+	path = talloc_asprintf(mem, "%s/%s", test_dir, name);
+	assert_non_null(path);
+	return path;
+}
+
+static char *write_file(TALLOC_CTX *mem, const char *name, mode_t mode,
+			const char *content)
+{
+	char *path = test_path(mem, name);
+	FILE *fp;
+	int ret;
+
+	fp = fopen(path, "we");
+	assert_non_null(fp);
+	ret = fputs(content, fp);
+	assert_true(ret >= 0);
+	ret = fclose(fp);
+	assert_int_equal(ret, 0);
+	ret = chmod(path, mode);
+	assert_int_equal(ret, 0);
+	return path;
+}
+
+/* An executable /bin/sh script; %D in body expands to the test dir. */
+static char *write_script(TALLOC_CTX *mem, const char *name,
+			  const char *body)
+{
+	char *text;
+	char *expanded;
+
+	expanded = talloc_all_string_sub(mem, body, "%D", test_dir);
+	assert_non_null(expanded);
+	text = talloc_asprintf(mem, "#!/bin/sh\n%s\n", expanded);
+	assert_non_null(text);
+	return write_file(mem, name, 0755, text);
+}
+
+/* Run path to completion; fails the test on a request error. */
+static void run(struct fixture *f, const char *path, const char **argv,
+		const struct timeval *deadline, size_t max_output,
+		struct run_proc_result *res)
+{
+	const char *default_argv[] = {path, NULL};
+	struct tevent_req *req;
+	int err = 0;
+	bool ok;
+
+	if (argv == NULL) {
+		argv = default_argv;
+	}
+	req = run_proc_send(f->mem, f->ev, path, argv, deadline, max_output);
+	assert_non_null(req);
+	ok = wait_req(f->ev, req);
+	assert_true(ok);
+	ok = run_proc_recv(req, &err, f->mem, res);
+	assert_int_equal(err, 0);
+	assert_true(ok);
+	TALLOC_FREE(req);
+}
+
+/* @return the errno the request failed with (0 if it succeeded). */
+static int run_error(struct fixture *f, const char *path)
+{
+	const char *argv[] = {path, NULL};
+	struct run_proc_result res = {.how = RUN_PROC_EXITED};
+	struct tevent_req *req;
+	int err = 0;
+	bool ok;
+
+	req = run_proc_send(f->mem, f->ev, path, argv, NULL, 0);
+	assert_non_null(req);
+	ok = wait_req(f->ev, req);
+	assert_true(ok);
+	ok = run_proc_recv(req, &err, f->mem, &res);
+	TALLOC_FREE(req);
+	if (ok) {
+		return 0;
+	}
+	assert_int_not_equal(err, 0);
+	return err;
+}
+
+static void kill_proc(struct fixture *f, pid_t pid, struct timeval grace,
+		      bool *killed)
+{
+	struct tevent_req *req;
+	int err = 0;
+	bool ok;
+
+	req = run_proc_kill_send(f->mem, f->ev, pid, grace);
+	assert_non_null(req);
+	ok = wait_req(f->ev, req);
+	assert_true(ok);
+	ok = run_proc_kill_recv(req, &err, killed);
+	assert_int_equal(err, 0);
+	assert_true(ok);
+	TALLOC_FREE(req);
+}
+
+/* The state letter of /proc/<pid>/stat, or 0 if there is no such process. */
+static char proc_state(pid_t pid)
+{
+	char path[64];
+	char buf[512];
+	char *p;
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fp = fopen(path, "re");
+	if (fp == NULL) {
+		return 0;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (p == NULL || p[1] != ' ') {
+		return 0;
+	}
+	return p[2];
+}
+
+/* Dead: gone, or a zombie nobody has reaped yet (not our child). */
+static bool pid_dead(void *arg)
+{
+	pid_t pid = *(pid_t *)arg;
+	char st = proc_state(pid);
+
+	return st == 0 || st == 'Z' || st == 'X';
+}
+
+static bool pid_zombie(void *arg)
+{
+	pid_t pid = *(pid_t *)arg;
+
+	return proc_state(pid) == 'Z';
+}
+
+/* Our own reaped child: kill(pid, 0) says there is no such process. */
+static void assert_reaped(pid_t pid)
+{
+	int ret;
+
+	ret = kill(pid, 0);
+	assert_int_equal(ret, -1);
+	assert_int_equal(errno, ESRCH);
+}
+
+static void assert_running(pid_t pid)
+{
+	int ret;
+	char st;
+
+	ret = kill(pid, 0);
+	assert_int_equal(ret, 0);
+	st = proc_state(pid);
+	assert_true(st != 0 && st != 'Z' && st != 'X');
+}
+
+static bool file_exists(void *arg)
+{
+	const char *path = arg;
+	int ret;
+
+	ret = access(path, F_OK);
+	return ret == 0;
+}
+
+/*
+ * Wait for a file the script wrote with `echo ... > x.tmp; mv x.tmp x` (so
+ * it is complete once visible) and read up to two pids from it.
+ */
+static void read_pids(struct fixture *f, const char *name, pid_t *a, pid_t *b)
+{
+	char *path = test_path(f->mem, name);
+	FILE *fp;
+	int n;
+	int x = 0;
+	int y = 0;
+	bool ok;
+
+	ok = poll_until(f->ev, file_exists, path, POLL_MS);
+	assert_true(ok);
+	fp = fopen(path, "re");
+	assert_non_null(fp);
+	n = fscanf(fp, "%d %d", &x, &y);
+	fclose(fp);
+	assert_true(n >= 1);
+	assert_true(x > 1);
+	*a = x;
+	if (b != NULL) {
+		assert_int_equal(n, 2);
+		assert_true(y > 1);
+		*b = y;
+	}
+	unlink(path);
+}
+
+static void test_exit_codes(void **pstate)
+{
+	struct fixture *f = *pstate;
+	const char *codes[] = {"0", "1", "77", "255"};
+	struct run_proc_result res;
+	char *path;
+	char *expect;
+	size_t i;
+
+	path = write_script(f->mem, "exit_code", "echo \"code $1\"\nexit $1");
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		const char *argv[] = {path, codes[i], NULL};
+
+		run(f, path, argv, NULL, 0, &res);
+		assert_int_equal(res.how, RUN_PROC_EXITED);
+		assert_int_equal(res.status, atoi(codes[i]));
+		assert_true(res.pid > 1);
+		expect = talloc_asprintf(f->mem, "code %s\n", codes[i]);
+		assert_string_equal(res.output, expect);
+		assert_int_equal(res.output_len, strlen(expect));
+		assert_false(res.truncated);
+		assert_reaped(res.pid);
+	}
+}
+
+static void test_signaled(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+
+	/* The output written before dying is kept. */
+	path = write_script(f->mem, "self_kill", "echo dying\nkill -KILL $$");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_SIGNALED);
+	assert_int_equal(res.status, SIGKILL);
+	assert_string_equal(res.output, "dying\n");
+	assert_reaped(res.pid);
+
+	path = write_script(f->mem, "self_segv", "ulimit -c 0\nkill -SEGV $$");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_SIGNALED);
+	assert_int_equal(res.status, SIGSEGV);
+	assert_null(res.output);
+	assert_reaped(res.pid);
+}
+
+/*
+ * A signal the daemon ignores or blocks must reach the script at its
+ * default disposition, and the script's mask must be empty.
+ */
+static void test_signal_defaults(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	struct sigaction old_usr1;
+	sigset_t block;
+	sigset_t old_mask;
+	char *path;
+	int ret;
+
+	ret = sigaction(SIGUSR1, &ign, &old_usr1);
+	assert_int_equal(ret, 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR2);
+	ret = sigprocmask(SIG_BLOCK, &block, &old_mask);
+	assert_int_equal(ret, 0);
+
+	path = write_script(f->mem, "usr1", "kill -USR1 $$\necho survived");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_SIGNALED);
+	assert_int_equal(res.status, SIGUSR1);
+	assert_null(res.output);
+
+	path = write_script(f->mem, "usr2", "kill -USR2 $$\necho survived");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_SIGNALED);
+	assert_int_equal(res.status, SIGUSR2);
+	assert_null(res.output);
+
+	ret = sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	assert_int_equal(ret, 0);
+	ret = sigaction(SIGUSR1, &old_usr1, NULL);
+	assert_int_equal(ret, 0);
+}
+
+static void test_interleaved(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+
+	path = write_script(f->mem, "interleave",
+			    "echo out1\n"
+			    "echo err1 >&2\n"
+			    "echo out2\n"
+			    "echo err2 1>&2\n"
+			    "printf out3");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(res.output, "out1\nerr1\nout2\nerr2\nout3");
+	assert_int_equal(res.output_len, 24);
+	/* The result's output belongs to the caller's context. */
+	assert_ptr_equal(talloc_parent(res.output), f->mem);
+}
+
+static void test_no_output(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+
+	path = write_script(f->mem, "silent", "exit 3");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 3);
+	assert_null(res.output);
+	assert_int_equal(res.output_len, 0);
+	assert_false(res.truncated);
+}
+
+static void test_argv(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+	const char *sh_argv[] = {"custom-zero", "-c", "echo \"[$0]\"", NULL};
+
+	/* For a #! script the kernel puts the path in $0; $@ is ours. */
+	path = write_script(f->mem, "args", "echo \"$0 $#:$1|$2|$3\"");
+	{
+		const char *argv[] = {"ignored-name", "monitor", "two words",
+				      "", NULL};
+
+		run(f, path, argv, NULL, 0, &res);
+	}
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_string_equal(
+		res.output,
+		talloc_asprintf(f->mem, "%s 3:monitor|two words|\n", path));
+
+	/* A binary sees argv[0] as given: sh -c reports it as $0. */
+	run(f, "/bin/sh", sh_argv, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_string_equal(res.output, "[custom-zero]\n");
+}
+
+static void test_process_group(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+	int pid = 0;
+	int pgid = 0;
+	int n;
+
+	path = write_script(f->mem, "pgid",
+			    "read a b c d pgid rest < /proc/$$/stat\n"
+			    "echo \"$$ $pgid\"");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_non_null(res.output);
+	n = sscanf(res.output, "%d %d", &pid, &pgid);
+	assert_int_equal(n, 2);
+	assert_int_equal(pid, res.pid);
+	assert_int_equal(pgid, pid);
+	assert_int_not_equal(pgid, getpgrp());
+}
+
+/*
+ * Only fds 1 and 2 of the child are our pipe: the read end and the
+ * original write end do not leak (fd 0 is inherited and may be anything).
+ */
+static void test_child_fds(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+	char *line;
+	char *save = NULL;
+	char *arrow;
+	int pipes = 0;
+	int fd;
+
+	path = write_script(f->mem, "fds", "ls -l /proc/$$/fd");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_non_null(res.output);
+
+	for (line = strtok_r(res.output, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		arrow = strstr(line, " -> pipe:");
+		if (arrow == NULL) {
+			continue;
+		}
+		*arrow = '\0';
+		fd = atoi(strrchr(line, ' ') + 1);
+		if (fd == 0) {
+			continue;
+		}
+		assert_true(fd == 1 || fd == 2);
+		pipes++;
+	}
+	assert_int_equal(pipes, 2);
+}
+
+static void test_spawn_errors(void **pstate)
+{
+	struct fixture *f = *pstate;
+	char *path;
+	int err;
+
+	path = test_path(f->mem, "does-not-exist");
+	err = run_error(f, path);
+	assert_int_equal(err, ENOENT);
+
+	path = write_file(f->mem, "not-executable", 0644, "#!/bin/sh\n");
+	err = run_error(f, path);
+	assert_int_equal(err, EACCES);
+
+	err = run_error(f, test_dir);
+	assert_int_equal(err, EACCES);
+
+	path = write_file(f->mem, "no-interpreter", 0755, "echo hello\n");
+	err = run_error(f, path);
+	assert_int_equal(err, ENOEXEC);
+}
+
+static void test_timeout_then_kill(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	struct timeval deadline;
+	char *path;
+	bool killed = true;
+	double start;
+
+	path = write_script(f->mem, "hang", "echo before\nsleep 30");
+	deadline = tevent_timeval_current_ofs(0, 300000);
+	start = now_secs();
+	run(f, path, NULL, &deadline, 0, &res);
+	assert_true(now_secs() - start >= 0.29);
+	assert_int_equal(res.how, RUN_PROC_TIMEDOUT);
+	assert_string_equal(res.output, "before\n");
+	assert_false(res.truncated);
+	/* The timeout itself leaves the child alone. */
+	assert_running(res.pid);
+
+	kill_proc(f, res.pid, tevent_timeval_set(10, 0), &killed);
+	/* SIGTERM was enough. */
+	assert_false(killed);
+	assert_reaped(res.pid);
+}
+
+/*
+ * A deadline already past times out at once, even for a child that exits
+ * at once. Killing the child after it has become a zombie reaps it.
+ */
+static void test_deadline_passed(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	struct timeval deadline;
+	char *path;
+	bool killed = true;
+	bool ok;
+
+	path = write_script(f->mem, "quick", "exit 3");
+	deadline = tevent_timeval_current();
+	deadline.tv_sec -= 1;
+	run(f, path, NULL, &deadline, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_TIMEDOUT);
+	assert_null(res.output);
+
+	ok = poll_until(f->ev, pid_zombie, &res.pid, POLL_MS);
+	assert_true(ok);
+	kill_proc(f, res.pid, tevent_timeval_set(10, 0), &killed);
+	assert_false(killed);
+	assert_reaped(res.pid);
+}
+
+/* A group that ignores SIGTERM needs SIGKILL, and all of it goes. */
+static void test_kill_needs_sigkill(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	struct timeval deadline;
+	char *path;
+	pid_t bg;
+	bool killed = false;
+	bool ok;
+
+	path = write_script(f->mem, "stubborn",
+			    "trap '' TERM\n"
+			    "sleep 30 &\n"
+			    "echo $! > %D/bg.tmp; mv %D/bg.tmp %D/bg\n"
+			    "sleep 30");
+	deadline = tevent_timeval_current_ofs(0, 300000);
+	run(f, path, NULL, &deadline, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_TIMEDOUT);
+	/* The trap is set once the file exists. */
+	read_pids(f, "bg", &bg, NULL);
+	assert_running(bg);
+
+	kill_proc(f, res.pid, tevent_timeval_set(0, 200000), &killed);
+	assert_true(killed);
+	assert_reaped(res.pid);
+	ok = poll_until(f->ev, pid_dead, &bg, POLL_MS);
+	assert_true(ok);
+}
+
+/*
+ * The leader exits on SIGTERM but a member ignores it: the kill still
+ * leaves nothing of the group behind.
+ */
+static void test_kill_group_member(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	struct timeval deadline;
+	char *path;
+	pid_t bg;
+	bool killed = true;
+	bool ok;
+
+	path = write_script(f->mem, "member",
+			    "(trap '' TERM; exec sleep 30) &\n"
+			    "echo $! > %D/bg.tmp; mv %D/bg.tmp %D/bg\n"
+			    "trap 'exit 0' TERM\n"
+			    "while :; do sleep 1; done");
+	deadline = tevent_timeval_current_ofs(0, 300000);
+	run(f, path, NULL, &deadline, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_TIMEDOUT);
+	read_pids(f, "bg", &bg, NULL);
+	assert_running(bg);
+
+	kill_proc(f, res.pid, tevent_timeval_set(10, 0), &killed);
+	assert_false(killed);
+	assert_reaped(res.pid);
+	/* Without the final SIGKILL to the group it would live 30 s. */
+	ok = poll_until(f->ev, pid_dead, &bg, POLL_MS);
+	assert_true(ok);
+}
+
+static void test_kill_gone(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+	bool killed = true;
+
+	path = write_script(f->mem, "gone", "exit 0");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_reaped(res.pid);
+
+	kill_proc(f, res.pid, tevent_timeval_set(10, 0), &killed);
+	assert_false(killed);
+}
+
+/* A background child holding the pipe does not delay completion. */
+static void test_grandchild_holds_pipe(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+	pid_t bg;
+	double start;
+	double elapsed;
+	int ret;
+	bool ok;
+
+	path = write_script(f->mem, "grandchild",
+			    "sleep 30 &\n"
+			    "echo $! > %D/bg.tmp; mv %D/bg.tmp %D/bg\n"
+			    "echo parent done\n"
+			    "exit 0");
+	start = now_secs();
+	run(f, path, NULL, NULL, 0, &res);
+	elapsed = now_secs() - start;
+	read_pids(f, "bg", &bg, NULL);
+	assert_running(bg);
+
+	assert_true(elapsed < 10.0);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(res.output, "parent done\n");
+
+	ret = kill(bg, SIGKILL);
+	assert_int_equal(ret, 0);
+	ok = poll_until(f->ev, pid_dead, &bg, POLL_MS);
+	assert_true(ok);
+}
+
+#define BIG_OUTPUT (10 * 1024 * 1024)
+
+static void assert_all_a(const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] != 'a') {
+			fail_msg("byte %zu is 0x%02x", i, (unsigned char)buf[i]);
+		}
+	}
+	assert_int_equal(buf[len], '\0');
+}
+
+static void test_large_output(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+
+	path = write_script(f->mem, "big",
+			    "head -c 10485760 /dev/zero | tr '\\0' a");
+
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.output_len, BIG_OUTPUT);
+	assert_false(res.truncated);
+	assert_all_a(res.output, res.output_len);
+	TALLOC_FREE(res.output);
+
+	run(f, path, NULL, NULL, 1024 * 1024, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.output_len, 1024 * 1024);
+	assert_true(res.truncated);
+	assert_all_a(res.output, res.output_len);
+	TALLOC_FREE(res.output);
+}
+
+/* Exactly max_output bytes is not truncation; one more is. */
+static void test_max_output_edge(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+
+	path = write_script(f->mem, "five", "printf abcde");
+	run(f, path, NULL, NULL, 5, &res);
+	assert_string_equal(res.output, "abcde");
+	assert_int_equal(res.output_len, 5);
+	assert_false(res.truncated);
+
+	run(f, path, NULL, NULL, 4, &res);
+	assert_string_equal(res.output, "abcd");
+	assert_int_equal(res.output_len, 4);
+	assert_true(res.truncated);
+}
+
+static void test_nul_bytes(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+
+	path = write_script(f->mem, "nul",
+			    "printf 'abc\\000def\\n'\nprintf '\\000ghi\\000'");
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.output_len, 13);
+	assert_string_equal(res.output, "abc?def\n?ghi?");
+}
+
+/* Freeing a running request kills the whole group and reaps the leader. */
+static void test_free_unfinished(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct tevent_req *req;
+	char *path;
+	const char *argv[2];
+	pid_t leader;
+	pid_t bg;
+	bool ok;
+
+	path = write_script(f->mem, "abandoned",
+			    "sleep 30 &\n"
+			    "echo $$ $! > %D/pids.tmp; mv %D/pids.tmp %D/pids\n"
+			    "sleep 30");
+	argv[0] = path;
+	argv[1] = NULL;
+	req = run_proc_send(f->mem, f->ev, path, argv, NULL, 0);
+	assert_non_null(req);
+	read_pids(f, "pids", &leader, &bg);
+	assert_true(tevent_req_is_in_progress(req));
+	assert_running(leader);
+	assert_running(bg);
+
+	TALLOC_FREE(req);
+	assert_reaped(leader);
+	ok = poll_until(f->ev, pid_dead, &bg, POLL_MS);
+	assert_true(ok);
+}
+
+static int count_fds(void)
+{
+	DIR *dir;
+	struct dirent *de;
+	int n = 0;
+
+	dir = opendir("/proc/self/fd");
+	assert_non_null(dir);
+	while ((de = readdir(dir)) != NULL) {
+		n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Pipes and pidfds are closed on every path: exit, timeout, kill, error. */
+static void test_no_fd_leak(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	struct timeval deadline;
+	char *path;
+	bool killed;
+	int before;
+	int after;
+	int err;
+
+	path = write_script(f->mem, "fdleak", "echo hi");
+	before = count_fds();
+
+	run(f, path, NULL, NULL, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+
+	path = write_script(f->mem, "fdleak-hang", "sleep 30");
+	deadline = tevent_timeval_current_ofs(0, 100000);
+	run(f, path, NULL, &deadline, 0, &res);
+	assert_int_equal(res.how, RUN_PROC_TIMEDOUT);
+	kill_proc(f, res.pid, tevent_timeval_set(10, 0), &killed);
+
+	err = run_error(f, test_path(f->mem, "missing"));
+	assert_int_equal(err, ENOENT);
+
+	after = count_fds();
+	assert_int_equal(after, before);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_exit_codes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_signaled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_defaults, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_interleaved, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_output, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_argv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_process_group, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_child_fds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_then_kill, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_passed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kill_needs_sigkill, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kill_group_member, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kill_gone, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_grandchild_holds_pipe,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_output, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_max_output_edge, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_nul_bytes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_free_unfinished, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_no_fd_leak, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
