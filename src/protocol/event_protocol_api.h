@@ -48,7 +48,8 @@ int ctdb_event_reply_pull(const uint8_t *buf, size_t buflen,
 
 /*
  * Convenience: push into a new talloc buffer of exactly the right size.
- * @return 0 or ENOMEM.
+ * @return 0; ENOMEM; EINVAL for a message that cannot be encoded (unknown
+ * cmd or action, missing body, negative count); EOVERFLOW above 4 GiB.
  */
 int ctdb_event_request_marshall(TALLOC_CTX *mem_ctx,
 				struct ctdb_event_header *h,
