@@ -16,51 +16,64 @@ if ! command -v groff >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_man.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
 
-failed=0
+status=0
 checked=0
-for template in "$abs_top_srcdir"/man/*.in; do
-	[ -e "$template" ] || continue
-	name=$(basename "$template" .in)
-	page="$abs_top_builddir/man/$name"
-	checked=$((checked + 1))
+
+# check_page NAME PAGE: 0 if the page is clean, 1 after reporting problems.
+check_page()
+{
+	name=$1
+	page=$2
+	bad=0
 
 	if [ ! -f "$page" ]; then
 		echo "FAIL: $name: not generated (expected $page)"
-		failed=1
-		continue
+		return 1
 	fi
 
 	# A placeholder the build did not substitute, such as @ETCDIR@.
 	if grep -n '@[A-Za-z_][A-Za-z0-9_]*@' "$page" >"$tmp/left"; then
 		echo "FAIL: $name: placeholder left:"
 		sed 's/^/    /' "$tmp/left"
-		failed=1
+		bad=1
 	fi
 
-	# -ww turns on every warning; mdoc reports its own problems on
-	# stderr as well. Both count.
+	# -ww turns on every warning; the mdoc macros report their own
+	# problems on stderr too. Either counts.
 	LC_ALL=C groff -ww -mandoc -Tutf8 "$page" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "FAIL: $name: groff exited with $rc"
-		failed=1
+		bad=1
 	fi
 	if [ -s "$tmp/err" ]; then
 		echo "FAIL: $name: groff warnings:"
 		sed 's/^/    /' "$tmp/err"
-		failed=1
+		bad=1
 	fi
 	if [ ! -s "$tmp/out" ]; then
 		echo "FAIL: $name: rendered to nothing"
-		failed=1
+		bad=1
 	fi
-	[ "$failed" -eq 0 ] && echo "ok: $name"
+	return "$bad"
+}
+
+for template in "$abs_top_srcdir"/man/*.in; do
+	[ -e "$template" ] || continue
+	name=$(basename "$template" .in)
+	checked=$((checked + 1))
+	if check_page "$name" "$abs_top_builddir/man/$name"; then
+		echo "ok: $name"
+	else
+		status=1
+	fi
 done
 
 if [ "$checked" -eq 0 ]; then
-	echo "FAIL: no man page templates found in $abs_top_srcdir/man"
+	echo "FAIL: no man page templates in $abs_top_srcdir/man"
 	exit 1
 fi
-exit "$failed"
+exit "$status"
