@@ -46,9 +46,9 @@ int event_tool_print_run_result(FILE *f, const char *component,
  * result, otherwise the script list (status must then be non-NULL).
  * @return the exit status.
  */
-int event_tool_print_status_result(FILE *f, const char *component,
-				   const char *event, int result,
-				   const struct ctdb_event_reply_status *status);
+int event_tool_print_status_result(
+	FILE *f, const char *component, const char *event, int result,
+	const struct ctdb_event_reply_status *status);
 
 /*
  * The script list of a status reply: one line per script and its OUTPUT

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tools: ctdb-event and ctdb. The event tool is a library both link.
 noinst_LIBRARIES += tools/libeventtool.a
+tools_libeventtool_a_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
 tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h
 
 EVENT_TOOL_LIBS = tools/libeventtool.a $(CLIENT_LIBS) $(POPT_LIBS)
@@ -10,5 +11,6 @@ ctdb_event_SOURCES = tools/ctdb-event.c
 ctdb_event_LDADD = $(EVENT_TOOL_LIBS)
 
 bin_PROGRAMS += ctdb
+ctdb_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
 ctdb_SOURCES = tools/ctdb.c
 ctdb_LDADD = $(EVENT_TOOL_LIBS)

@@ -126,10 +126,10 @@ int conf_parse_text(TALLOC_CTX *mem_ctx, const char *name, const char *text,
 	return ret;
 }
 
-static int read_whole_file(TALLOC_CTX *mem_ctx, const char *path, char **out)
+int conf_read_file(TALLOC_CTX *mem_ctx, const char *path, char **out)
 {
 	FILE *f;
-	char *buf = NULL;
+	char *buf;
 	size_t len = 0;
 	size_t n;
 	char chunk[4096];
@@ -140,7 +140,11 @@ static int read_whole_file(TALLOC_CTX *mem_ctx, const char *path, char **out)
 		return errno;
 	}
 	buf = talloc_strdup(mem_ctx, "");
-	while (buf != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+	while (buf != NULL) {
+		n = fread(chunk, 1, sizeof(chunk), f);
+		if (n == 0) {
+			break;
+		}
 		buf = talloc_realloc(mem_ctx, buf, char, len + n + 1);
 		if (buf != NULL) {
 			memcpy(buf + len, chunk, n);
@@ -148,20 +152,19 @@ static int read_whole_file(TALLOC_CTX *mem_ctx, const char *path, char **out)
 			buf[len] = '\0';
 		}
 	}
-	if (ferror(f)) {
+	if (buf != NULL && ferror(f) != 0) {
 		ret = errno != 0 ? errno : EIO;
 	}
-	fclose(f);
+	(void)fclose(f);
 	if (buf == NULL) {
 		return ENOMEM;
+	}
+	if (ret == 0 && memchr(buf, '\0', len) != NULL) {
+		ret = EILSEQ;
 	}
 	if (ret != 0) {
 		talloc_free(buf);
 		return ret;
-	}
-	if (memchr(buf, '\0', len) != NULL) {
-		talloc_free(buf);
-		return EILSEQ;
 	}
 	*out = buf;
 	return 0;
@@ -173,7 +176,7 @@ int conf_parse_file(TALLOC_CTX *mem_ctx, const char *path, conf_entry_fn fn,
 	char *text = NULL;
 	int ret;
 
-	ret = read_whole_file(mem_ctx, path, &text);
+	ret = conf_read_file(mem_ctx, path, &text);
 	if (ret == ENOENT) {
 		return ENOENT;
 	}

@@ -37,6 +37,13 @@ int conf_parse_file(TALLOC_CTX *mem_ctx, const char *path, conf_entry_fn fn,
 int conf_parse_text(TALLOC_CTX *mem_ctx, const char *name, const char *text,
 		    conf_entry_fn fn, void *private_data, char **errmsg);
 
+/**
+ * Read a whole text file into one NUL-terminated talloc string.
+ * @return 0, the errno of opening or reading, or EILSEQ if the file holds
+ * a NUL byte.
+ */
+int conf_read_file(TALLOC_CTX *mem_ctx, const char *path, char **out);
+
 /** Parse a non-negative decimal integer up to max. @return true if valid. */
 bool conf_parse_uint(const char *value, unsigned long max,
 		     unsigned long *out);

@@ -9,6 +9,7 @@ src_common_libcommon_a_SOURCES = \
 	src/common/sock_io.c src/common/sock_io.h \
 	src/common/run_proc.c src/common/run_proc.h \
 	src/common/conf.c src/common/conf.h \
+	src/common/tunable.c src/common/tunable.h \
 	src/common/sock_daemon.c src/common/sock_daemon.h
 
 COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS)

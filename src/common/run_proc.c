@@ -164,13 +164,167 @@ done:
 	return ret;
 }
 
+/*
+ * Watches one process for its exit and calls fn once, with the process
+ * still unreaped (a zombie) if it is our child. The exit is seen through a
+ * pidfd. Where pidfd_open is refused (kernel < 5.3, a seccomp filter,
+ * valgrind < 3.20), SIGCHLD in the tevent loop and waitid(WNOWAIT) on this
+ * pid stand in; they can see only our own children, so for any other
+ * process fn is called at once.
+ */
+typedef void (*run_proc_watch_fn)(void *private_data);
+
+struct run_proc_watch {
+	struct tevent_context *ev;
+	pid_t pid;
+	run_proc_watch_fn fn;
+	void *private_data;
+	struct tevent_fd *pidfd_fde;
+	struct tevent_signal *sigchld;
+	struct tevent_timer *check;
+};
+
+static void run_proc_watch_pidfd(struct tevent_context *ev,
+				 struct tevent_fd *fde, uint16_t flags,
+				 void *private_data)
+{
+	struct run_proc_watch *w = private_data;
+
+	TALLOC_FREE(w->pidfd_fde);
+	w->fn(w->private_data);
+}
+
+/* Has the child exited? Leaves it unreaped. */
+static bool run_proc_watch_exited(struct run_proc_watch *w)
+{
+	siginfo_t info;
+	int ret;
+
+	do {
+		memset(&info, 0, sizeof(info));
+		ret = waitid(P_PID, (id_t)w->pid, &info,
+			     WEXITED | WNOHANG | WNOWAIT);
+	} while (ret == -1 && errno == EINTR);
+
+	if (ret == -1) {
+		/* ECHILD: not ours, or reaped already; nothing to wait for. */
+		return true;
+	}
+	return info.si_pid != 0;
+}
+
+static void run_proc_watch_check(struct tevent_context *ev,
+				 struct tevent_timer *te, struct timeval now,
+				 void *private_data)
+{
+	struct run_proc_watch *w = private_data;
+	bool exited;
+
+	/* tevent frees the timer after this handler returns. */
+	w->check = NULL;
+	exited = run_proc_watch_exited(w);
+	if (!exited) {
+		return;
+	}
+	TALLOC_FREE(w->sigchld);
+	w->fn(w->private_data);
+}
+
+/* Look from the loop: "now" rather than zero, so a past deadline is first. */
+static bool run_proc_watch_arm(struct run_proc_watch *w)
+{
+	if (w->check != NULL) {
+		return true;
+	}
+	w->check = tevent_add_timer(w->ev, w, tevent_timeval_current(),
+				    run_proc_watch_check, w);
+	return w->check != NULL;
+}
+
+/*
+ * Only arm the check: fn may free other requests, and with them other
+ * SIGCHLD handlers, which must not happen while tevent walks its list of
+ * them.
+ */
+static void run_proc_watch_sigchld(struct tevent_context *ev,
+				   struct tevent_signal *se, int signum,
+				   int count, void *siginfo, void *private_data)
+{
+	struct run_proc_watch *w = private_data;
+
+	(void)run_proc_watch_arm(w);
+}
+
+/*
+ * @return the watch, or NULL with *perr (ESRCH if pid does not exist).
+ * Freeing the watch stops it.
+ */
+static struct run_proc_watch *run_proc_watch_start(TALLOC_CTX *mem_ctx,
+						   struct tevent_context *ev,
+						   pid_t pid,
+						   run_proc_watch_fn fn,
+						   void *private_data,
+						   int *perr)
+{
+	struct run_proc_watch *w;
+	int pidfd;
+	int err;
+	bool ok;
+
+	w = talloc_zero(mem_ctx, struct run_proc_watch);
+	if (w == NULL) {
+		*perr = ENOMEM;
+		return NULL;
+	}
+	w->ev = ev;
+	w->pid = pid;
+	w->fn = fn;
+	w->private_data = private_data;
+
+	pidfd = run_proc_pidfd_open(pid);
+	if (pidfd != -1) {
+		w->pidfd_fde = tevent_add_fd(ev, w, pidfd, TEVENT_FD_READ,
+					     run_proc_watch_pidfd, w);
+		if (w->pidfd_fde == NULL) {
+			close(pidfd);
+			talloc_free(w);
+			*perr = ENOMEM;
+			return NULL;
+		}
+		tevent_fd_set_auto_close(w->pidfd_fde);
+		return w;
+	}
+	err = errno;
+	if (err != ENOSYS && err != EPERM) {
+		talloc_free(w);
+		*perr = err;
+		return NULL;
+	}
+
+	w->sigchld = tevent_add_signal(ev, w, SIGCHLD, SA_RESTART,
+				       run_proc_watch_sigchld, w);
+	if (w->sigchld == NULL) {
+		talloc_free(w);
+		*perr = ENOMEM;
+		return NULL;
+	}
+	/* A SIGCHLD from before the handler existed is lost: look once. */
+	ok = run_proc_watch_arm(w);
+	if (!ok) {
+		talloc_free(w);
+		*perr = ENOMEM;
+		return NULL;
+	}
+	return w;
+}
+
 struct run_proc_state {
 	pid_t pid;
 	/* True while this request must kill and reap the child if freed. */
 	bool owns_child;
 	struct tevent_fd *pipe_fde; /* NULL after EOF; closes pipe_fd */
 	int pipe_fd;
-	struct tevent_fd *pidfd_fde;
+	struct run_proc_watch *watch;
 	struct tevent_timer *timer;
 	size_t max_output;
 	char *output;
@@ -185,8 +339,7 @@ struct run_proc_state {
 static void run_proc_pipe_readable(struct tevent_context *ev,
 				   struct tevent_fd *fde, uint16_t flags,
 				   void *private_data);
-static void run_proc_exited(struct tevent_context *ev, struct tevent_fd *fde,
-			    uint16_t flags, void *private_data);
+static void run_proc_exited(void *private_data);
 static void run_proc_timedout(struct tevent_context *ev,
 			      struct tevent_timer *te, struct timeval now,
 			      void *private_data);
@@ -219,7 +372,6 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 	struct tevent_req *req;
 	struct run_proc_state *state;
 	int fds[2] = {-1, -1};
-	int pidfd;
 	int ret;
 
 	req = tevent_req_create(mem_ctx, &state, struct run_proc_state);
@@ -272,22 +424,14 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 	state->pipe_fd = fds[0];
 
 	/*
-	 * The child is not reaped before the pidfd is open, so its pid cannot
-	 * have been reused.
+	 * The child is not reaped before the watch is set up, so its pid
+	 * cannot have been reused.
 	 */
-	pidfd = run_proc_pidfd_open(state->pid);
-	if (pidfd == -1) {
-		ret = errno;
+	state->watch = run_proc_watch_start(state, ev, state->pid,
+					    run_proc_exited, req, &ret);
+	if (state->watch == NULL) {
 		goto fail;
 	}
-	state->pidfd_fde = tevent_add_fd(ev, state, pidfd, TEVENT_FD_READ,
-					 run_proc_exited, req);
-	if (state->pidfd_fde == NULL) {
-		close(pidfd);
-		ret = ENOMEM;
-		goto fail;
-	}
-	tevent_fd_set_auto_close(state->pidfd_fde);
 
 	/*
 	 * A deadline in the past fires on the next loop iteration, before any
@@ -307,7 +451,7 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 fail:
 	run_proc_abort(state);
 	TALLOC_FREE(state->pipe_fde);
-	TALLOC_FREE(state->pidfd_fde);
+	TALLOC_FREE(state->watch);
 	tevent_req_error_unix(req, ret);
 	return tevent_req_post(req, ev);
 }
@@ -414,7 +558,7 @@ static void run_proc_pipe_readable(struct tevent_context *ev,
 	if (n == -1 && errno == ENOMEM) {
 		run_proc_abort(state);
 		TALLOC_FREE(state->pipe_fde);
-		TALLOC_FREE(state->pidfd_fde);
+		TALLOC_FREE(state->watch);
 		TALLOC_FREE(state->timer);
 		tevent_req_error_unix(req, ENOMEM);
 		return;
@@ -464,8 +608,7 @@ static int run_proc_drain(struct run_proc_state *state)
 	return 0;
 }
 
-static void run_proc_exited(struct tevent_context *ev, struct tevent_fd *fde,
-			    uint16_t flags, void *private_data)
+static void run_proc_exited(void *private_data)
 {
 	struct tevent_req *req =
 		talloc_get_type_abort(private_data, struct tevent_req);
@@ -474,10 +617,10 @@ static void run_proc_exited(struct tevent_context *ev, struct tevent_fd *fde,
 	int status = 0;
 	int ret;
 
-	/* The pidfd is readable: the child is a zombie, this cannot block. */
+	/* The child is a zombie: this does not block. */
 	ret = run_proc_waitpid(state->pid, &status, 0);
 	state->owns_child = false;
-	TALLOC_FREE(state->pidfd_fde);
+	TALLOC_FREE(state->watch);
 	TALLOC_FREE(state->timer);
 	if (ret != 0) {
 		/* Someone else reaped it (ECHILD); the status is lost. */
@@ -524,7 +667,7 @@ static void run_proc_timedout(struct tevent_context *ev,
 	if (ret != 0) {
 		run_proc_abort(state);
 		TALLOC_FREE(state->pipe_fde);
-		TALLOC_FREE(state->pidfd_fde);
+		TALLOC_FREE(state->watch);
 		tevent_req_error_unix(req, ret);
 		return;
 	}
@@ -536,7 +679,7 @@ static void run_proc_timedout(struct tevent_context *ev,
 	 */
 	state->owns_child = false;
 	TALLOC_FREE(state->pipe_fde);
-	TALLOC_FREE(state->pidfd_fde);
+	TALLOC_FREE(state->watch);
 	state->how = RUN_PROC_TIMEDOUT;
 	state->status = 0;
 	tevent_req_done(req);
@@ -584,30 +727,14 @@ bool run_proc_recv(struct tevent_req *req, int *perr, TALLOC_CTX *mem_ctx,
 struct run_proc_kill_state {
 	pid_t pid;
 	bool killed;
-	struct tevent_fd *pidfd_fde;
+	struct run_proc_watch *watch;
 	struct tevent_timer *timer;
 };
 
 static void run_proc_kill_grace_over(struct tevent_context *ev,
 				     struct tevent_timer *te,
 				     struct timeval now, void *private_data);
-static void run_proc_kill_exited(struct tevent_context *ev,
-				 struct tevent_fd *fde, uint16_t flags,
-				 void *private_data);
-
-/*
- * The leader has exited (or never existed). SIGKILL the group while the
- * leader is still an unreaped zombie, so the group id cannot yet belong to
- * anyone else; this ends members that ignored SIGTERM. Then reap. ECHILD
- * only means the pid was not our child or is already reaped.
- */
-static void run_proc_kill_finish(struct run_proc_kill_state *state)
-{
-	int status;
-
-	(void)kill(-state->pid, SIGKILL);
-	(void)run_proc_waitpid(state->pid, &status, 0);
-}
+static void run_proc_kill_exited(void *private_data);
 
 struct tevent_req *run_proc_kill_send(TALLOC_CTX *mem_ctx,
 				      struct tevent_context *ev, pid_t pid,
@@ -616,8 +743,7 @@ struct tevent_req *run_proc_kill_send(TALLOC_CTX *mem_ctx,
 	struct tevent_req *req;
 	struct run_proc_kill_state *state;
 	struct timeval until;
-	int pidfd;
-	int ret;
+	int ret = 0;
 
 	req = tevent_req_create(mem_ctx, &state, struct run_proc_kill_state);
 	if (req == NULL) {
@@ -632,29 +758,24 @@ struct tevent_req *run_proc_kill_send(TALLOC_CTX *mem_ctx,
 	}
 
 	/*
-	 * Open the pidfd before signalling, so that the exit cannot be missed;
-	 * it also works on a zombie (then it is readable at once).
+	 * Watch before signalling, so that the exit cannot be missed; a pidfd
+	 * also works on a zombie (it is readable at once).
 	 */
-	pidfd = run_proc_pidfd_open(pid);
-	if (pidfd == -1) {
-		ret = errno;
-		if (ret != ESRCH) {
-			tevent_req_error_unix(req, ret);
-			return tevent_req_post(req, ev);
-		}
-		/* Already gone and reaped; members may remain. */
+	state->watch = run_proc_watch_start(state, ev, pid,
+					    run_proc_kill_exited, req, &ret);
+	if (state->watch == NULL && ret == ESRCH) {
+		/*
+		 * Already gone and reaped. Members may remain, and the group
+		 * id cannot have been taken by anyone else while they do.
+		 */
 		(void)kill(-pid, SIGKILL);
 		tevent_req_done(req);
 		return tevent_req_post(req, ev);
 	}
-	state->pidfd_fde = tevent_add_fd(ev, state, pidfd, TEVENT_FD_READ,
-					 run_proc_kill_exited, req);
-	if (state->pidfd_fde == NULL) {
-		close(pidfd);
-		tevent_req_oom(req);
+	if (state->watch == NULL) {
+		tevent_req_error_unix(req, ret);
 		return tevent_req_post(req, ev);
 	}
-	tevent_fd_set_auto_close(state->pidfd_fde);
 
 	(void)kill(-pid, SIGTERM);
 
@@ -665,9 +786,11 @@ struct tevent_req *run_proc_kill_send(TALLOC_CTX *mem_ctx,
 					   (uint32_t)grace.tv_usec);
 	state->timer = tevent_add_timer(ev, state, until,
 					run_proc_kill_grace_over, req);
-	if (tevent_req_nomem(state->timer, req)) {
-		TALLOC_FREE(state->pidfd_fde);
-		run_proc_kill_finish(state);
+	if (state->timer == NULL) {
+		/* Do not leave a group behind that got only SIGTERM. */
+		TALLOC_FREE(state->watch);
+		(void)kill(-pid, SIGKILL);
+		tevent_req_oom(req);
 		return tevent_req_post(req, ev);
 	}
 	return req;
@@ -682,23 +805,30 @@ static void run_proc_kill_grace_over(struct tevent_context *ev,
 	struct run_proc_kill_state *state =
 		tevent_req_data(req, struct run_proc_kill_state);
 
+	/* tevent frees the timer after this handler returns. */
 	state->timer = NULL;
 	state->killed = true;
 	(void)kill(-state->pid, SIGKILL);
 }
 
-static void run_proc_kill_exited(struct tevent_context *ev,
-				 struct tevent_fd *fde, uint16_t flags,
-				 void *private_data)
+/*
+ * The leader has exited. SIGKILL the group while the leader is still an
+ * unreaped zombie, so that the group id cannot belong to anyone else yet;
+ * this ends members that ignored SIGTERM. Then reap. ECHILD from waitpid
+ * only means the pid was not our child or is already reaped.
+ */
+static void run_proc_kill_exited(void *private_data)
 {
 	struct tevent_req *req =
 		talloc_get_type_abort(private_data, struct tevent_req);
 	struct run_proc_kill_state *state =
 		tevent_req_data(req, struct run_proc_kill_state);
+	int status;
 
-	TALLOC_FREE(state->pidfd_fde);
+	TALLOC_FREE(state->watch);
 	TALLOC_FREE(state->timer);
-	run_proc_kill_finish(state);
+	(void)kill(-state->pid, SIGKILL);
+	(void)run_proc_waitpid(state->pid, &status, 0);
 	tevent_req_done(req);
 }
 

@@ -16,9 +16,8 @@ bool tevent_req_error_unix(struct tevent_req *req, int err);
 bool tevent_req_is_unix_error(struct tevent_req *req, int *perr);
 
 /**
- * Run the loop until req is done or timeout_ms passes (0 = no limit).
- * @return true when req completed, false with *perr on a loop failure or
- * ETIMEDOUT.
+ * Run the loop until req is done (bound it with tevent_req_set_endtime).
+ * @return true when req completed, false with *perr on a loop failure.
  */
 bool tevent_req_poll_unix(struct tevent_req *req, struct tevent_context *ev,
 			  int *perr);

@@ -45,5 +45,12 @@ tests_unit_test_event_tool_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_event_tool_SOURCES = tests/unit/test_event_tool.c
 tests_unit_test_event_tool_LDADD = $(EVENT_TOOL_LIBS) $(UNIT_LIBS)
 
-TESTS += $(check_PROGRAMS)
+TESTS += tests/unit/test_event_protocol \
+	tests/unit/test_run_proc \
+	tests/unit/test_sock_io \
+	tests/unit/test_conf \
+	tests/unit/test_script_list \
+	tests/unit/test_run_event \
+	tests/unit/test_event_status \
+	tests/unit/test_event_tool
 endif

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The tunables table and the reader for ctdb.tunables files. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/conf.h"
+#include "common/tunable.h"
+
+/*
+ * Rows are in enum order: the id field lets a test check that, so
+ * tunable_table[id] is always the row of id. Limits exist so that a typo
+ * in ctdb.tunables (an interval of 0, a boolean of 2) is refused at load
+ * time instead of producing a busy loop or a surprise later.
+ */
+const struct tunable_def tunable_table[TUNABLE_COUNT] = {
+	{
+		.id = TUNABLE_MONITOR_INTERVAL,
+		.name = "MonitorInterval",
+		.def = 15,
+		.min = 1,
+		.max = 3600,
+		.unit = "seconds",
+		.help = "Longest delay between two monitor events.",
+	},
+	{
+		.id = TUNABLE_EVENT_SCRIPT_TIMEOUT,
+		.name = "EventScriptTimeout",
+		.def = 30,
+		.min = 1,
+		.max = 3600,
+		.unit = "seconds",
+		.help = "Time an event may run before its script is killed.",
+	},
+	{
+		.id = TUNABLE_MONITOR_TIMEOUT_COUNT,
+		.name = "MonitorTimeoutCount",
+		.def = 20,
+		.min = 1,
+		.max = 1000,
+		.unit = "count",
+		.help = "Consecutive monitor timeouts tolerated before a "
+			"timeout counts as a failure.",
+	},
+	{
+		.id = TUNABLE_MONITOR_FAIL_COUNT,
+		.name = "MonitorFailCount",
+		.def = 1,
+		.min = 1,
+		.max = 100,
+		.unit = "count",
+		.help = "Consecutive failed monitor events before the node "
+			"becomes UNHEALTHY.",
+	},
+	{
+		.id = TUNABLE_MONITOR_OK_COUNT,
+		.name = "MonitorOkCount",
+		.def = 1,
+		.min = 1,
+		.max = 100,
+		.unit = "count",
+		.help = "Consecutive successful monitor events before the node "
+			"becomes HEALTHY again.",
+	},
+	{
+		.id = TUNABLE_NO_IP_FAILBACK,
+		.name = "NoIPFailback",
+		.def = 0,
+		.min = 0,
+		.max = 1,
+		.unit = "boolean",
+		.help = "When set, public IPs are never moved back to "
+			"rebalance after a node recovers.",
+	},
+	{
+		.id = TUNABLE_NO_IP_TAKEOVER,
+		.name = "NoIPTakeover",
+		.def = 0,
+		.min = 0,
+		.max = 1,
+		.unit = "boolean",
+		.help = "When set, this node keeps the public IPs it has but "
+			"takes over no others.",
+	},
+	{
+		.id = TUNABLE_NO_IP_HOST_ON_ALL_DISABLED,
+		.name = "NoIPHostOnAllDisabled",
+		.def = 0,
+		.min = 0,
+		.max = 1,
+		.unit = "boolean",
+		.help = "When set, no node hosts public IPs while every node "
+			"is unhealthy.",
+	},
+	{
+		.id = TUNABLE_TAKEOVER_TIMEOUT,
+		.name = "TakeoverTimeout",
+		.def = 9,
+		.min = 1,
+		.max = 3600,
+		.unit = "seconds",
+		.help = "Time allowed for a public IP takeover run.",
+	},
+	{
+		.id = TUNABLE_STARTUP_RETRY_INTERVAL,
+		.name = "StartupRetryInterval",
+		.def = 5,
+		.min = 1,
+		.max = 3600,
+		.unit = "seconds",
+		.help = "Delay before a failed startup event is run again.",
+	},
+};
+
+void tunables_set_defaults(struct tunables *t)
+{
+	unsigned i;
+
+	for (i = 0; i < TUNABLE_COUNT; i++) {
+		t->value[i] = tunable_table[i].def;
+	}
+}
+
+const struct tunable_def *tunable_find(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < TUNABLE_COUNT; i++) {
+		int cmp = strcasecmp(name, tunable_table[i].name);
+
+		if (cmp == 0) {
+			return &tunable_table[i];
+		}
+	}
+	return NULL;
+}
+
+int tunables_set(struct tunables *t, const char *name, uint32_t value)
+{
+	const struct tunable_def *def = tunable_find(name);
+
+	if (def == NULL) {
+		return ENOENT;
+	}
+	if (value < def->min || value > def->max) {
+		return ERANGE;
+	}
+	t->value[def->id] = value;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s)) {
+		s++;
+	}
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1])) {
+		end--;
+	}
+	*end = '\0';
+	return s;
+}
+
+/*
+ * A value that is all digits but too big for conf_parse_uint is out of
+ * range, not malformed: the user wrote a number, so tell them the limits.
+ * @return 0, EINVAL (not a number) or ERANGE (a number above UINT32_MAX).
+ */
+static int parse_value(const char *text, uint32_t *out)
+{
+	unsigned long v = 0;
+	bool ok = conf_parse_uint(text, UINT32_MAX, &v);
+	size_t digits;
+
+	if (ok) {
+		*out = (uint32_t)v;
+		return 0;
+	}
+	digits = strspn(text, "0123456789");
+	if (digits > 0 && text[digits] == '\0') {
+		return ERANGE;
+	}
+	return EINVAL;
+}
+
+/* Apply one line to t. On failure *reason (on mem_ctx) says why. */
+static int tunables_parse_line(TALLOC_CTX *mem_ctx, char *line,
+			       struct tunables *t, char **reason)
+{
+	const struct tunable_def *def;
+	char *s = trim(line);
+	char *eq;
+	char *name;
+	char *value;
+	uint32_t v = 0;
+	int ret;
+
+	if (*s == '\0' || *s == '#') {
+		return 0;
+	}
+	eq = strchr(s, '=');
+	if (eq == NULL) {
+		*reason = talloc_asprintf(mem_ctx,
+					  "expected \"Name=Value\", got '%s'",
+					  s);
+		return EINVAL;
+	}
+	*eq = '\0';
+	name = trim(s);
+	value = trim(eq + 1);
+	if (*name == '\0') {
+		*reason = talloc_strdup(mem_ctx, "missing tunable name before "
+						 "'='");
+		return EINVAL;
+	}
+	def = tunable_find(name);
+	if (def == NULL) {
+		/* Not ENOENT: callers read that as "no file". */
+		*reason = talloc_asprintf(mem_ctx, "unknown tunable '%s'",
+					  name);
+		return EINVAL;
+	}
+	ret = parse_value(value, &v);
+	if (ret == 0 && (v < def->min || v > def->max)) {
+		ret = ERANGE;
+	}
+	if (ret == EINVAL) {
+		*reason = talloc_asprintf(mem_ctx,
+					  "%s: invalid value '%s', expected an "
+					  "integer from %u to %u",
+					  def->name, value, def->min, def->max);
+		return EINVAL;
+	}
+	if (ret == ERANGE) {
+		*reason = talloc_asprintf(mem_ctx,
+					  "%s: value %s out of range %u..%u",
+					  def->name, value, def->min, def->max);
+		return ERANGE;
+	}
+	t->value[def->id] = v;
+	return 0;
+}
+
+/* Apply every line of text to t, stopping at the first bad one. */
+static int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *path,
+			       char *text, struct tunables *t, char **errmsg)
+{
+	char *line;
+	char *next;
+	char *reason = NULL;
+	unsigned lineno = 0;
+	int ret;
+
+	for (line = text; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL) {
+			*next++ = '\0';
+		}
+		lineno++;
+		ret = tunables_parse_line(mem_ctx, line, t, &reason);
+		if (ret != 0 && reason == NULL) {
+			return ENOMEM;
+		}
+		if (ret != 0) {
+			*errmsg = talloc_asprintf(mem_ctx, "%s:%u: %s", path,
+						  lineno, reason);
+			talloc_free(reason);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int tunables_load_file(TALLOC_CTX *mem_ctx, const char *path,
+		       struct tunables *t, char **errmsg)
+{
+	struct tunables copy = *t;
+	char *text = NULL;
+	int ret;
+
+	ret = conf_read_file(mem_ctx, path, &text);
+	if (ret == ENOENT) {
+		return 0;
+	}
+	if (ret != 0) {
+		*errmsg = talloc_asprintf(mem_ctx, "%s: %s", path,
+					  ret == EILSEQ ? "contains a NUL byte"
+							: strerror(ret));
+		return ret;
+	}
+	ret = tunables_parse_text(mem_ctx, path, text, &copy, errmsg);
+	talloc_free(text);
+	if (ret != 0) {
+		return ret;
+	}
+	*t = copy;
+	return 0;
+}

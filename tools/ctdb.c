@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ctdb: the administrator's command line; commands come from one table. */
+#include <popt.h>
+#include <stdio.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "tools/event_tool.h"
+
+struct ctdb_command {
+	const char *name;
+	/* argv[0] is the command's own name. @return the exit status. */
+	int (*fn)(TALLOC_CTX *mem_ctx, int argc, const char **argv);
+	const char *msg_args;
+	const char *msg_help;
+};
+
+/*
+ * `ctdb event ...` is exactly `ctdb-event ...`: same output and usage
+ * (which names ctdb-event, as CTDB's does, whose ctdb runs that helper).
+ */
+static int control_event(TALLOC_CTX *mem_ctx, int argc, const char **argv)
+{
+	return event_tool_main(mem_ctx, argc, argv);
+}
+
+static const struct ctdb_command ctdb_commands[] = {
+	{ "event", control_event, "", "event and event script commands" },
+};
+
+#define NUM_COMMANDS (sizeof(ctdb_commands) / sizeof(ctdb_commands[0]))
+
+static void ctdb_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: ctdb [<options>] <command> [<args>]\n"
+	      "\n"
+	      "Help Options:\n"
+	      "  -h, --help                     Show this help message\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	for (i = 0; i < NUM_COMMANDS; i++) {
+		const struct ctdb_command *cmd = &ctdb_commands[i];
+
+		fprintf(f, "  %-15s %-28s %s\n", cmd->name, cmd->msg_args,
+			cmd->msg_help);
+	}
+}
+
+static const struct ctdb_command *ctdb_command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NUM_COMMANDS; i++) {
+		if (strcmp(ctdb_commands[i].name, name) == 0) {
+			return &ctdb_commands[i];
+		}
+	}
+	return NULL;
+}
+
+static const struct poptOption ctdb_options[] = {
+	{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
+	POPT_TABLEEND
+};
+
+/*
+ * Options stop at the command word, so that everything after it, options
+ * included, belongs to the command (`ctdb event -d NOTICE status ...`).
+ * @return -1 to go on, or an exit status.
+ */
+static int ctdb_parse_options(poptContext pc)
+{
+	int opt;
+
+	for (opt = poptGetNextOpt(pc); opt != -1; opt = poptGetNextOpt(pc)) {
+		if (opt == 'h') {
+			ctdb_usage(stdout);
+			return 0;
+		}
+		fprintf(stderr, "Invalid option %s: %s\n",
+			poptBadOption(pc, 0), poptStrerror(opt));
+		ctdb_usage(stdout);
+		return 1;
+	}
+	return -1;
+}
+
+static int ctdb_dispatch(TALLOC_CTX *mem_ctx, int argc, const char **argv)
+{
+	const struct ctdb_command *cmd;
+	const char **args;
+	poptContext pc;
+	int nargs = 0;
+	int ret;
+
+	pc = poptGetContext("ctdb", argc, argv, ctdb_options,
+			    POPT_CONTEXT_POSIXMEHARDER);
+	if (pc == NULL) {
+		fprintf(stderr, "Memory allocation error\n");
+		return 1;
+	}
+	ret = ctdb_parse_options(pc);
+	if (ret != -1) {
+		poptFreeContext(pc);
+		return ret;
+	}
+
+	args = poptGetArgs(pc);
+	while (args != NULL && args[nargs] != NULL) {
+		nargs++;
+	}
+	if (nargs == 0) {
+		ctdb_usage(stdout);
+		poptFreeContext(pc);
+		return 1;
+	}
+	cmd = ctdb_command_find(args[0]);
+	if (cmd == NULL) {
+		fprintf(stderr, "Unknown command '%s'\n", args[0]);
+		ctdb_usage(stdout);
+		poptFreeContext(pc);
+		return 1;
+	}
+	ret = cmd->fn(mem_ctx, nargs, args);
+	poptFreeContext(pc);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	TALLOC_CTX *mem_ctx;
+	int ret;
+
+	mem_ctx = talloc_new(NULL);
+	if (mem_ctx == NULL) {
+		fprintf(stderr, "Memory allocation error\n");
+		return 1;
+	}
+	ret = ctdb_dispatch(mem_ctx, argc, (const char **)argv);
+	talloc_free(mem_ctx);
+	return ret;
+}
