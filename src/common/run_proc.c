@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Run one child process asynchronously: spawn, capture output, time out, kill. */
+/* Run one child process: spawn, capture output, time out, kill. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -692,8 +692,10 @@ bool run_proc_recv(struct tevent_req *req, int *perr, TALLOC_CTX *mem_ctx,
 		tevent_req_data(req, struct run_proc_state);
 	char *output = NULL;
 	int err;
+	bool failed;
 
-	if (tevent_req_is_unix_error(req, &err)) {
+	failed = tevent_req_is_unix_error(req, &err);
+	if (failed) {
 		if (perr != NULL) {
 			*perr = err;
 		}
@@ -837,8 +839,10 @@ bool run_proc_kill_recv(struct tevent_req *req, int *perr, bool *killed)
 	struct run_proc_kill_state *state =
 		tevent_req_data(req, struct run_proc_kill_state);
 	int err;
+	bool failed;
 
-	if (tevent_req_is_unix_error(req, &err)) {
+	failed = tevent_req_is_unix_error(req, &err);
+	if (failed) {
 		if (perr != NULL) {
 			*perr = err;
 		}

@@ -18,9 +18,12 @@
  *    order; stdin is inherited; every signal is reset to its default and
  *    the signal mask is cleared; the daemon's other fds are close-on-exec.
  * The child's exit is seen through a pidfd in the tevent loop, so there is
- * no global SIGCHLD handler. When the child exits, whatever is buffered in
- * the pipe is read once more and the request completes: a grandchild that
- * keeps the pipe open neither delays completion nor is waited for.
+ * no global SIGCHLD handler. (Only where pidfd_open is refused -- kernel
+ * before 5.3, a seccomp filter, valgrind before 3.20 -- a tevent SIGCHLD
+ * handler and waitid() on the child's own pid stand in.) When the child
+ * exits, whatever is buffered in the pipe is read once more and the
+ * request completes: a grandchild that keeps the pipe open neither delays
+ * completion nor is waited for.
  */
 
 enum run_proc_how {
@@ -43,8 +46,10 @@ struct run_proc_result {
  *
  * @param deadline absolute time (CLOCK_REALTIME, as tevent timers) after
  *        which the request completes with RUN_PROC_TIMEDOUT; NULL for none.
- *        On timeout the child is left running and its pid returned: the
- *        caller decides how to end it (run_proc_kill_send).
+ *        On timeout the child is left running (unreaped) and its pid
+ *        returned: the caller decides how to end it (run_proc_kill_send).
+ *        The output pipe is closed then, so later writes of the child get
+ *        EPIPE (SIGPIPE).
  * @param max_output keep at most this many bytes of output (0 = no limit);
  *        the rest is read and discarded and the result says truncated.
  *        NUL bytes in the output are replaced by '?', so output stays one
