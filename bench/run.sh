@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/cb.XXXXXX)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	rm -rf "$work"
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -54,7 +54,7 @@ EOS
 
 start_daemon() { # FLAVOUR BASE DAEMON
 	local b=$2
-	CTDB_TEST_MODE=yes CTDB_BASE=$b "$3" -P $$ &
+	CTDB_TEST_MODE=yes CTDB_BASE=$b "$3" -P $$ 2>"$b/stderr" &
 	pids+=($!)
 	eval "pid_$1=$!"
 	local t=0
@@ -92,7 +92,7 @@ measure() { # KEY CMD...
 	res[$key]+="$("$spawn" "$n" "$@") "
 }
 for r in $(seq 1 "$rounds"); do
-	measure bare_true "$spawn" 1 /bin/true
+	measure bare_true /bin/true
 	measure floor_sh "$work/sh_ok"
 	measure floor_bin "$work/tiny_ok"
 	for f in "${flavours[@]}"; do
@@ -106,8 +106,6 @@ for r in $(seq 1 "$rounds"); do
 		unset CTDB_TEST_MODE CTDB_BASE
 	done
 done
-# bench_spawn itself adds a spawn; bare_true is "spawn of spawn of true".
-# So compare like with like: every number below includes one extra spawn.
 m() { echo "${res[$1]}" | tr ' ' '\n' | grep . | median; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -40,7 +40,7 @@ struct sock_queue *sock_queue_setup(TALLOC_CTX *mem_ctx,
 /**
  * Queue a copy of buf for writing. Writing never blocks; a write error is
  * reported through the read callback.
- * @return 0 or ENOMEM.
+ * @return 0, ENOMEM, or EPIPE once the queue has failed.
  */
 int sock_queue_write(struct sock_queue *queue, const uint8_t *buf,
 		     size_t buflen);

@@ -5,15 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "common/logging.h"
 #include "common/run_proc.h"
 #include "common/tevent_unix.h"
 #include "eventd/run_event.h"
 #include "eventd/script_list.h"
-
-/* The debug script gets this long before it is ended too. */
-#define DEBUG_SCRIPT_TIMEOUT 30
 
 struct run_event_state;
 
@@ -157,7 +155,7 @@ static void reaper_start(struct run_event_context *rctx, pid_t pid,
 	argv[3] = NULL;
 	D_DEBUG("Running debug %s with args \"%s %s\"",
 		rctx->opts.debug_script, pidstr, event);
-	deadline = tevent_timeval_current_ofs(DEBUG_SCRIPT_TIMEOUT, 0);
+	deadline = tevent_timeval_current_ofs(rctx->opts.debug_timeout, 0);
 	subreq = run_proc_send(r, rctx->ev, rctx->opts.debug_script, argv,
 			       &deadline, rctx->opts.output_limit);
 	if (subreq == NULL) {
@@ -182,10 +180,10 @@ static void reaper_debug_done(struct tevent_req *subreq)
 	} else {
 		log_lines(DEBUG_ERR, "event_debug", result.output);
 		if (result.how == RUN_PROC_TIMEDOUT) {
+			/* Never debug the debugger: just end it. */
 			D_ERR("debug script timed out, killing it");
 			(void)kill(-result.pid, SIGKILL);
-			reaper_start(r->rctx, result.pid, "debug script",
-				     r->event);
+			(void)waitpid(result.pid, NULL, 0);
 		}
 	}
 	reaper_kill(r);
@@ -222,10 +220,16 @@ static void reaper_kill_done(struct tevent_req *subreq)
 
 void run_event_kill_all(struct run_event_context *rctx)
 {
-	struct reaper *r;
+	/*
+	 * Kill and reap each timed-out script at once; freeing its reaper
+	 * also ends a debug script still looking at it.
+	 */
+	while (rctx->reapers != NULL) {
+		struct reaper *r = rctx->reapers;
 
-	for (r = rctx->reapers; r != NULL; r = r->next) {
 		(void)kill(-r->pid, SIGKILL);
+		(void)waitpid(r->pid, NULL, 0);
+		talloc_free(r);
 	}
 	/* Running scripts die with their requests (run_proc destructor). */
 	while (rctx->head != NULL) {

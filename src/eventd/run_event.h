@@ -16,7 +16,10 @@ struct run_event_options {
 	const char *debug_script; /* absolute path, or NULL */
 	unsigned kill_grace;      /* seconds from SIGTERM to SIGKILL */
 	size_t output_limit;      /* bytes kept per script, 0 = no limit */
+	unsigned debug_timeout;   /* seconds the debug script may take */
 };
+
+#define RUN_EVENT_DEBUG_TIMEOUT 30
 
 /*
  * One run_event_context per component. Events run strictly one at a time
@@ -33,6 +36,9 @@ struct run_event_options {
  * then the debug script, if configured, runs with "<pid> <event>", after
  * which the script's process group gets SIGTERM and, kill_grace seconds
  * later, SIGKILL. No process outlives the termination.
+ *
+ * Requests must be allocated below the context (or freed before it),
+ * since they point to it.
  *
  * Every run that completes (success, failure or timeout) replaces the
  * stored status of its event; cancelled runs and runs that could not list
