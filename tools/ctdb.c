@@ -6,6 +6,7 @@
 #include <talloc.h>
 
 #include "tools/event_tool.h"
+#include "tools/node_tool.h"
 
 struct ctdb_command {
 	const char *name;
@@ -30,8 +31,13 @@ static const struct ctdb_command ctdb_commands[] = {
 
 #define NUM_COMMANDS (sizeof(ctdb_commands) / sizeof(ctdb_commands[0]))
 
+/* -X and the other options the node commands honour. */
+static struct node_tool_options node_opts;
+
 static void ctdb_usage(FILE *f)
 {
+	const struct node_tool_command *node_cmds;
+	size_t num_node_cmds = 0;
 	size_t i;
 
 	fputs("Usage: ctdb [<options>] <command> [<args>]\n"
@@ -47,6 +53,17 @@ static void ctdb_usage(FILE *f)
 		fprintf(f, "  %-15s %-28s %s\n", cmd->name, cmd->msg_args,
 			cmd->msg_help);
 	}
+	node_cmds = node_tool_commands(&num_node_cmds);
+	for (i = 0; i < num_node_cmds; i++) {
+		fprintf(f, "  %-15s %-28s %s\n", node_cmds[i].name,
+			node_cmds[i].msg_args, node_cmds[i].msg_help);
+	}
+}
+
+/* What a node command prints above its own line on a usage error. */
+static void ctdb_usage_header(FILE *f)
+{
+	fputs("Usage: ctdb [<options>] <command> [<args>]\n\n", f);
 }
 
 static const struct ctdb_command *ctdb_command_find(const char *name)
@@ -63,6 +80,8 @@ static const struct ctdb_command *ctdb_command_find(const char *name)
 
 static const struct poptOption ctdb_options[] = {
 	{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
+	{ NULL, 'X', POPT_ARG_NONE, NULL, 'X',
+	  "enable machine parsable output with separator |", NULL },
 	POPT_TABLEEND
 };
 
@@ -79,6 +98,10 @@ static int ctdb_parse_options(poptContext pc)
 		if (opt == 'h') {
 			ctdb_usage(stdout);
 			return 0;
+		}
+		if (opt == 'X') {
+			node_opts.machine_readable = true;
+			continue;
 		}
 		fprintf(stderr, "Invalid option %s: %s\n",
 			poptBadOption(pc, 0), poptStrerror(opt));
@@ -116,6 +139,13 @@ static int ctdb_dispatch(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		ctdb_usage(stdout);
 		poptFreeContext(pc);
 		return 1;
+	}
+	if (node_tool_is_command(args[0])) {
+		node_opts.usage_header = ctdb_usage_header;
+		ret = node_tool_run(mem_ctx, stdout, stderr, &node_opts, nargs,
+				    args);
+		poptFreeContext(pc);
+		return ret;
 	}
 	cmd = ctdb_command_find(args[0]);
 	if (cmd == NULL) {

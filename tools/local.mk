@@ -13,4 +13,4 @@ ctdb_event_LDADD = $(EVENT_TOOL_LIBS)
 bin_PROGRAMS += ctdb
 ctdb_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
 ctdb_SOURCES = tools/ctdb.c
-ctdb_LDADD = $(EVENT_TOOL_LIBS)
+ctdb_LDADD = $(NODE_TOOL_LIBS) $(EVENT_TOOL_LIBS)

@@ -2,6 +2,7 @@
 # src/client: clients of the daemons' sockets.
 noinst_LIBRARIES += src/client/libclient.a
 src_client_libclient_a_SOURCES = \
-	src/client/event_client.c src/client/event_client.h
+	src/client/event_client.c src/client/event_client.h \
+	src/client/node_client.c src/client/node_client.h
 
 CLIENT_LIBS = src/client/libclient.a src/protocol/libprotocol.a $(COMMON_LIBS)

@@ -4,6 +4,16 @@ noinst_LIBRARIES += src/protocol/libprotocol.a
 src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/event_protocol.h \
 	src/protocol/event_protocol_api.h \
-	src/protocol/event_protocol.c
+	src/protocol/event_protocol.c \
+	src/protocol/node_protocol.h src/protocol/node_protocol_api.h \
+	src/protocol/node_protocol.c
 
 PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_node_protocol
+TESTS += tests/unit/test_node_protocol
+tests_unit_test_node_protocol_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_node_protocol_SOURCES = tests/unit/test_node_protocol.c
+tests_unit_test_node_protocol_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
+endif
