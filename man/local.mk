@@ -8,22 +8,31 @@
 # the source tree, so VPATH builds work.
 
 MAN_PAGES = \
+	man/ctdb.1 \
 	man/ctdb-event.1 \
 	man/ctdb.conf.5 \
 	man/ctdb-events.7 \
-	man/ctdb-eventd.8
+	man/ctdb-tunables.7 \
+	man/ctdb-eventd.8 \
+	man/ctdb-noded.8
 
 man_MANS += \
+	man/ctdb.1 \
 	man/ctdb-event.1 \
 	man/ctdb.conf.5 \
 	man/ctdb-events.7 \
-	man/ctdb-eventd.8
+	man/ctdb-tunables.7 \
+	man/ctdb-eventd.8 \
+	man/ctdb-noded.8
 CLEANFILES += $(MAN_PAGES)
 EXTRA_DIST += \
+	man/ctdb.1.in \
 	man/ctdb-event.1.in \
 	man/ctdb.conf.5.in \
 	man/ctdb-events.7.in \
-	man/ctdb-eventd.8.in
+	man/ctdb-tunables.7.in \
+	man/ctdb-eventd.8.in \
+	man/ctdb-noded.8.in
 
 # Make expands the nested ${prefix}-style references of these variables.
 man_subst = sed \
@@ -42,13 +51,19 @@ man_subst = sed \
 man_generate = $(AM_V_GEN)$(MKDIR_P) man && rm -f $@ $@.tmp && \
 	$(man_subst) $(srcdir)/$@.in >$@.tmp && mv $@.tmp $@
 
+man/ctdb.1: $(srcdir)/man/ctdb.1.in Makefile
+	$(man_generate)
 man/ctdb-event.1: $(srcdir)/man/ctdb-event.1.in Makefile
 	$(man_generate)
 man/ctdb.conf.5: $(srcdir)/man/ctdb.conf.5.in Makefile
 	$(man_generate)
 man/ctdb-events.7: $(srcdir)/man/ctdb-events.7.in Makefile
 	$(man_generate)
+man/ctdb-tunables.7: $(srcdir)/man/ctdb-tunables.7.in Makefile
+	$(man_generate)
 man/ctdb-eventd.8: $(srcdir)/man/ctdb-eventd.8.in Makefile
+	$(man_generate)
+man/ctdb-noded.8: $(srcdir)/man/ctdb-noded.8.in Makefile
 	$(man_generate)
 
 # "make man" builds the pages alone, without compiling anything.
@@ -58,3 +73,16 @@ man: $(MAN_PAGES)
 # Every page renders without a groff warning and with no placeholder left.
 TESTS += tests/integration/test_man.sh
 dist_check_SCRIPTS += tests/integration/test_man.sh
+
+# ctdb-tunables(7) lists the tunables of the table in src/common/tunable.c
+# with their defaults and ranges; tunables_doc.sh compares the page with
+# the table as dump_tunables prints it. The program is built only for the
+# test (an extra dependency of its log), not run as a test itself.
+EXTRA_PROGRAMS = tests/unit/dump_tunables
+tests_unit_dump_tunables_SOURCES = tests/unit/dump_tunables.c
+tests_unit_dump_tunables_LDADD = $(COMMON_LIBS)
+CLEANFILES += tests/unit/dump_tunables$(EXEEXT)
+TESTS += tests/integration/tunables_doc.sh
+dist_check_SCRIPTS += tests/integration/tunables_doc.sh
+tests/integration/tunables_doc.log: tests/unit/dump_tunables$(EXEEXT) \
+	man/ctdb-tunables.7

@@ -337,6 +337,15 @@ int sock_daemon_run(struct sock_daemon *sd, const char *sockpath,
 	struct tevent_fd *fde;
 	int ret;
 
+	/*
+	 * Our own copies: the destructor unlinks both paths, possibly after
+	 * the caller's strings are gone (freed with the same parent).
+	 */
+	sockpath = talloc_strdup(sd, sockpath);
+	pidfile = talloc_strdup(sd, pidfile);
+	if (sockpath == NULL || pidfile == NULL) {
+		return SOCK_DAEMON_EXIT_SOCKET;
+	}
 	ret = rundir_ensure(pidfile);
 	if (ret == 0) {
 		ret = pidfile_create(sd, pidfile);

@@ -32,3 +32,45 @@ tests_unit_test_ipalloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ipalloc_SOURCES = tests/unit/test_ipalloc.c
 tests_unit_test_ipalloc_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
 endif
+
+# The node daemon: everything but main() is a library, so tests can link
+# single modules (health, takeover) against a fake event client.
+noinst_LIBRARIES += src/noded/libnoded.a
+src_noded_libnoded_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
+src_noded_libnoded_a_SOURCES = \
+	src/noded/noded_private.h \
+	src/noded/cluster.c src/noded/cluster.h \
+	src/noded/cluster_local.c \
+	src/noded/control.c \
+	src/noded/eventd_launch.c \
+	src/noded/health.c \
+	src/noded/monitor.c \
+	src/noded/noded_config.c \
+	src/noded/noded_event.c \
+	src/noded/notify.c \
+	src/noded/runstate.c \
+	src/noded/takeover.c
+
+NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a \
+	$(CLIENT_LIBS)
+if HAVE_LIBSYSTEMD
+NODED_LIBS += $(SYSTEMD_LIBS)
+endif
+
+sbin_PROGRAMS += ctdb-noded
+ctdb_noded_SOURCES = src/noded/noded.c
+ctdb_noded_LDADD = $(NODED_LIBS) $(POPT_LIBS)
+
+# Integration tests: the real ctdb-noded with our and Samba's ctdb-eventd.
+# noded_lib.sh is sourced by them, not a test.
+NODED_INTEGRATION_TESTS = \
+	tests/integration/noded_basic.sh \
+	tests/integration/noded_startup.sh \
+	tests/integration/noded_health.sh \
+	tests/integration/noded_admin.sh \
+	tests/integration/noded_config.sh \
+	tests/integration/noded_notify.sh \
+	tests/integration/noded_samba_eventd.sh
+TESTS += $(NODED_INTEGRATION_TESTS)
+dist_check_SCRIPTS += $(NODED_INTEGRATION_TESTS)
+dist_check_DATA += tests/integration/noded_lib.sh

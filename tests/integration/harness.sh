@@ -42,7 +42,6 @@ H_FAILED=0
 H_PASSED=0
 H_DAEMON_PIDS=()
 H_BG_PIDS=()
-H_BASES=()
 TESTDIR=
 
 h_msg()
@@ -91,23 +90,36 @@ h_alive()
 {
 	local st
 
-	[ -r "/proc/$1/stat" ] || return 1
-	st=$(sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+	st=${st##*) }
 	case "$st" in
 	Z* | X* | "") return 1 ;;
 	esac
 	return 0
 }
 
+# Microseconds since the epoch (bash 5's EPOCHREALTIME, else date).
+h_now_us()
+{
+	local t
+
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		t=${EPOCHREALTIME/[.,]/}
+	else
+		t=$(date +%s%6N)
+	fi
+	echo "$t"
+}
+
 # wait_until SECONDS COMMAND [ARGS...]: poll COMMAND every 50 ms until it
-# succeeds; fail after SECONDS (times H_SCALE).
+# succeeds; fail once SECONDS (times H_SCALE) have passed.
 wait_until()
 {
-	local limit=$(($1 * H_SCALE * 20)) i=0
+	local deadline
+	deadline=$(($(h_now_us) + $1 * H_SCALE * 1000000))
 	shift
 	while ! "$@"; do
-		i=$((i + 1))
-		if [ $i -ge $limit ]; then
+		if [ "$(h_now_us)" -ge $deadline ]; then
 			return 1
 		fi
 		sleep 0.05
@@ -148,8 +160,8 @@ h_cleanup()
 			kill -KILL "$p" 2>/dev/null
 		fi
 	done
-	for b in "${H_BASES[@]}"; do
-		h_kill_script_pids "$b/script.pids"
+	for b in "$TESTDIR"/*/script.pids; do
+		h_kill_script_pids "$b"
 	done
 	wait 2>/dev/null
 	if h_valgrind_errors; then
@@ -168,7 +180,9 @@ h_cleanup()
 	exit $rc
 }
 
-# Report valgrind logs with errors. Returns 0 if there were errors.
+# Report valgrind logs with a non-zero ERROR SUMMARY (what counts as an
+# error, leaks included or not, is up to $VALGRIND's options). Returns 0 if
+# there were errors.
 h_valgrind_errors()
 {
 	local f found=1
@@ -192,7 +206,13 @@ h_vg()
 	H_VG=()
 	if [ -n "${VALGRIND:-}" ]; then
 		# shellcheck disable=SC2206
-		H_VG=($VALGRIND "--log-file=$TESTDIR/vg/$1.%p.log")
+		H_VG=($VALGRIND)
+		# -q would hide the ERROR SUMMARY line the log is checked for;
+		# -v after it restores the normal verbosity.
+		case " $VALGRIND " in
+		*" -q "* | *" --quiet "*) H_VG+=(-v) ;;
+		esac
+		H_VG+=("--log-file=$TESTDIR/vg/$1.%p.log")
 	fi
 }
 
@@ -227,7 +247,6 @@ setup_base()
 	location = file:$base/log.ctdb
 	log level = $level
 EOF
-	H_BASES+=("$base")
 	echo "$base"
 }
 
@@ -278,8 +297,8 @@ h_startup_written()
 }
 
 # daemon_start FLAVOUR BASE [ARGS...]: start ours or samba's ctdb-eventd with
-# -P <this shell> -S 9 (fd 9 writes to BASE/startup.bytes) and wait until the
-# 4 startup bytes arrived. Sets DAEMON_PID. Returns 1 if the daemon did not
+# -P <this shell, or $DAEMON_WATCH_PID> -S 9 (fd 9 writes to
+# BASE/startup.bytes) and wait until the 4 startup bytes arrived. Sets DAEMON_PID. Returns 1 if the daemon did not
 # come up (its exit status is then in DAEMON_RC).
 daemon_start()
 {
@@ -296,7 +315,7 @@ daemon_start()
 	esac
 	rm -f "$base/startup.bytes"
 	CTDB_TEST_MODE=yes CTDB_BASE="$base" \
-		"${bin[@]}" -P $$ -S 9 "$@" 9>"$base/startup.bytes" \
+		"${bin[@]}" -P "${DAEMON_WATCH_PID:-$$}" -S 9 "$@" 9>"$base/startup.bytes" \
 		</dev/null >"$base/daemon.stdout" 2>"$base/daemon.stderr" &
 	DAEMON_PID=$!
 	DAEMON_RC=
@@ -377,6 +396,18 @@ tool_rc()
 	echo "rc=$rc"
 }
 
+# tool_all FLAVOUR BASE ARGS...: like run_tool, printing stdout, then each
+# stderr line prefixed "stderr: ", then "rc=N".
+tool_all()
+{
+	local base=$2 rc
+
+	run_tool "$@" 2>"$base/tool_all.stderr"
+	rc=$?
+	sed -e 's/^/stderr: /' "$base/tool_all.stderr"
+	echo "rc=$rc"
+}
+
 # run_tool_bg OUTFILE FLAVOUR BASE ARGS...: tool_rc in the background, output
 # to OUTFILE. Sets BG_PID (also recorded for cleanup).
 run_tool_bg()
@@ -436,6 +467,59 @@ h_request_sent()
 wait_request_sent()
 {
 	wait_until 10 h_request_sent "$1" "$2"
+}
+
+# bg_tool_pid BG_PID: the pid of the tool run by run_tool_bg (the child of
+# the background subshell), empty if it is not running.
+bg_tool_pid()
+{
+	local c
+	for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+		echo "$c"
+		return 0
+	done
+	return 1
+}
+
+# Is any process of process group PGID alive (zombies do not count)?
+# Only shell builtins in the loop: a scan must be quick.
+h_pgrp_alive()
+{
+	local f st fields
+
+	for f in /proc/[0-9]*/stat; do
+		read -r st 2>/dev/null <"$f" || continue
+		# Fields after "(comm) ": state ppid pgrp ...
+		read -r -a fields <<<"${st##*) }"
+		if [ "${fields[2]}" = "$1" ]; then
+			case "${fields[0]}" in
+			Z | X) ;;
+			*) return 0 ;;
+			esac
+		fi
+	done
+	return 1
+}
+
+h_pgrp_gone()
+{
+	! h_pgrp_alive "$1"
+}
+
+# check_gone NAME PIDFILE SECONDS: the process group whose leader's pid a
+# script wrote to PIDFILE is gone within SECONDS.
+check_gone()
+{
+	local pid
+
+	pid=$(cat "$2" 2>/dev/null)
+	case "$pid" in
+	'' | *[!0-9]*)
+		h_fail "$1: no pid in $2"
+		return 1
+		;;
+	esac
+	check "$1" wait_until "$3" h_pgrp_gone "$pid"
 }
 
 # ---------------------------------------------------------------- outputs

@@ -1,1 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Integration tests: our ctdb-eventd and ctdb-event in a private CTDB_BASE
+# each, with exact expected output. harness.sh is shared with tests/interop.
+# (test_man.sh is registered by man/local.mk.)
+INTEGRATION_TESTS = \
+	tests/integration/eventd_run.sh \
+	tests/integration/eventd_timeout.sh \
+	tests/integration/eventd_daemon.sh \
+	tests/integration/eventd_script_cmd.sh \
+	tests/integration/eventd_protocol.sh
+
+TESTS += $(INTEGRATION_TESTS)
+dist_check_SCRIPTS += $(INTEGRATION_TESTS)
+dist_check_DATA += tests/integration/harness.sh
+dist_check_SCRIPTS += tests/integration/proto_client.py

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ctdb-noded internals: the node context and each module's prototypes. */
+#ifndef CTDB_NODED_NODED_PRIVATE_H
+#define CTDB_NODED_NODED_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <talloc.h>
+#include <tevent.h>
+
+#include "client/event_client.h"
+#include "common/sock_daemon.h"
+#include "common/tunable.h"
+#include "noded/cluster.h"
+#include "noded/public_ips.h"
+#include "protocol/event_protocol.h"
+#include "protocol/node_protocol.h"
+
+/* The component every node event goes to, as ctdbd. */
+#define NODED_EVENT_COMPONENT "legacy"
+
+/* ctdbd waits this long for the event daemon's startup notification. */
+#define NODED_EVENTD_START_TIMEOUT 10
+/* After SIGTERM, how long the event daemon gets before SIGKILL. */
+#define NODED_EVENTD_STOP_TIMEOUT 10
+
+/* The first monitor runs this long after startup succeeds (ctdbd). */
+#define NODED_MONITOR_FIRST_INTERVAL 2
+/* After a health change or a launch failure the next monitor is this far. */
+#define NODED_MONITOR_RESET_INTERVAL 5
+
+struct eventd_handle;
+struct monitor_context;
+struct takeover_context;
+
+/* Everything read from ctdb.conf, ctdb.tunables and public_addresses. */
+struct noded_config {
+	char *conf_path;
+	char *tunables_path;
+	char *ips_path;
+	char *log_location;  /* [logging] location */
+	int log_level;       /* [logging] log level */
+	char *node_address;  /* [cluster] node address */
+	struct tunables tunables;
+	struct public_ip_list *ips;
+};
+
+/* Consecutive monitor results, for timeouts and hysteresis. */
+struct health_state {
+	unsigned timeouts; /* monitor timeouts in a row */
+	unsigned failures; /* failed monitors in a row */
+	unsigned successes; /* successful monitors in a row */
+};
+
+struct noded_context {
+	struct tevent_context *ev;
+	struct sock_daemon *sd;
+	struct noded_config *config;
+	struct tunables tunables; /* live values: `ctdb setvar` changes them */
+	struct public_ip_list *ips;
+	struct cluster *cluster;
+
+	struct eventd_handle *eventd;
+	struct ctdb_event_client *eclient;
+	bool eclient_lost; /* reconnect before the next request */
+
+	uint32_t runstate;
+	uint32_t flags;          /* this node's CTDB_NODE_FLAGS_* */
+	char *unhealthy_reason;  /* set while UNHEALTHY */
+	struct health_state health;
+
+	struct tevent_req *startup;      /* eventd, init, setup, startup */
+	struct monitor_context *monitor; /* TALLOC_FREE stops monitoring */
+	struct takeover_context *takeover;
+	char *notify_status;             /* last STATUS= sent */
+
+	bool exiting;  /* an error decided the exit: send no more events */
+};
+
+/* From noded/noded_config.c */
+
+/**
+ * Read ctdb.conf, ctdb.tunables and public_addresses from the etc
+ * directory. Every file is checked even after an error in another, so a
+ * check run reports all of them.
+ * @return 0, or EINVAL with *errors (on mem_ctx) one line per problem,
+ * "<file>:<line>: <reason>", and *num_errors; nothing else is returned on
+ * error.
+ */
+int noded_config_load(TALLOC_CTX *mem_ctx, struct noded_config **out,
+		      char ***errors, unsigned *num_errors);
+
+/* From noded/eventd_launch.c */
+
+/**
+ * Start the event daemon as ctdbd does: remove a stale socket, then
+ * `ctdb-eventd -P <our pid> -S <pipe>` and wait up to
+ * NODED_EVENTD_START_TIMEOUT seconds for its 4-byte startup notice.
+ * The binary is path_helperdir()/ctdb-eventd, or $CTDB_EVENTD in test mode.
+ * On failure the daemon is killed and *reason (on mem_ctx) explains.
+ */
+struct tevent_req *eventd_start_send(TALLOC_CTX *mem_ctx,
+				     struct tevent_context *ev,
+				     const char *sockpath);
+bool eventd_start_recv(struct tevent_req *req, int *perr, TALLOC_CTX *mem_ctx,
+		       struct eventd_handle **out, char **reason);
+
+/** Call gone_fn once if the event daemon dies (EOF on the startup pipe). */
+void eventd_watch(struct eventd_handle *h, void (*gone_fn)(void *),
+		  void *private_data);
+
+/** Forward a signal (SIGHUP: reopen logs). */
+void eventd_signal(struct eventd_handle *h, int signum);
+
+/**
+ * SIGTERM, wait up to NODED_EVENTD_STOP_TIMEOUT seconds for the daemon to
+ * exit, then SIGKILL; the daemon is reaped. Completes without error.
+ */
+struct tevent_req *eventd_stop_send(TALLOC_CTX *mem_ctx,
+				    struct tevent_context *ev,
+				    struct eventd_handle *h);
+bool eventd_stop_recv(struct tevent_req *req, int *perr);
+
+/* From noded/noded_event.c */
+
+/**
+ * Run one event in the event daemon, the only way ctdb-noded sends one.
+ * As ctdbd: component "legacy", flags 0, timeout EventScriptTimeout; the
+ * arguments are checked by word count first (takeip and releaseip 3,
+ * updateip 4, every other event 0; NULL counts as 0), a mismatch is
+ * logged and fails with EINVAL; ETIMEDOUT of startrecovery, recovered,
+ * takeip and releaseip is logged and becomes 0.
+ * @return via _recv: false with *perr when the event could not be sent
+ * (EINVAL, no connection, the event daemon went away); true with *result,
+ * the event daemon's reply (0, ENOEXEC, ETIMEDOUT, ECANCELED, ENOENT, ...).
+ */
+struct tevent_req *noded_event_send(TALLOC_CTX *mem_ctx,
+				    struct tevent_context *ev,
+				    struct noded_context *nctx,
+				    const char *event, const char *args);
+bool noded_event_recv(struct tevent_req *req, int *perr, int *result);
+
+/** The last completed run of a legacy event (STATUS). */
+struct tevent_req *noded_event_status_send(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct noded_context *nctx,
+					   const char *event);
+bool noded_event_status_recv(struct tevent_req *req, int *perr, int *result,
+			     TALLOC_CTX *mem_ctx,
+			     struct ctdb_event_reply_status **status);
+
+/** A reply result in words: "a script failed" for ENOEXEC, ... */
+const char *noded_event_result_string(int result);
+
+/** Connect to the event daemon's socket (one persistent connection). */
+int noded_event_connect(struct noded_context *nctx);
+
+/* From noded/runstate.c */
+
+/** Set and log the runstate. */
+void noded_set_runstate(struct noded_context *nctx, uint32_t runstate);
+
+/**
+ * Start the life cycle at the next loop turn: the event daemon, then
+ * INIT (init), SETUP (setup), STARTUP (startup, retried every
+ * StartupRetryInterval seconds until it succeeds) and RUNNING, where
+ * monitoring starts and IPs are taken. A failure before STARTUP ends the
+ * daemon with exit status 1.
+ * @return 0 or ENOMEM.
+ */
+int noded_lifecycle_start(struct noded_context *nctx);
+
+/**
+ * The shutdown sequence: runstate SHUTDOWN, monitoring stopped, every held
+ * IP released, the shutdown event, then the event daemon stopped. Runs
+ * only what still makes sense (no events once exiting on an error).
+ */
+struct tevent_req *noded_shutdown_send(TALLOC_CTX *mem_ctx,
+				       struct tevent_context *ev,
+				       struct noded_context *nctx);
+bool noded_shutdown_recv(struct tevent_req *req, int *perr);
+
+/* From noded/health.c */
+
+enum health_verdict {
+	HEALTH_NO_CHANGE,
+	HEALTH_BECOMES_UNHEALTHY,
+	HEALTH_BECOMES_HEALTHY,
+	/*
+	 * The failures just reached MonitorFailCount on a node that was
+	 * already UNHEALTHY (it starts so, or an OK streak was cut short):
+	 * no change of state, but now there is a reason to tell.
+	 */
+	HEALTH_STAYS_UNHEALTHY,
+};
+
+/**
+ * Fold one monitor result into the counters (pure: no I/O, no logging).
+ * ECANCELED changes nothing. ETIMEDOUT below MonitorTimeoutCount in a row
+ * changes nothing either ("pretend OK"); at the count it is a failure and
+ * *timeout_limit is set. A failure needs MonitorFailCount in a row to make
+ * a healthy node UNHEALTHY, a success MonitorOkCount in a row to make an
+ * unhealthy one HEALTHY.
+ */
+enum health_verdict health_monitor_result(struct health_state *h,
+					  const struct tunables *t,
+					  bool unhealthy, int result,
+					  bool *timeout_limit);
+
+/**
+ * Why a monitor failed, from its stored status: the first failing script,
+ * what happened to it and the first line of its output, e.g.
+ * "50.service failed (exit 1): disk full". status may be NULL.
+ */
+char *health_reason(TALLOC_CTX *mem_ctx, int result,
+		    const struct ctdb_event_reply_status *status);
+
+/** "HEALTHY", "UNHEALTHY" or "STOPPED" for this node's flags. */
+const char *noded_state_name(uint32_t flags);
+
+/** A new reason for an UNHEALTHY node whose state does not change. */
+void noded_set_unhealthy_reason(struct noded_context *nctx,
+				const char *reason);
+
+/**
+ * Change this node's flags: log "node OLD -> NEW: why" at NOTICE, publish
+ * them to the cluster, notify systemd and ask for a takeover run.
+ * reason, when the node becomes UNHEALTHY, is kept for `ctdb status`.
+ */
+void noded_set_flags(struct noded_context *nctx, uint32_t flags,
+		     const char *why);
+
+/* From noded/monitor.c */
+
+/**
+ * Start the monitor loop: the first monitor after
+ * NODED_MONITOR_FIRST_INTERVAL seconds, as in ctdbd. Everything hangs off
+ * the returned context; freeing it stops monitoring.
+ */
+struct monitor_context *monitor_start(TALLOC_CTX *mem_ctx,
+				      struct noded_context *nctx);
+
+/* From noded/takeover.c */
+
+struct takeover_context *takeover_init(TALLOC_CTX *mem_ctx,
+				       struct noded_context *nctx);
+
+/**
+ * Ask for a takeover run. Runs are serialised: a request while one waits
+ * to start is already covered by it; a request while one runs queues one
+ * more. Nothing runs unless the runstate is RUNNING.
+ */
+void takeover_request(struct takeover_context *tctx, const char *why);
+
+/**
+ * Queue req behind the takeover runs already asked for; trigger runs when
+ * they are done, and the queue waits until req is freed.
+ * @return true, or false on allocation failure.
+ */
+bool takeover_enqueue(struct takeover_context *tctx, struct tevent_req *req,
+		      tevent_queue_trigger_fn_t trigger, void *private_data);
+
+/** Does this node hold configured IP number i? */
+bool takeover_ip_held(const struct takeover_context *tctx, unsigned i);
+unsigned takeover_num_held(const struct takeover_context *tctx);
+
+/** Release every held IP (shutdown), after the runs already queued. */
+struct tevent_req *takeover_release_all_send(TALLOC_CTX *mem_ctx,
+					     struct tevent_context *ev,
+					     struct takeover_context *tctx);
+bool takeover_release_all_recv(struct tevent_req *req, int *perr);
+
+/* From noded/control.c */
+
+/* sock_daemon callback: serve a client of noded.socket. */
+bool control_client_connect(struct sock_daemon *sd, int fd,
+			    void *private_data);
+
+/* From noded/notify.c */
+
+/* systemd notifications; nothing happens unless NOTIFY_SOCKET is set. */
+void noded_notify_ready(struct noded_context *nctx);
+void noded_notify_status(struct noded_context *nctx);
+void noded_notify_stopping(struct noded_context *nctx);
+
+/* From noded/noded.c */
+
+/** End the daemon with status (1: an error; no more events are sent). */
+void noded_exit(struct noded_context *nctx, int status);
+
+#endif

@@ -1,0 +1,642 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Helpers for the cluster tests: three of Samba's real ctdbd (Debian's ctdb
+# package) in test mode, with our ctdb-eventd or Samba's as their event
+# daemon, optionally each in a network namespace of its own; bounded
+# polling with measured times, and cleanup by pid.
+#
+# Every process is found through the pid files ctdbd writes into the base
+# directories made here, and checked against its environment (it must hold
+# CTDB_BASE=<one of those directories>) before it is signalled, so nothing
+# of another test or session is ever touched and nothing is found by name.
+#
+# Use from bash, after tests/integration/harness.sh:
+#   . "$abs_top_srcdir/tests/cluster/cluster_lib.sh"
+#   cl_require; h_init; cl_init
+# then, per cluster: set CL_ADDRS, CL_PUBS, CL_SCRIPTS (and CL_NS), then
+# cl_setup DIR ours|samba, cl_start_all, ... The timings end up in CL_TIME.
+
+CL_CTDBD=${CL_CTDBD:-/usr/sbin/ctdbd}
+CL_CTDB=${CL_CTDB:-/usr/bin/ctdb}
+CL_HELPERDIR=${CL_HELPERDIR:-/usr/libexec/ctdb}
+CL_N=3
+
+# The cluster being worked on (cl_setup sets the first three).
+CL_DIR=
+CL_FLAVOUR=
+CL_EVENTD=
+CL_ADDRS=()   # node addresses, node i is CL_ADDRS[i]
+CL_PUBS=()    # public_addresses lines, "IP/BITS IFACE"
+CL_SCRIPTS=() # "NAME=FILE": FILE is installed as events/legacy/NAME
+CL_NS=()      # network namespace of node i, or empty: no namespaces
+
+# What the cleanup undoes.
+CL_DIRS=()
+CL_PIDS=()
+CL_NETNS=()
+
+# Measured times: CL_TIME[flavour:metric] in seconds (text), CL_MS in ms.
+declare -A CL_TIME=()
+declare -A CL_MS=()
+CL_T0=0
+CL_REF_FAILED=0
+
+# Skip (77) unless Debian's ctdb package is installed; give up (99) if our
+# programs are not built.
+cl_require()
+{
+	[ -x "$CL_CTDBD" ] ||
+		h_skip "Samba's ctdbd ($CL_CTDBD) is not installed (apt-get install ctdb)"
+	[ -x "$CL_CTDB" ] || h_skip "Samba's ctdb tool ($CL_CTDB) is not installed"
+	[ -x "$SAMBA_EVENTD" ] || h_skip "Samba's ctdb-eventd ($SAMBA_EVENTD) is not installed"
+	h_require_ours "$OUR_CTDB"
+	command -v timeout >/dev/null 2>&1 || h_skip "timeout(1) is not installed"
+}
+
+# The EXIT trap: stop our clusters and probes, delete our namespaces, then
+# the harness's own cleanup (which also removes $TESTDIR).
+cl_init()
+{
+	trap cl_exit EXIT
+}
+
+cl_exit()
+{
+	local rc=$?
+
+	trap - EXIT
+	cl_cleanup_all
+	# CLUSTER_KEEP_LOGS=DIR keeps a copy of every node's files.
+	if [ -n "${CLUSTER_KEEP_LOGS:-}" ] && [ -d "$TESTDIR" ]; then
+		mkdir -p "$CLUSTER_KEEP_LOGS" &&
+			cp -r "$TESTDIR/." "$CLUSTER_KEEP_LOGS/" 2>/dev/null
+	fi
+	(exit "$rc")
+	h_cleanup
+}
+
+cl_cleanup_all()
+{
+	local d p ns
+
+	for d in "${CL_DIRS[@]}"; do
+		CL_DIR=$d cl_stop >/dev/null 2>&1
+	done
+	for p in "${CL_PIDS[@]}"; do
+		if h_alive "$p"; then
+			kill -KILL "$p" 2>/dev/null
+		fi
+	done
+	for ns in "${CL_NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+
+# ------------------------------------------------------------- timing
+
+# cl_secs MICROSECONDS: as seconds with 3 decimals.
+cl_secs()
+{
+	local ms=$(($1 / 1000))
+
+	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
+
+# cl_mark: start the clock for the following measurements.
+cl_mark()
+{
+	CL_T0=$(h_now_us)
+}
+
+# cl_measure METRIC CAP COMMAND...: poll COMMAND every 50 ms until it
+# succeeds and record the time since cl_mark, taken when that successful
+# poll returned (so a time is never under-reported), as METRIC of the
+# current flavour. After CAP seconds give up, record "timeout" and return 1.
+cl_measure()
+{
+	local metric=$1 cap=$2 deadline now
+	shift 2
+
+	deadline=$((CL_T0 + cap * 1000000))
+	while :; do
+		if "$@"; then
+			now=$(h_now_us)
+			CL_MS["$CL_FLAVOUR:$metric"]=$(((now - CL_T0) / 1000))
+			CL_TIME["$CL_FLAVOUR:$metric"]=$(cl_secs $((now - CL_T0)))
+			echo "$CL_FLAVOUR: $metric after ${CL_TIME[$CL_FLAVOUR:$metric]} s"
+			return 0
+		fi
+		now=$(h_now_us)
+		if [ "$now" -ge "$deadline" ]; then
+			CL_TIME["$CL_FLAVOUR:$metric"]="timeout"
+			echo "$CL_FLAVOUR: $metric: not reached within $cap s"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# ------------------------------------------------------------- results
+
+# cl_result NAME STATUS: a check of our event daemon counts (harness
+# pass/fail); one of the reference run with Samba's is only reported.
+cl_result()
+{
+	local name="$CL_FLAVOUR: $1"
+
+	if [ "$CL_FLAVOUR" = ours ]; then
+		if [ "$2" -eq 0 ]; then
+			h_pass "$name"
+		else
+			h_fail "$name"
+		fi
+	elif [ "$2" -eq 0 ]; then
+		echo "reference ok: $name"
+	else
+		echo "reference FAILED (not counted): $name"
+		CL_REF_FAILED=$((CL_REF_FAILED + 1))
+	fi
+	return "$2"
+}
+
+# cl_check NAME COMMAND...: a boolean assertion through cl_result.
+cl_check()
+{
+	local name=$1
+	shift
+	"$@"
+	cl_result "$name" $?
+}
+
+# cl_bound METRIC SECONDS: the measured METRIC is within SECONDS. Asserted
+# for our event daemon only; Samba's times are reported, not judged.
+cl_bound()
+{
+	local metric=$1 bound=$2 ms
+
+	[ "$CL_FLAVOUR" = ours ] || return 0
+	ms=${CL_MS[$CL_FLAVOUR:$metric]:-}
+	if [ -z "$ms" ]; then
+		h_fail "ours: $metric within $bound s (not reached)"
+		return 1
+	fi
+	check "ours: $metric ${CL_TIME[$CL_FLAVOUR:$metric]} s <= $bound s" \
+		test "$ms" -le $((bound * 1000))
+}
+
+# cl_table METRIC=BOUND...: the measured times of both runs side by side.
+cl_table()
+{
+	local m metric bound
+
+	echo
+	printf '%-34s %10s %10s %8s\n' "time (s)" "ours" "samba" "bound"
+	for m in "$@"; do
+		metric=${m%=*}
+		bound=${m##*=}
+		printf '%-34s %10s %10s %8s\n' "$metric" \
+			"${CL_TIME[ours:$metric]:-n/a}" \
+			"${CL_TIME[samba:$metric]:-n/a}" "$bound"
+	done
+	echo
+}
+
+# ------------------------------------------------------------- cluster setup
+
+# cl_setup DIR ours|samba: node base directories DIR/n0..n2 with nodes,
+# public_addresses, ctdb.conf, ctdb.tunables (MonitorInterval=1) and the
+# scripts of CL_SCRIPTS; DIR/h is the helper directory for Samba newer than
+# 4.17 (CTDB_TEST_HELPER_BINDIR): Samba's helpers, with ctdb-eventd (and,
+# for ours, ctdb-event) pointing at the event daemon under test.
+cl_setup()
+{
+	local dir=$1 i b s name file
+
+	CL_DIR=$dir
+	CL_FLAVOUR=$2
+	case "$CL_FLAVOUR" in
+	ours) CL_EVENTD=$OUR_EVENTD ;;
+	samba) CL_EVENTD=$SAMBA_EVENTD ;;
+	*) h_die "unknown flavour $CL_FLAVOUR" ;;
+	esac
+	mkdir -p "$dir/h" || return 1
+	CL_DIRS+=("$dir")
+	for s in "$CL_HELPERDIR"/*; do
+		ln -s "$s" "$dir/h/" || return 1
+	done
+	ln -sf "$CL_EVENTD" "$dir/h/ctdb-eventd" || return 1
+	if [ "$CL_FLAVOUR" = ours ]; then
+		ln -sf "$OUR_EVENT" "$dir/h/ctdb-event" || return 1
+	fi
+	for ((i = 0; i < CL_N; i++)); do
+		b=$dir/n$i
+		mkdir -p "$b/events/legacy" "$b/var" || return 1
+		mkdir -m 0700 "$b/run" || return 1
+		printf '%s\n' "${CL_ADDRS[@]}" >"$b/nodes"
+		printf '%s\n' "${CL_PUBS[@]}" >"$b/public_addresses"
+		cat >"$b/ctdb.conf" <<EOF
+[logging]
+	location = file:$b/log.ctdb
+	log level = NOTICE
+[cluster]
+	node address = ${CL_ADDRS[$i]}
+EOF
+		echo "MonitorInterval=1" >"$b/ctdb.tunables"
+		for s in "${CL_SCRIPTS[@]}"; do
+			name=${s%%=*}
+			file=${s#*=}
+			cp "$file" "$b/events/legacy/$name" || return 1
+			chmod 0755 "$b/events/legacy/$name"
+		done
+	done
+}
+
+# cl_script_names: the display names of CL_SCRIPTS, in running order.
+cl_script_names()
+{
+	local s n
+
+	for s in "${CL_SCRIPTS[@]}"; do
+		n=${s%%=*}
+		echo "${n%.script}"
+	done | LC_ALL=C sort
+}
+
+# cl_pub_ips: the public IPs, one a line.
+cl_pub_ips()
+{
+	local p
+
+	for p in "${CL_PUBS[@]}"; do
+		echo "${p%%/*}"
+	done
+}
+
+# ------------------------------------------------------------- processes
+
+# cl_owned PID BASE: PID is a process whose environment holds CTDB_BASE=BASE.
+cl_owned()
+{
+	grep -q -z -x -F -e "CTDB_BASE=$2" "/proc/$1/environ" 2>/dev/null
+}
+
+# cl_procs: every live process started for the nodes of CL_DIR (ctdbd, its
+# recovery daemon and helpers, the event daemon, scripts), by environment.
+cl_procs()
+{
+	local i pats=() f p
+
+	for ((i = 0; i < CL_N; i++)); do
+		pats+=(-e "CTDB_BASE=$CL_DIR/n$i")
+	done
+	for f in $(grep -l -z -x -F "${pats[@]}" /proc/[0-9]*/environ 2>/dev/null); do
+		p=${f#/proc/}
+		p=${p%/environ}
+		if [ "$p" != $$ ] && [ "$p" != "$BASHPID" ] && h_alive "$p"; then
+			echo "$p"
+		fi
+	done
+}
+
+# cl_ctdbd_pid I: the pid of node I's ctdbd, if it is alive and ours.
+cl_ctdbd_pid()
+{
+	local b=$CL_DIR/n$1 pid
+
+	pid=$(cat "$b/ctdbd.testpid" 2>/dev/null) || return 1
+	if h_alive "$pid" && cl_owned "$pid" "$b"; then
+		echo "$pid"
+		return 0
+	fi
+	return 1
+}
+
+# cl_eventd_pid I: the pid of node I's event daemon (its own pid file).
+cl_eventd_pid()
+{
+	local b=$CL_DIR/n$1 pid
+
+	pid=$(cat "$b/run/eventd.pid" 2>/dev/null) || return 1
+	pid=${pid%%[!0-9]*}
+	if [ -n "$pid" ] && h_alive "$pid" && cl_owned "$pid" "$b"; then
+		echo "$pid"
+		return 0
+	fi
+	return 1
+}
+
+cl_pidfile_ready()
+{
+	local b=$CL_DIR/n$1 pid
+
+	pid=$(cat "$b/run/ctdbd.pid" 2>/dev/null) || return 1
+	[ -n "$pid" ] && h_alive "$pid" && cl_owned "$pid" "$b" || return 1
+	echo "$pid" >"$b/ctdbd.testpid"
+}
+
+# cl_run I COMMAND...: COMMAND with node I's test-mode environment, the
+# event daemon chosen both ways: CTDB_EVENTD (Samba 4.17) and
+# CTDB_TEST_HELPER_BINDIR (newer Samba).
+cl_run()
+{
+	local b=$CL_DIR/n$1
+	shift
+	CTDB_TEST_MODE=yes CTDB_BASE=$b CTDB_EVENTD=$CL_EVENTD \
+		CTDB_TEST_HELPER_BINDIR=$CL_DIR/h "$@"
+}
+
+# cl_start I: start node I's ctdbd (in its namespace when CL_NS is set);
+# it puts itself in the background. Waits for its pid file.
+cl_start()
+{
+	local i=$1 b=$CL_DIR/n$1
+
+	rm -f "$b/run/ctdbd.pid" "$b/ctdbd.testpid"
+	if [ ${#CL_NS[@]} -gt 0 ]; then
+		cl_run "$i" ip netns exec "${CL_NS[$i]}" "$CL_CTDBD" \
+			</dev/null >>"$b/ctdbd.out" 2>&1
+	else
+		cl_run "$i" "$CL_CTDBD" </dev/null >>"$b/ctdbd.out" 2>&1
+	fi
+	if ! wait_until 10 cl_pidfile_ready "$i"; then
+		h_msg "node $i: ctdbd did not start; $b/ctdbd.out:"
+		cat "$b/ctdbd.out" >&2
+		return 1
+	fi
+}
+
+cl_start_all()
+{
+	local i
+
+	for ((i = 0; i < CL_N; i++)); do
+		cl_start "$i" || return 1
+	done
+}
+
+# cl_stop: shut down every live ctdbd of CL_DIR with "ctdb shutdown" (all
+# at once), wait for them, SIGKILL what is left, then every other process
+# of these nodes still alive. Prints what had to be killed; returns 1 if
+# anything had to be.
+cl_stop()
+{
+	local i pid pids=() clis=() left killed=0 p
+
+	for ((i = 0; i < CL_N; i++)); do
+		pid=$(cl_ctdbd_pid "$i") || continue
+		pids+=("$pid")
+		CTDB_TEST_MODE=yes CTDB_BASE=$CL_DIR/n$i \
+			timeout 10 "$CL_CTDB" shutdown >/dev/null 2>&1 &
+		clis+=($!)
+	done
+	for p in "${clis[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	for pid in "${pids[@]}"; do
+		wait_until 15 eval "! h_alive $pid"
+	done
+	# Whatever is still there (a ctdbd that ignored the shutdown, an event
+	# daemon or script that outlived its ctdbd) is killed; the ctdbd are
+	# checked once more against their base directory first.
+	for ((i = 0; i < CL_N; i++)); do
+		pid=$(cl_ctdbd_pid "$i") || continue
+		echo "node $i: ctdbd $pid still running: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null
+		killed=1
+	done
+	left=$(cl_procs)
+	for p in $left; do
+		echo "left behind: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null): SIGKILL"
+		kill -KILL "$p" 2>/dev/null
+		killed=1
+	done
+	wait_until 5 cl_none_left
+	return $killed
+}
+
+cl_none_left()
+{
+	[ -z "$(cl_procs)" ]
+}
+
+# cl_kill9 I: SIGKILL node I's ctdbd (checked by pid file and base dir).
+cl_kill9()
+{
+	local pid
+
+	pid=$(cl_ctdbd_pid "$1") || return 1
+	kill -KILL "$pid"
+}
+
+# ------------------------------------------------------------- queries
+
+# cl_cli I ARGS...: Samba's ctdb tool on node I (its unix socket works from
+# any network namespace).
+cl_cli()
+{
+	local b=$CL_DIR/n$1
+	shift
+	CTDB_TEST_MODE=yes CTDB_BASE=$b timeout 10 "$CL_CTDB" "$@"
+}
+
+# cl_event I ARGS...: our "ctdb event ARGS" on node I.
+cl_event()
+{
+	local b=$CL_DIR/n$1
+	shift
+	CTDB_TEST_MODE=yes CTDB_BASE=$b timeout 10 "$OUR_CTDB" event "$@"
+}
+
+# cl_flags OBS NODE: NODE's flags as OBS sees them, the fields of
+# "ctdb -X nodestatus" from Disconnected to PartiallyOnline.
+cl_flags()
+{
+	cl_cli "$1" -X nodestatus "$2" 2>/dev/null |
+		awk -F'|' 'NR == 2 { print $4, $5, $6, $7, $8, $9, $10, $11 }'
+}
+
+cl_node_ok()
+{
+	[ "$(cl_flags "$1" "$2")" = "0 0 0 0 0 0 0 0" ]
+}
+
+cl_all_ok()
+{
+	local i
+
+	for ((i = 0; i < CL_N; i++)); do
+		cl_node_ok "$1" "$i" || return 1
+	done
+}
+
+cl_unhealthy()
+{
+	local f
+
+	f=$(cl_flags "$1" "$2")
+	set -- $f
+	[ "${5:-}" = 1 ]
+}
+
+cl_disconnected()
+{
+	local f
+
+	f=$(cl_flags "$1" "$2")
+	set -- $f
+	[ "${1:-}" = 1 ]
+}
+
+# cl_ipmap OBS: "IP PNN" for every public IP, as OBS sees it.
+cl_ipmap()
+{
+	local out
+
+	out=$(cl_cli "$1" -X ip all 2>/dev/null) || return 1
+	awk -F'|' 'NR > 1 && NF >= 3 { print $2, $3 }' <<<"$out"
+}
+
+# cl_held I: the public IPs node I really holds: in a namespace, those on
+# its interfaces; on loopback, those its takeip scripts took and did not
+# release (the held file of clustertest.script).
+cl_held()
+{
+	local b=$CL_DIR/n$1
+
+	if [ ${#CL_NS[@]} -gt 0 ]; then
+		ip -n "${CL_NS[$1]}" -4 -o addr show 2>/dev/null |
+			awk '{ split($4, a, "/"); print a[1] }' |
+			grep -x -F "$(cl_pub_ips)"
+	else
+		cat "$b/held" 2>/dev/null
+	fi | LC_ALL=C sort
+}
+
+# cl_settled OBS NONEMPTY NODE...: as OBS sees it, every public IP is
+# assigned to one of the NODEs, and each NODE holds exactly the IPs
+# assigned to it (so every IP is held once among them); with NONEMPTY=1
+# each NODE also holds at least one.
+cl_settled()
+{
+	local obs=$1 nonempty=$2 map n want have
+	shift 2
+
+	map=$(cl_ipmap "$obs") || return 1
+	awk -v nodes=" $* " -v pubs="$(cl_pub_ips | tr '\n' ' ')" '
+		{ pnn[$1] = $2 }
+		END {
+			n = split(pubs, p, " ")
+			for (i = 1; i <= n; i++) {
+				if (!(p[i] in pnn) || index(nodes, " " pnn[p[i]] " ") == 0) {
+					exit 1
+				}
+			}
+		}' <<<"$map" || return 1
+	for n in "$@"; do
+		want=$(awk -v n="$n" '$2 == n { print $1 }' <<<"$map" | LC_ALL=C sort)
+		have=$(cl_held "$n")
+		[ "$want" = "$have" ] || return 1
+		if [ "$nonempty" = 1 ] && [ -z "$want" ]; then
+			return 1
+		fi
+	done
+	return 0
+}
+
+# cl_moved_off OBS NODE OTHER...: NODE holds no public IP any more, and the
+# OTHERs hold them all, once each.
+cl_moved_off()
+{
+	local obs=$1 node=$2
+	shift 2
+	[ -z "$(cl_held "$node")" ] && cl_settled "$obs" 0 "$@"
+}
+
+# cl_ip_report OBS: the assignment and what each node holds, for the log.
+cl_ip_report()
+{
+	local i
+
+	echo "  ctdb ip all (node $1): $(cl_ipmap "$1" | tr '\n' ',')"
+	for ((i = 0; i < CL_N; i++)); do
+		echo "  node $i holds: $(cl_held "$i" | tr '\n' ' ')"
+	done
+}
+
+# cl_show_logs [LINES]: the end of every node's ctdbd log (on failures).
+cl_show_logs()
+{
+	local i
+
+	for ((i = 0; i < CL_N; i++)); do
+		echo "---- $CL_FLAVOUR node $i: tail of log.ctdb"
+		tail -n "${1:-25}" "$CL_DIR/n$i/log.ctdb" 2>/dev/null | sed -e 's/^/    /'
+	done
+}
+
+# ------------------------------------------------------------- event status
+
+# cl_status_text I EVENT: our "ctdb event status legacy EVENT" on node I,
+# durations and dates filtered, then "rc=N".
+cl_status_text()
+{
+	local out rc
+
+	out=$(cl_event "$1" status legacy "$2" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | filter_result
+	echo "rc=$rc"
+}
+
+# cl_status_expected RESULT...: the status text when the scripts of
+# CL_SCRIPTS ended with these results, in order; a result "ERROR:text"
+# adds the OUTPUT line. The last argument is the exit code.
+cl_status_expected()
+{
+	local names n r
+
+	mapfile -t names < <(cl_script_names)
+	for n in "${names[@]}"; do
+		r=$1
+		shift
+		printf '%-20s %-10s DUR DATE\n' "$n" "${r%%:*}"
+		case "$r" in
+		*:*) echo "  OUTPUT: ${r#*:}" ;;
+		esac
+	done
+	echo "rc=$1"
+}
+
+# cl_check_status I EVENT RESULT... RC: our tool's status of EVENT on node I
+# is exactly the expected text.
+cl_check_status()
+{
+	local i=$1 ev=$2 exp act
+	shift 2
+
+	exp=$(cl_status_expected "$@")
+	act=$(cl_status_text "$i" "$ev")
+	if [ "$exp" = "$act" ]; then
+		cl_result "node $i: ctdb event status legacy $ev" 0
+		return 0
+	fi
+	cl_result "node $i: ctdb event status legacy $ev (--- expected, +++ got)" 1
+	diff -u <(printf '%s\n' "$exp") <(printf '%s\n' "$act") | sed -e 's/^/    /'
+	return 1
+}
+
+# cl_status_is_logged_run I EVENT SCRIPT: the start date our status gives
+# for SCRIPT's last EVENT run on node I is, within a second, one of the
+# runs clustertest.script logged on that node: the status is of a run
+# ctdbd really made.
+cl_status_is_logged_run()
+{
+	local i=$1 ev=$2 script=$3 line d t
+
+	line=$(cl_event "$i" status legacy "$ev" 2>/dev/null | grep "^$script ")
+	d=$(sed -E 's/^[^ ]+ +[A-Z]+ +[0-9.]+ //' <<<"$line")
+	t=$(date -u -d "$d" +%s 2>/dev/null) || return 1
+	awk -v ev="$ev" -v t="$t" '
+		$2 == ev { s = int($1); if (s - t <= 1 && t - s <= 1) { found = 1 } }
+		END { exit !found }' "$CL_DIR/n$i/events.log"
+}

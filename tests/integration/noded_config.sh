@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Bad configuration: a malformed public_addresses line, an unknown or
+# out-of-range tunable, a bad ctdb.conf value. The daemon refuses to start
+# with "<file>:<line>: <reason>" and starts nothing; `ctdb-noded -n`
+# reports the same problems (all of them at once). Also the options.
+
+if [ -z "${BASH_VERSION:-}" ]; then
+	exec bash "$0" "$@"
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${abs_top_srcdir:=$(cd "$here/../.." && pwd)}"
+. "$abs_top_srcdir/tests/integration/harness.sh"
+. "$abs_top_srcdir/tests/integration/noded_lib.sh"
+
+h_init
+nl_require
+
+# noded_rc BASE ARGS...: run ctdb-noded in the foreground; stderr, then
+# "rc=N". A daemon that does start is stopped by SHUTDOWN's absence: the
+# cases below must all exit by themselves.
+noded_rc()
+{
+	local b=$1 rc
+	shift
+	h_vg noded
+	CTDB_TEST_MODE=yes CTDB_BASE="$b" CTDB_EVENTD="$(nl_eventd_path)" \
+		timeout 30 "${H_VG[@]}" "$NODED" "$@" </dev/null 2>&1
+	rc=$?
+	echo "rc=$rc"
+}
+
+# refused NAME BASE EXPECTED-LINE: both the daemon and -n print exactly
+# the line and exit 1, and the daemon started nothing.
+refused()
+{
+	local name=$1 b=$2 line=$3
+
+	expect "$name: the daemon refuses to start" noded_rc "$b" <<EOF
+$line
+rc=1
+EOF
+	check "$name: no event daemon, no event" test ! -e "$b/events.log"
+	check "$name: no socket" test ! -e "$b/run/noded.socket"
+	check "$name: no pidfile" test ! -e "$b/run/noded.pid"
+	expect "$name: -n reports it" noded_rc "$b" -n <<EOF
+$line
+rc=1
+EOF
+	expect "$name: --check reports it" noded_rc "$b" --check <<EOF
+$line
+rc=1
+EOF
+}
+
+B=$(nl_base ips) || h_die "nl_base failed"
+printf '# public addresses\n%s/32 lo\n127.0.0.300/32 lo\n' "$NL_IP" \
+	>"$B/public_addresses"
+refused "malformed public_addresses line" "$B" \
+	"$B/public_addresses:3: invalid address '127.0.0.300'"
+
+B=$(nl_base unknown) || h_die "nl_base failed"
+printf 'MonitorInterval=1\n# comment\nNoSuchTunable=1\n' >"$B/ctdb.tunables"
+refused "unknown tunable" "$B" \
+	"$B/ctdb.tunables:3: unknown tunable 'NoSuchTunable'"
+
+B=$(nl_base range) || h_die "nl_base failed"
+printf 'MonitorInterval=0\n' >"$B/ctdb.tunables"
+refused "tunable out of range" "$B" \
+	"$B/ctdb.tunables:1: MonitorInterval: value 0 out of range 1..3600"
+
+B=$(nl_base level) || h_die "nl_base failed"
+conf_add "$B" "	log level = LOUD"
+refused "bad ctdb.conf log level" "$B" \
+	"$B/ctdb.conf:4: invalid log level 'LOUD' (expected ERROR, WARNING, NOTICE, INFO or DEBUG)"
+
+B=$(nl_base address) || h_die "nl_base failed"
+conf_add "$B" "[cluster]" "	node address = 10.0.0.999"
+refused "bad [cluster] node address" "$B" \
+	"$B/ctdb.conf:5: invalid node address '10.0.0.999' (expected an IPv4 or IPv6 address)"
+
+# Every file is checked: three problems, three lines.
+B=$(nl_base all) || h_die "nl_base failed"
+conf_add "$B" "	location = nowhere"
+printf 'NoIPFailback=2\n' >"$B/ctdb.tunables"
+printf '%s/33 lo\n' "$NL_IP" >"$B/public_addresses"
+expect "-n reports every broken file" noded_rc "$B" -n <<EOF
+$B/ctdb.conf:4: invalid log location 'nowhere' (expected file:PATH, file: or syslog)
+$B/ctdb.tunables:1: NoIPFailback: value 2 out of range 0..1
+$B/public_addresses:1: invalid mask '/33' for IPv4 address '$NL_IP', expected 0..32
+rc=1
+EOF
+
+# Keys of other daemons and unknown keys are ignored, as CTDB does.
+B=$(nl_base good) || h_die "nl_base failed"
+conf_add "$B" "	unknown key = 1" "[event]" "	kill grace period = 3" \
+	"[cluster]" "	node address = 127.0.0.7" "	recovery lock = /x" \
+	"[nosuch]" "	key = value"
+expect "-n on a good configuration" noded_rc "$B" -n <<'EOF'
+configuration OK
+rc=0
+EOF
+check "-n starts nothing" test ! -e "$B/run/noded.pid"
+nl_start "$B"
+if nl_wait_running "$B"; then
+	check "[cluster] node address is this node's address" \
+		eval "nl_ctl '$B' status | grep -q '^node 0 127.0.0.7 flags='"
+else
+	h_fail "ctdb-noded did not start on a good configuration"
+	nl_show "$B"
+fi
+nl_stop "$B" || h_fail "ctdb-noded did not stop"
+
+# Missing files: no tunables means defaults, no public_addresses no IPs.
+B=$(nl_base missing) || h_die "nl_base failed"
+rm -f "$B/ctdb.tunables" "$B/public_addresses" "$B/ctdb.conf"
+expect "-n with no configuration files at all" noded_rc "$B" -n <<'EOF'
+configuration OK
+rc=0
+EOF
+
+# ---------------------------------------------------------------- options
+
+expect "unknown option" noded_rc "$B" -x <<'EOF'
+Invalid options -x: unknown option
+rc=1
+EOF
+expect "extra argument" noded_rc "$B" foo <<'EOF'
+Unexpected argument 'foo'
+rc=1
+EOF
+expect "--help" noded_rc "$B" --help <<'EOF'
+Usage: ctdb-noded [OPTION...]
+  -n, --check     check the configuration (ctdb.conf, ctdb.tunables,
+                  public_addresses) and exit
+
+Help options:
+  -?, --help      Show this help message
+      --usage     Display brief usage message
+rc=0
+EOF
+
+h_finish
