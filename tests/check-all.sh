@@ -22,7 +22,8 @@ install_deps() {
 		build-essential autoconf automake libtool pkg-config \
 		libtalloc-dev libtevent-dev libpopt-dev libjansson-dev \
 		libsystemd-dev libcmocka-dev valgrind groff-base python3 \
-		procps psmisc iproute2 iputils-ping util-linux ctdb \
+		procps psmisc iproute2 iputils-ping arping util-linux ctdb \
+		shellcheck systemd \
 		>/dev/null
 }
 

@@ -13,7 +13,7 @@
 static const char *const leftover_suffixes[] = {
 	"~",         ".rpmnew",   ".rpmsave",  ".rpmorig",
 	".dpkg-old", ".dpkg-new", ".dpkg-dist", ".dpkg-tmp",
-	".swp",      ".bak",      ".orig",
+	".swp",      ".bak",      ".orig",     ".example",
 };
 
 static bool has_suffix(const char *s, const char *suffix)

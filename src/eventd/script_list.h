@@ -21,9 +21,10 @@ struct script_list {
  * A script is an entry named "NN.name.script" (CTDB >= 4.9) or "NN.name"
  * (the events.d form): two digits, a dot, then at least one character.
  * Editor and package-manager leftovers (~, .rpmnew, .rpmsave, .rpmorig,
- * .dpkg-old, .dpkg-new, .dpkg-dist, .dpkg-tmp, .swp, .bak, .orig) are not
- * scripts, whatever their prefix. Any entry type counts (a dangling link
- * or a directory too: running it decides the result).
+ * .dpkg-old, .dpkg-new, .dpkg-dist, .dpkg-tmp, .swp, .bak, .orig, and our
+ * own .example templates) are not scripts, whatever their prefix. Any
+ * entry type counts (a dangling link or a directory too: running it
+ * decides the result).
  */
 bool script_filename_valid(const char *filename);
 

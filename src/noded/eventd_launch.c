@@ -454,6 +454,13 @@ bool eventd_stop_recv(struct tevent_req *req, int *perr)
 
 	failed = tevent_req_is_unix_error(req, perr);
 	if (h->pid != -1) {
+		/*
+		 * Gone already (EOF), or past its grace, or we could not wait
+		 * for it: either way the wait below must not block.
+		 */
+		if (!h->gone) {
+			(void)kill(h->pid, SIGKILL);
+		}
 		eventd_reap(h, &status);
 		D_INFO("%s", exit_description(state, h->path, status));
 	}

@@ -40,6 +40,8 @@ declare -A CL_TIME=()
 declare -A CL_MS=()
 CL_T0=0
 CL_REF_FAILED=0
+CL_SLEEP_FD=
+CL_PUB_IPS=()
 
 # Skip (77) unless Debian's ctdb package is installed; give up (99) if our
 # programs are not built.
@@ -58,6 +60,8 @@ cl_require()
 cl_init()
 {
 	trap cl_exit EXIT
+	mkfifo "$TESTDIR/sleep.fifo" || h_die "mkfifo failed"
+	exec {CL_SLEEP_FD}<>"$TESTDIR/sleep.fifo"
 }
 
 cl_exit()
@@ -108,32 +112,71 @@ cl_mark()
 	CL_T0=$(h_now_us)
 }
 
-# cl_measure METRIC CAP COMMAND...: poll COMMAND every 50 ms until it
-# succeeds and record the time since cl_mark, taken when that successful
-# poll returned (so a time is never under-reported), as METRIC of the
-# current flavour. After CAP seconds give up, record "timeout" and return 1.
+# cl_sleep: 50 ms without starting a process (a read with a timeout on a
+# FIFO nobody writes to), so that polling costs the 2 cores little.
+cl_sleep()
+{
+	read -r -t 0.05 -u "$CL_SLEEP_FD" _
+}
+
+# cl_record METRIC NOW: record NOW - CL_T0 (microseconds) as METRIC of the
+# current flavour, and print it.
+cl_record()
+{
+	CL_MS["$CL_FLAVOUR:$1"]=$((($2 - CL_T0) / 1000))
+	CL_TIME["$CL_FLAVOUR:$1"]=$(cl_secs $(($2 - CL_T0)))
+	echo "$CL_FLAVOUR: $1 after ${CL_TIME[$CL_FLAVOUR:$1]} s"
+}
+
+# cl_measure CAP METRIC CONDITION [METRIC CONDITION]...: poll every
+# CONDITION (a shell command line) every 50 ms until all of them held once;
+# the time since cl_mark at which a condition was first seen true (taken
+# when that poll returned, so a time is never under-reported) is recorded
+# as its METRIC. Conditions are polled together so that one slow state does
+# not delay the measurement of another. After CAP seconds the ones not
+# reached are recorded as "timeout" and 1 is returned.
 cl_measure()
 {
-	local metric=$1 cap=$2 deadline now
-	shift 2
+	local cap=$1 deadline now i left
+	local -a mname=() cond=() hit=()
+	shift
 
+	while [ $# -ge 2 ]; do
+		mname+=("$1")
+		cond+=("$2")
+		hit+=(0)
+		shift 2
+	done
 	deadline=$((CL_T0 + cap * 1000000))
 	while :; do
-		if "$@"; then
-			now=$(h_now_us)
-			CL_MS["$CL_FLAVOUR:$metric"]=$(((now - CL_T0) / 1000))
-			CL_TIME["$CL_FLAVOUR:$metric"]=$(cl_secs $((now - CL_T0)))
-			echo "$CL_FLAVOUR: $metric after ${CL_TIME[$CL_FLAVOUR:$metric]} s"
-			return 0
-		fi
+		left=0
+		for i in "${!cond[@]}"; do
+			[ "${hit[$i]}" = 0 ] || continue
+			if eval "${cond[$i]}"; then
+				cl_record "${mname[$i]}" "$(h_now_us)"
+				hit[i]=1
+			else
+				left=1
+			fi
+		done
+		[ $left = 1 ] || return 0
 		now=$(h_now_us)
 		if [ "$now" -ge "$deadline" ]; then
-			CL_TIME["$CL_FLAVOUR:$metric"]="timeout"
-			echo "$CL_FLAVOUR: $metric: not reached within $cap s"
+			for i in "${!cond[@]}"; do
+				[ "${hit[$i]}" = 0 ] || continue
+				CL_TIME["$CL_FLAVOUR:${mname[$i]}"]="timeout"
+				echo "$CL_FLAVOUR: ${mname[$i]}: not reached within $cap s"
+			done
 			return 1
 		fi
-		sleep 0.05
+		cl_sleep
 	done
+}
+
+# cl_reached METRIC: the last cl_measure saw METRIC happen.
+cl_reached()
+{
+	[ -n "${CL_MS[$CL_FLAVOUR:$1]:-}" ]
 }
 
 # ------------------------------------------------------------- results
@@ -221,6 +264,10 @@ cl_setup()
 	esac
 	mkdir -p "$dir/h" || return 1
 	CL_DIRS+=("$dir")
+	CL_PUB_IPS=()
+	for s in "${CL_PUBS[@]}"; do
+		CL_PUB_IPS+=("${s%%/*}")
+	done
 	for s in "$CL_HELPERDIR"/*; do
 		ln -s "$s" "$dir/h/" || return 1
 	done
@@ -262,16 +309,6 @@ cl_script_names()
 	done | LC_ALL=C sort
 }
 
-# cl_pub_ips: the public IPs, one a line.
-cl_pub_ips()
-{
-	local p
-
-	for p in "${CL_PUBS[@]}"; do
-		echo "${p%%/*}"
-	done
-}
-
 # ------------------------------------------------------------- processes
 
 # cl_owned PID BASE: PID is a process whose environment holds CTDB_BASE=BASE.
@@ -289,13 +326,13 @@ cl_procs()
 	for ((i = 0; i < CL_N; i++)); do
 		pats+=(-e "CTDB_BASE=$CL_DIR/n$i")
 	done
-	for f in $(grep -l -z -x -F "${pats[@]}" /proc/[0-9]*/environ 2>/dev/null); do
+	while read -r f; do
 		p=${f#/proc/}
 		p=${p%/environ}
 		if [ "$p" != $$ ] && [ "$p" != "$BASHPID" ] && h_alive "$p"; then
 			echo "$p"
 		fi
-	done
+	done < <(grep -l -z -x -F "${pats[@]}" /proc/[0-9]*/environ 2>/dev/null)
 }
 
 # cl_ctdbd_pid I: the pid of node I's ctdbd, if it is alive and ours.
@@ -431,12 +468,12 @@ cl_kill9()
 # ------------------------------------------------------------- queries
 
 # cl_cli I ARGS...: Samba's ctdb tool on node I (its unix socket works from
-# any network namespace).
+# any network namespace); -T bounds its run time.
 cl_cli()
 {
 	local b=$CL_DIR/n$1
 	shift
-	CTDB_TEST_MODE=yes CTDB_BASE=$b timeout 10 "$CL_CTDB" "$@"
+	CTDB_TEST_MODE=yes CTDB_BASE=$b "$CL_CTDB" -T 10 "$@"
 }
 
 # cl_event I ARGS...: our "ctdb event ARGS" on node I.
@@ -447,12 +484,16 @@ cl_event()
 	CTDB_TEST_MODE=yes CTDB_BASE=$b timeout 10 "$OUR_CTDB" event "$@"
 }
 
-# cl_flags OBS NODE: NODE's flags as OBS sees them, the fields of
-# "ctdb -X nodestatus" from Disconnected to PartiallyOnline.
+# cl_flags OBS NODE: NODE's flags as OBS sees them: the fields of
+# "ctdb -X nodestatus" from Disconnected to PartiallyOnline, in one line.
 cl_flags()
 {
-	cl_cli "$1" -X nodestatus "$2" 2>/dev/null |
-		awk -F'|' 'NR == 2 { print $4, $5, $6, $7, $8, $9, $10, $11 }'
+	local out f
+
+	out=$(cl_cli "$1" -X nodestatus "$2" 2>/dev/null)
+	out=${out#*$'\n'}
+	IFS='|' read -r -a f <<<"$out"
+	echo "${f[*]:3:8}"
 }
 
 cl_node_ok()
@@ -473,43 +514,50 @@ cl_unhealthy()
 {
 	local f
 
-	f=$(cl_flags "$1" "$2")
-	set -- $f
-	[ "${5:-}" = 1 ]
+	read -r -a f <<<"$(cl_flags "$1" "$2")"
+	[ "${f[4]:-}" = 1 ]
 }
 
 cl_disconnected()
 {
 	local f
 
-	f=$(cl_flags "$1" "$2")
-	set -- $f
-	[ "${1:-}" = 1 ]
+	read -r -a f <<<"$(cl_flags "$1" "$2")"
+	[ "${f[0]:-}" = 1 ]
 }
 
 # cl_ipmap OBS: "IP PNN" for every public IP, as OBS sees it.
 cl_ipmap()
 {
-	local out
+	local out ip pnn
 
 	out=$(cl_cli "$1" -X ip all 2>/dev/null) || return 1
-	awk -F'|' 'NR > 1 && NF >= 3 { print $2, $3 }' <<<"$out"
+	while IFS='|' read -r _ ip pnn _; do
+		case "$pnn" in
+		'' | Node) continue ;;
+		esac
+		echo "$ip $pnn"
+	done <<<"$out"
 }
 
-# cl_held I: the public IPs node I really holds: in a namespace, those on
-# its interfaces; on loopback, those its takeip scripts took and did not
-# release (the held file of clustertest.script).
+# cl_held I: the public IPs node I really holds, one a line: in a
+# namespace, those on its interfaces; on loopback, those its takeip
+# scripts took and did not release (the held file of clustertest.script).
 cl_held()
 {
-	local b=$CL_DIR/n$1
+	local b=$CL_DIR/n$1 a ip
 
 	if [ ${#CL_NS[@]} -gt 0 ]; then
-		ip -n "${CL_NS[$1]}" -4 -o addr show 2>/dev/null |
-			awk '{ split($4, a, "/"); print a[1] }' |
-			grep -x -F "$(cl_pub_ips)"
-	else
-		cat "$b/held" 2>/dev/null
-	fi | LC_ALL=C sort
+		# "2: eth0    inet 10.1.2.101/24 brd ... scope global ..."
+		while read -r _ _ _ a _; do
+			ip=${a%/*}
+			case " ${CL_PUB_IPS[*]} " in
+			*" $ip "*) echo "$ip" ;;
+			esac
+		done < <(ip -n "${CL_NS[$1]}" -4 -o addr show 2>/dev/null)
+	elif [ -f "$b/held" ]; then
+		cat "$b/held"
+	fi
 }
 
 # cl_settled OBS NONEMPTY NODE...: as OBS sees it, every public IP is
@@ -518,25 +566,29 @@ cl_held()
 # each NODE also holds at least one.
 cl_settled()
 {
-	local obs=$1 nonempty=$2 map n want have
+	local obs=$1 nonempty=$2 out ip pnn n h
+	local -A owner=() count=()
 	shift 2
 
-	map=$(cl_ipmap "$obs") || return 1
-	awk -v nodes=" $* " -v pubs="$(cl_pub_ips | tr '\n' ' ')" '
-		{ pnn[$1] = $2 }
-		END {
-			n = split(pubs, p, " ")
-			for (i = 1; i <= n; i++) {
-				if (!(p[i] in pnn) || index(nodes, " " pnn[p[i]] " ") == 0) {
-					exit 1
-				}
-			}
-		}' <<<"$map" || return 1
+	out=$(cl_cli "$obs" -X ip all 2>/dev/null) || return 1
+	while IFS='|' read -r _ ip pnn _; do
+		owner[$ip]=$pnn
+	done <<<"$out"
+	for ip in "${CL_PUB_IPS[@]}"; do
+		pnn=${owner[$ip]:-}
+		case " $* " in
+		*" $pnn "*) [ -n "$pnn" ] || return 1 ;;
+		*) return 1 ;;
+		esac
+		count[$pnn]=$((${count[$pnn]:-0} + 1))
+	done
 	for n in "$@"; do
-		want=$(awk -v n="$n" '$2 == n { print $1 }' <<<"$map" | LC_ALL=C sort)
-		have=$(cl_held "$n")
-		[ "$want" = "$have" ] || return 1
-		if [ "$nonempty" = 1 ] && [ -z "$want" ]; then
+		mapfile -t h < <(cl_held "$n")
+		[ ${#h[@]} -eq "${count[$n]:-0}" ] || return 1
+		for ip in "${h[@]}"; do
+			[ "${owner[$ip]:-}" = "$n" ] || return 1
+		done
+		if [ "$nonempty" = 1 ] && [ ${#h[@]} -eq 0 ]; then
 			return 1
 		fi
 	done

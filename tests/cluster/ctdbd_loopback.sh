@@ -68,12 +68,12 @@ scenario()
 		cl_result "three ctdbd started" 1
 		return 1
 	fi
-	cl_measure "startup: all nodes OK" 90 cl_all_ok "$OBS"
+	cl_measure 90 "startup: all nodes OK" "cl_all_ok $OBS"
 	if ! cl_check "all nodes OK" cl_all_ok "$OBS"; then
 		cl_show_logs
 		return 1
 	fi
-	cl_measure "startup: IPs on every node" 60 cl_settled "$OBS" 1 0 1 2
+	cl_measure 60 "startup: IPs on every node" "cl_settled $OBS 1 0 1 2"
 	cl_check "every public IP held by exactly one node, as ctdb says" \
 		cl_settled "$OBS" 1 0 1 2
 	for ((i = 1; i < CL_N; i++)); do
@@ -91,9 +91,10 @@ scenario()
 	# A failing monitor script on node 1.
 	cl_mark
 	: >"$CL_DIR/n$FAILNODE/fail-monitor"
-	cl_measure detection 20 cl_unhealthy "$OBS" "$FAILNODE"
+	cl_measure 20 \
+		detection "cl_unhealthy $OBS $FAILNODE" \
+		failover "cl_moved_off $OBS $FAILNODE 0 2"
 	cl_bound detection "$B_DETECT"
-	cl_measure failover 20 cl_moved_off "$OBS" "$FAILNODE" 0 2
 	cl_bound failover "$B_FAILOVER"
 	cl_check "node $FAILNODE holds no IP, the others hold all, once each" \
 		cl_moved_off "$OBS" "$FAILNODE" 0 2
@@ -104,9 +105,10 @@ scenario()
 	# Cleared: node 1 OK again and given IPs again.
 	cl_mark
 	rm -f "$CL_DIR/n$FAILNODE/fail-monitor"
-	cl_measure recovery 30 cl_node_ok "$OBS" "$FAILNODE"
+	cl_measure 30 \
+		recovery "cl_node_ok $OBS $FAILNODE" \
+		"recovery: IPs back" "cl_settled $OBS 1 0 1 2"
 	cl_bound recovery "$B_RECOVER"
-	cl_measure "recovery: IPs back" 30 cl_settled "$OBS" 1 0 1 2
 	cl_bound "recovery: IPs back" "$B_BACK"
 	cl_check "after recovery every node holds IPs, each IP once" \
 		cl_settled "$OBS" 1 0 1 2
@@ -116,15 +118,16 @@ scenario()
 	pid=$(cl_eventd_pid "$KILLNODE")
 	cl_mark
 	cl_kill9 "$KILLNODE" || h_die "no ctdbd for node $KILLNODE"
-	cl_measure "kill -9 failover" 30 eval \
-		'cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 0 1'
+	cl_measure 30 \
+		"kill -9 failover" \
+		"cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 0 1" \
+		"kill -9: event daemon exited" "! h_alive ${pid:-0}"
 	cl_bound "kill -9 failover" "$B_KILL"
 	cl_check "node $KILLNODE disconnected, the others hold every IP once" \
-		eval 'cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 0 1'
+		eval "cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 0 1"
 	cl_ip_report "$OBS"
-	cl_measure "kill -9: event daemon exited" 10 eval "! h_alive ${pid:-0}"
-	cl_check "node $KILLNODE's event daemon ($pid) exits with its ctdbd" \
-		test -n "$pid" && test "${CL_TIME[$flavour:kill -9: event daemon exited]}" != timeout
+	cl_check "node $KILLNODE's event daemon (${pid:-none}) exits with its ctdbd" \
+		eval "[ -n '$pid' ] && cl_reached 'kill -9: event daemon exited'"
 	for i in 0 1; do
 		cl_check_status "$i" monitor OK OK 0
 	done

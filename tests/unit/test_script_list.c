@@ -133,6 +133,7 @@ static void test_filename_invalid(void **pstate)
 		"10.x.swp",
 		"10.x.bak",
 		"10.x.orig",
+		"90.service-check.script.example",
 		"10.x.script.rpmnew",
 		"10.x.script.dpkg-old",
 		".10.x",
