@@ -65,7 +65,7 @@ cp test-suite.log "$build/check.log" 2>/dev/null && logs+=("$build/check.log")
 
 echo "== integration tests under valgrind"
 vg="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite"
-make check VALGRIND="$vg" TESTS="$(cd "$top" && ls tests/integration/eventd_*.sh | tr '\n' ' ')" \
+make check VALGRIND="$vg" TESTS="$(cd "$top" && ls tests/integration/eventd_*.sh tests/integration/noded_*.sh | grep -v noded_lib.sh | tr '\n' ' ')" \
 	>valgrind.out 2>&1 || status=1
 grep -E '^(PASS|FAIL|SKIP|ERROR|#)' valgrind.out || tail -40 valgrind.out
 cp test-suite.log "$build/valgrind.log" 2>/dev/null && logs+=("$build/valgrind.log")

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <popt.h>
 #include <stdint.h>
@@ -22,10 +21,10 @@
 #include "common/logging.h"
 #include "common/path.h"
 #include "common/tevent_unix.h"
+#include "eventd/script_list.h"
 #include "tools/event_tool.h"
 
 /* The script pattern of CTDB >= 4.9, as the daemon uses it. */
-#define SCRIPT_PATTERN "[0-9][0-9].*.script"
 #define SCRIPT_SUFFIX ".script"
 
 struct event_tool_context {
@@ -626,11 +625,12 @@ struct event_tool_script_list {
 	struct event_tool_script *script;
 };
 
+/* The daemon's own rule, so the list shows exactly what would run. */
 static int script_filter(const struct dirent *de)
 {
-	int ret = fnmatch(SCRIPT_PATTERN, de->d_name, 0);
+	bool valid = script_filename_valid(de->d_name);
 
-	return ret == 0 ? 1 : 0;
+	return valid ? 1 : 0;
 }
 
 /* Byte order, whatever the locale (alphasort() would use strcoll()). */
@@ -643,11 +643,10 @@ static int script_fill(struct event_tool_script_list *list,
 		       const char *dir, const char *file)
 {
 	struct event_tool_script *s = &list->script[list->num_scripts];
-	size_t len = strlen(file) - strlen(SCRIPT_SUFFIX);
 	struct stat st;
 	int ret;
 
-	s->name = talloc_strndup(list, file, len);
+	s->name = script_display_name(list, file);
 	s->path = talloc_asprintf(list, "%s/%s", dir, file);
 	if (s->name == NULL || s->path == NULL) {
 		return ENOMEM;
@@ -659,7 +658,7 @@ static int script_fill(struct event_tool_script_list *list,
 	return 0;
 }
 
-static int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
+static int tool_script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 			   struct event_tool_script_list **out)
 {
 	struct event_tool_script_list *list;
@@ -830,12 +829,12 @@ static int event_tool_cmd_script_list(struct event_tool_context *ctx,
 		return ret;
 	}
 
-	ret = script_list_get(ctx, real_dir, &data_list);
+	ret = tool_script_list_get(ctx, real_dir, &data_list);
 	if (ret != 0 && ret != ENOENT) {
 		D_ERR("Command script list finished with result=%d\n", ret);
 		return ret;
 	}
-	ret = script_list_get(ctx, etc_dir, &etc_list);
+	ret = tool_script_list_get(ctx, etc_dir, &etc_list);
 	if (ret != 0) {
 		D_ERR("Command script list finished with result=%d\n", ret);
 		return ret;
@@ -903,16 +902,14 @@ done:
 
 /* Set or clear the execute bits of a regular script in the events dir. */
 static int script_chmod(TALLOC_CTX *mem_ctx, const char *dir,
-			const char *script, bool enable)
+			const char *file, bool enable)
 {
-	char *file;
 	char *path;
 	ino_t ino = 0;
 	int ret;
 
-	file = talloc_asprintf(mem_ctx, "%s" SCRIPT_SUFFIX, script);
 	path = talloc_asprintf(mem_ctx, "%s/%s", dir, file);
-	if (file == NULL || path == NULL) {
+	if (path == NULL) {
 		return ENOMEM;
 	}
 	ret = script_find(dir, file, &ino);
@@ -924,8 +921,9 @@ static int script_chmod(TALLOC_CTX *mem_ctx, const char *dir,
 
 static int event_tool_script_chmod(struct event_tool_context *ctx,
 				   const char *component, const char *script,
-				   bool enable)
+				   const char *etc_script, bool enable)
 {
+	const char *file = strrchr(etc_script, '/') + 1;
 	char *dir;
 	int result;
 
@@ -933,7 +931,7 @@ static int event_tool_script_chmod(struct event_tool_context *ctx,
 	if (dir == NULL) {
 		return ENOMEM;
 	}
-	result = script_chmod(ctx, dir, script, enable);
+	result = script_chmod(ctx, dir, file, enable);
 	D_NOTICE("Command script finished with result=%d\n", result);
 
 	if (result == EINVAL) {
@@ -957,16 +955,39 @@ static bool names_valid(const char *component, const char *script)
 	return ok;
 }
 
-/* <etcdir>/events/<component>/<script>.script */
+/*
+ * <etcdir>/events/<component>/<script>.script, or <script> itself when
+ * only a regular file of the events.d form "NN.name" exists.
+ */
 static char *events_script_path(TALLOC_CTX *mem_ctx, const char *component,
 				const char *script)
 {
 	char *dir = path_events_dir(mem_ctx, component);
+	char *path;
+	char *legacy;
+	struct stat st;
+	int ret;
 
 	if (dir == NULL) {
 		return NULL;
 	}
-	return talloc_asprintf(mem_ctx, "%s/%s" SCRIPT_SUFFIX, dir, script);
+	path = talloc_asprintf(mem_ctx, "%s/%s" SCRIPT_SUFFIX, dir, script);
+	if (path == NULL || !script_filename_valid(script)) {
+		return path;
+	}
+	ret = lstat(path, &st);
+	if (ret == 0 || errno != ENOENT) {
+		return path;
+	}
+	legacy = talloc_asprintf(mem_ctx, "%s/%s", dir, script);
+	if (legacy == NULL) {
+		return NULL;
+	}
+	ret = lstat(legacy, &st);
+	if (ret == 0 && S_ISREG(st.st_mode)) {
+		return legacy;
+	}
+	return path;
 }
 
 /* Enable an installed script by linking it into the events directory. */
@@ -1039,7 +1060,8 @@ static int event_tool_cmd_script_enable(struct event_tool_context *ctx,
 		return 0;
 	}
 	if (S_ISREG(st.st_mode)) {
-		return event_tool_script_chmod(ctx, argv[0], argv[1], true);
+		return event_tool_script_chmod(ctx, argv[0], argv[1],
+					       etc_script, true);
 	}
 	fprintf(ctx->out, "Script %s is not a file or a link\n", etc_script);
 	return EINVAL;
@@ -1081,7 +1103,8 @@ static int event_tool_cmd_script_disable(struct event_tool_context *ctx,
 		return 0;
 	}
 	if (S_ISREG(st.st_mode)) {
-		return event_tool_script_chmod(ctx, argv[0], argv[1], false);
+		return event_tool_script_chmod(ctx, argv[0], argv[1],
+					       etc_script, false);
 	}
 	fprintf(ctx->out, "Script %s is not a file or a link\n", etc_script);
 	return EINVAL;

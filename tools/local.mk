@@ -4,7 +4,10 @@ noinst_LIBRARIES += tools/libeventtool.a
 tools_libeventtool_a_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
 tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h
 
-EVENT_TOOL_LIBS = tools/libeventtool.a $(CLIENT_LIBS) $(POPT_LIBS)
+# script list/enable use the daemon's naming rule from libeventd's
+# script_list.o (nothing else of the daemon is linked).
+EVENT_TOOL_LIBS = tools/libeventtool.a src/eventd/libeventd.a $(CLIENT_LIBS) \
+	$(POPT_LIBS)
 
 ctdbhelper_PROGRAMS += ctdb-event
 ctdb_event_SOURCES = tools/ctdb-event.c

@@ -247,8 +247,8 @@ static int tunables_parse_line(TALLOC_CTX *mem_ctx, char *line,
 }
 
 /* Apply every line of text to t, stopping at the first bad one. */
-static int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *path,
-			       char *text, struct tunables *t, char **errmsg)
+static int tunables_parse_lines(TALLOC_CTX *mem_ctx, const char *name,
+				char *text, struct tunables *t, char **errmsg)
 {
 	char *line;
 	char *next;
@@ -267,7 +267,7 @@ static int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *path,
 			return ENOMEM;
 		}
 		if (ret != 0) {
-			*errmsg = talloc_asprintf(mem_ctx, "%s:%u: %s", path,
+			*errmsg = talloc_asprintf(mem_ctx, "%s:%u: %s", name,
 						  lineno, reason);
 			talloc_free(reason);
 			return ret;
@@ -276,10 +276,29 @@ static int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *path,
 	return 0;
 }
 
+int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *name,
+			const char *text, struct tunables *t, char **errmsg)
+{
+	struct tunables copy = *t;
+	char *buf;
+	int ret;
+
+	buf = talloc_strdup(mem_ctx, text);
+	if (buf == NULL) {
+		return ENOMEM;
+	}
+	ret = tunables_parse_lines(mem_ctx, name, buf, &copy, errmsg);
+	talloc_free(buf);
+	if (ret != 0) {
+		return ret;
+	}
+	*t = copy;
+	return 0;
+}
+
 int tunables_load_file(TALLOC_CTX *mem_ctx, const char *path,
 		       struct tunables *t, char **errmsg)
 {
-	struct tunables copy = *t;
 	char *text = NULL;
 	int ret;
 
@@ -293,11 +312,7 @@ int tunables_load_file(TALLOC_CTX *mem_ctx, const char *path,
 							: strerror(ret));
 		return ret;
 	}
-	ret = tunables_parse_text(mem_ctx, path, text, &copy, errmsg);
+	ret = tunables_parse_text(mem_ctx, path, text, t, errmsg);
 	talloc_free(text);
-	if (ret != 0) {
-		return ret;
-	}
-	*t = copy;
-	return 0;
+	return ret;
 }

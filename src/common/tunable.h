@@ -64,4 +64,11 @@ int tunables_set(struct tunables *t, const char *name, uint32_t value);
 int tunables_load_file(TALLOC_CTX *mem_ctx, const char *path,
 		       struct tunables *t, char **errmsg);
 
+/**
+ * The same from text in memory; name is used in messages. All or
+ * nothing as above. @return 0, ENOMEM, or EINVAL/ERANGE with *errmsg.
+ */
+int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *name,
+			const char *text, struct tunables *t, char **errmsg);
+
 #endif

@@ -252,6 +252,11 @@ int main(int argc, const char **argv)
 		talloc_free(mem_ctx);
 		return 0;
 	}
+	/*
+	 * Scripts find their configuration through CTDB_BASE, as under
+	 * ctdbd; a value set by the caller wins.
+	 */
+	(void)setenv("CTDB_BASE", path_etcdir(), 0);
 	ret = noded_run(mem_ctx, config);
 	talloc_free(mem_ctx);
 	return ret;

@@ -3,6 +3,7 @@
 #ifndef CTDB_PROTOCOL_NODE_PROTOCOL_API_H
 #define CTDB_PROTOCOL_NODE_PROTOCOL_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <talloc.h>

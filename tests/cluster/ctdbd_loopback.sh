@@ -38,18 +38,25 @@ B_RECOVER=10
 B_BACK=15
 B_KILL=10
 
+# Fault cycles (fail, clear) per run: the bounds apply to the median, the
+# maximum is printed. Each cycle costs about 8 s.
+CYCLES=${CLUSTER_CYCLES:-3}
+
 # 127.A.B.0/24, unique to this run: node addresses .1-.3 (ours) and
 # .11-.13 (Samba's), public IPs .101-.106 and .111-.116. ctdbd listens on
 # <node address>:4379, so two runs on one machine do not meet.
 net="127.$((100 + $$ % 100)).$((($$ / 100) % 250 + 1))"
 
+# Node 0 observes, node 1 fails its monitor, a node that is not the leader
+# (2, or 1 if 2 leads) is killed: killing the leader adds ctdbd's leader
+# broadcast timeout and election (about 8 s), which no event daemon
+# changes.
 FAILNODE=1
-KILLNODE=2
 OBS=0
 
 scenario()
 {
-	local flavour=$1 k=$2 i ip pid
+	local flavour=$1 k=$2 i c m ip pid leader alive KILLNODE
 
 	CL_ADDRS=("$net.$((k * 10 + 1))" "$net.$((k * 10 + 2))" "$net.$((k * 10 + 3))")
 	CL_PUBS=()
@@ -88,48 +95,67 @@ scenario()
 		cl_check_status "$i" startup OK OK 0
 	done
 
-	# A failing monitor script on node 1.
-	cl_mark
-	: >"$CL_DIR/n$FAILNODE/fail-monitor"
-	cl_measure 20 \
-		detection "cl_unhealthy $OBS $FAILNODE" \
-		failover "cl_moved_off $OBS $FAILNODE 0 2"
+	# A failing monitor script on node 1, then cleared: CYCLES times.
+	for ((c = 1; c <= CYCLES; c++)); do
+		cl_check "cycle $c: monitoring at its regular pace on every node" \
+			wait_until 20 cl_steady 0 1 2
+		cl_mark
+		: >"$CL_DIR/n$FAILNODE/fail-monitor"
+		cl_measure 20 \
+			"detection#$c" "cl_unhealthy $OBS $FAILNODE" \
+			"failover#$c" "cl_moved_off $OBS $FAILNODE 0 2"
+		cl_check "cycle $c: node $FAILNODE holds no IP, the others hold all, once each" \
+			cl_moved_off "$OBS" "$FAILNODE" 0 2
+		if [ "$c" = 1 ]; then
+			cl_ip_report "$OBS"
+			cl_check_status "$FAILNODE" monitor OK \
+				"ERROR:forced failure: $CL_DIR/n$FAILNODE/fail-monitor exists" 1
+		fi
+
+		cl_mark
+		rm -f "$CL_DIR/n$FAILNODE/fail-monitor"
+		cl_measure 30 \
+			"recovery#$c" "cl_node_ok $OBS $FAILNODE" \
+			"recovery: IPs back#$c" "cl_settled $OBS 1 0 1 2"
+		cl_check "cycle $c: node $FAILNODE OK and holding IPs again, each IP once" \
+			cl_settled "$OBS" 1 0 1 2
+	done
+	cl_check_status "$FAILNODE" monitor OK OK 0
+	for m in detection failover recovery "recovery: IPs back"; do
+		cl_summarize "$m" "$CYCLES"
+	done
 	cl_bound detection "$B_DETECT"
 	cl_bound failover "$B_FAILOVER"
-	cl_check "node $FAILNODE holds no IP, the others hold all, once each" \
-		cl_moved_off "$OBS" "$FAILNODE" 0 2
-	cl_ip_report "$OBS"
-	cl_check_status "$FAILNODE" monitor OK \
-		"ERROR:forced failure: $CL_DIR/n$FAILNODE/fail-monitor exists" 1
-
-	# Cleared: node 1 OK again and given IPs again.
-	cl_mark
-	rm -f "$CL_DIR/n$FAILNODE/fail-monitor"
-	cl_measure 30 \
-		recovery "cl_node_ok $OBS $FAILNODE" \
-		"recovery: IPs back" "cl_settled $OBS 1 0 1 2"
 	cl_bound recovery "$B_RECOVER"
 	cl_bound "recovery: IPs back" "$B_BACK"
-	cl_check "after recovery every node holds IPs, each IP once" \
-		cl_settled "$OBS" 1 0 1 2
-	cl_check_status "$FAILNODE" monitor OK OK 0
 
-	# kill -9 of node 2's ctdbd.
+	# kill -9 of a ctdbd that does not lead.
+	cl_check "monitoring at its regular pace before kill -9" \
+		wait_until 20 cl_steady 0 1 2
+	leader=$(cl_leader "$OBS")
+	KILLNODE=2
+	[ "$leader" != 2 ] || KILLNODE=1
+	alive="0 $((3 - KILLNODE))"
+	echo "$flavour: leader is node $leader; killing node $KILLNODE"
 	pid=$(cl_eventd_pid "$KILLNODE")
 	cl_mark
 	cl_kill9 "$KILLNODE" || h_die "no ctdbd for node $KILLNODE"
 	cl_measure 30 \
 		"kill -9 failover" \
-		"cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 0 1" \
+		"cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 $alive" \
 		"kill -9: event daemon exited" "! h_alive ${pid:-0}"
 	cl_bound "kill -9 failover" "$B_KILL"
 	cl_check "node $KILLNODE disconnected, the others hold every IP once" \
-		eval "cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 0 1"
+		eval "cl_disconnected $OBS $KILLNODE && cl_settled $OBS 0 $alive"
 	cl_ip_report "$OBS"
 	cl_check "node $KILLNODE's event daemon (${pid:-none}) exits with its ctdbd" \
 		eval "[ -n '$pid' ] && cl_reached 'kill -9: event daemon exited'"
-	for i in 0 1; do
+	for i in $alive; do
 		cl_check_status "$i" monitor OK OK 0
+	done
+	for i in $alive; do
+		echo "  node $i, last monitor: $(cl_durations "$i" monitor)"
+		echo "  node $i, last takeip:  $(cl_durations "$i" takeip)"
 	done
 
 	# Clean shutdown of the rest: nothing may need a SIGKILL.

@@ -108,21 +108,25 @@ EOF
 
 	add_component "$b" empty
 
-	# monitor: sleeps until cancelled. startup: waits for conc.release
-	# while conc.hold exists.
+	# monitor: waits until cancelled (or conc.monrelease). startup: waits
+	# for conc.release while conc.hold exists.
 	add_script "$b" conc 01.conc.script <<EOF
 $H_RECORD
 case "\$1" in
 monitor)
 	touch "\$CTDB_BASE/conc.monitor.started"
-	sleep 10
+	i=0
+	while [ ! -e "\$CTDB_BASE/conc.monrelease" ] && [ \$i -lt 2400 ]; do
+		sleep 0.05
+		i=\$((i + 1))
+	done
 	echo "monitor finished"
 	;;
 startup)
 	if [ -e "\$CTDB_BASE/conc.hold" ]; then
 		touch "\$CTDB_BASE/conc.startup.started"
 		i=0
-		while [ ! -e "\$CTDB_BASE/conc.release" ] && [ \$i -lt 600 ]; do
+		while [ ! -e "\$CTDB_BASE/conc.release" ] && [ \$i -lt 2400 ]; do
 			sleep 0.05
 			i=\$((i + 1))
 		done
@@ -140,7 +144,7 @@ echo "\$*" >>"\$CTDB_BASE/fifo.log"
 if [ "\$1" = startup ]; then
 	touch "\$CTDB_BASE/fifo.started"
 	i=0
-	while [ ! -e "\$CTDB_BASE/fifo.release" ] && [ \$i -lt 600 ]; do
+	while [ ! -e "\$CTDB_BASE/fifo.release" ] && [ \$i -lt 2400 ]; do
 		sleep 0.05
 		i=\$((i + 1))
 	done
@@ -251,6 +255,8 @@ c_conc_cancel()
 	fi
 	echo "startup:"
 	tool_rc "$t" "$b" run 30 conc startup
+	# Lets a monitor that was not cancelled finish.
+	touch "$b/conc.monrelease"
 	wait "$BG_PID"
 	echo "monitor:"
 	cat "$b/bg.monitor"

@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Cluster tests: our ctdb-eventd as the event daemon of three real Samba
+# ctdbd (Debian's ctdb package; skipped, 77, without it). Tier 1 on
+# loopback; tier 2 in network namespaces with real addresses, a client and
+# our 10.interface script (root only, else skipped). Each runs its scenario
+# once with our event daemon and once with Samba's, and prints both sets of
+# times; the two tests take turns through a lock in the build tree.
+CLUSTER_TESTS = \
+	tests/cluster/ctdbd_loopback.sh \
+	tests/cluster/ctdbd_netns.sh
+
+TESTS += $(CLUSTER_TESTS)
+dist_check_SCRIPTS += $(CLUSTER_TESTS) \
+	tests/cluster/clustertest.script \
+	tests/cluster/tcp_probe.py
+dist_check_DATA += tests/cluster/cluster_lib.sh
+CLEANFILES += tests/cluster/cluster-test.lock
+
+# The node scripts they install come from the build tree.
+tests/cluster/ctdbd_loopback.log: events.d/00.node.script
+tests/cluster/ctdbd_netns.log: events.d/00.node.script \
+	events.d/10.interface.script
