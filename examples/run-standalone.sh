@@ -10,8 +10,11 @@ base=$(mktemp -d /tmp/ctdb-standalone.XXXXXX)
 cp -R "$src/examples/standalone/." "$base/"
 mkdir -p "$base/run" "$base/var" "$base/share/events/legacy"
 export CTDB_TEST_MODE=yes CTDB_BASE="$base"
+# The node daemon starts the event daemon from the build tree.
+export CTDB_TEST_HELPER_BINDIR="$build" CTDB_EVENTD="$build/ctdb-eventd"
 echo "CTDB_BASE=$base"
 echo "In another shell: export CTDB_TEST_MODE=yes CTDB_BASE=$base"
+echo "  touch $base/fail    # the example monitor fails: node UNHEALTHY"
 echo "  $build/ctdb event run 10 legacy monitor"
 echo "  $build/ctdb event status legacy monitor"
 if [ -x "$build/ctdb-noded" ]; then
