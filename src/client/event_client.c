@@ -2,14 +2,9 @@
 /* Client for ctdb-eventd: pipelined requests matched to replies by reqid. */
 #include <errno.h>
 #include <stddef.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "client/event_client.h"
-#include "common/sock_io.h"
-#include "common/tevent_unix.h"
+#include "common/sock_client.h"
 #include "protocol/event_protocol_api.h"
 
 /*
@@ -19,191 +14,24 @@
  */
 #define EVENT_CLIENT_MAX_PACKET (256U * 1024U * 1024U)
 
-struct ctdb_event_msg_state;
-
+/* The transport, reqid matching included, is the generic socket client. */
 struct ctdb_event_client {
-	struct tevent_context *ev;
-	struct sock_queue *queue;
-	uint32_t reqid;
-	/* Requests sent and not yet answered, oldest first. */
-	struct ctdb_event_msg_state *pending;
-	/* 0 while connected; afterwards the error every new request gets. */
-	int error;
-	void (*disconnect_fn)(void *private_data);
-	void *disconnect_data;
+	struct sock_client *sock;
 };
 
-struct ctdb_event_msg_state {
-	struct ctdb_event_msg_state *prev;
-	struct ctdb_event_msg_state *next;
-	struct tevent_req *req;
-	struct ctdb_event_client *client; /* NULL once answered or failed */
-	uint32_t reqid;
-	uint32_t cmd;
-	struct ctdb_event_reply *reply;
-};
-
-static void pending_add(struct ctdb_event_client *client,
-			struct ctdb_event_msg_state *state)
+static int ctdb_event_reply_decode(const uint8_t *buf, size_t buflen,
+				   TALLOC_CTX *mem_ctx, void *private_data,
+				   void **preply)
 {
-	state->client = client;
-	state->prev = NULL;
-	state->next = client->pending;
-	if (client->pending != NULL) {
-		client->pending->prev = state;
-	}
-	client->pending = state;
-}
-
-static void pending_remove(struct ctdb_event_msg_state *state)
-{
-	struct ctdb_event_client *client = state->client;
-
-	if (client == NULL) {
-		return;
-	}
-	if (state->prev != NULL) {
-		state->prev->next = state->next;
-	} else {
-		client->pending = state->next;
-	}
-	if (state->next != NULL) {
-		state->next->prev = state->prev;
-	}
-	state->prev = NULL;
-	state->next = NULL;
-	state->client = NULL;
-}
-
-static struct ctdb_event_msg_state *
-pending_find(struct ctdb_event_client *client, uint32_t reqid)
-{
-	struct ctdb_event_msg_state *state;
-
-	for (state = client->pending; state != NULL; state = state->next) {
-		if (state->reqid == reqid) {
-			return state;
-		}
-	}
-	return NULL;
-}
-
-/*
- * Fail every outstanding request. Their callbacks are deferred to the
- * event loop, so a callback that frees the client cannot pull the list
- * from under this loop.
- */
-static void pending_fail_all(struct ctdb_event_client *client, int err)
-{
-	while (client->pending != NULL) {
-		struct ctdb_event_msg_state *state = client->pending;
-
-		pending_remove(state);
-		tevent_req_defer_callback(state->req, client->ev);
-		tevent_req_error_unix(state->req, err);
-	}
-}
-
-static int ctdb_event_client_destructor(struct ctdb_event_client *client)
-{
-	pending_fail_all(client, EPIPE);
-	return 0;
-}
-
-/* The connection is unusable: close it, fail everything, tell the owner. */
-static void ctdb_event_client_fail(struct ctdb_event_client *client, int err)
-{
-	client->error = err;
-	TALLOC_FREE(client->queue);
-	pending_fail_all(client, err);
-	if (client->disconnect_fn != NULL) {
-		/* This may free the client: nothing may follow it. */
-		client->disconnect_fn(client->disconnect_data);
-	}
-}
-
-static int read_error_to_errno(int err)
-{
-	if (err == EPROTO || err == EMSGSIZE) {
-		return EPROTO;
-	}
-	if (err == ENOMEM) {
-		return ENOMEM;
-	}
-	/* EOF (0), ECONNRESET, EPIPE, ...: the daemon is gone. */
-	return EPIPE;
-}
-
-static void ctdb_event_client_read(uint8_t *buf, size_t buflen, int err,
-				   void *private_data)
-{
-	struct ctdb_event_client *client = talloc_get_type_abort(
-		private_data, struct ctdb_event_client);
-	struct ctdb_event_msg_state *state;
 	struct ctdb_event_header h;
 	struct ctdb_event_reply *reply = NULL;
 	int ret;
 
-	if (buf == NULL) {
-		ctdb_event_client_fail(client, read_error_to_errno(err));
-		return;
-	}
-
-	ret = ctdb_event_header_pull(buf, buflen, &h);
+	ret = ctdb_event_reply_pull(buf, buflen, &h, mem_ctx, &reply);
 	if (ret != 0) {
-		ctdb_event_client_fail(client, EPROTO);
-		return;
-	}
-
-	/* A reply to a request nobody waits for any more is of no use. */
-	state = pending_find(client, h.reqid);
-	if (state == NULL) {
-		return;
-	}
-
-	ret = ctdb_event_reply_pull(buf, buflen, &h, state, &reply);
-	if (ret != 0) {
-		ctdb_event_client_fail(client, EPROTO);
-		return;
-	}
-
-	pending_remove(state);
-	if (reply->cmd != state->cmd) {
-		TALLOC_FREE(reply);
-		tevent_req_error_unix(state->req, EPROTO);
-		return;
-	}
-	state->reply = reply;
-	tevent_req_done(state->req);
-}
-
-static int unix_connect(const char *sockpath, int *pfd)
-{
-	struct sockaddr_un addr = {
-		.sun_family = AF_UNIX,
-	};
-	size_t len = strlen(sockpath);
-	int fd;
-	int ret;
-
-	if (len >= sizeof(addr.sun_path)) {
-		return ENAMETOOLONG;
-	}
-	memcpy(addr.sun_path, sockpath, len + 1);
-
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		return errno;
-	}
-	do {
-		ret = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
-	} while (ret == -1 && errno == EINTR);
-	if (ret == -1) {
-		ret = errno;
-		close(fd);
 		return ret;
 	}
-	*pfd = fd;
+	*preply = reply;
 	return 0;
 }
 
@@ -212,31 +40,19 @@ int ctdb_event_client_init(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 			   struct ctdb_event_client **out)
 {
 	struct ctdb_event_client *client;
-	int fd = -1;
 	int ret;
 
 	client = talloc_zero(mem_ctx, struct ctdb_event_client);
 	if (client == NULL) {
 		return ENOMEM;
 	}
-	client->ev = ev;
-	client->reqid = reqid_start;
-
-	ret = unix_connect(sockpath, &fd);
+	ret = sock_client_init(client, ev, sockpath, EVENT_CLIENT_MAX_PACKET,
+			       reqid_start, ctdb_event_reply_decode, NULL,
+			       &client->sock);
 	if (ret != 0) {
 		talloc_free(client);
 		return ret;
 	}
-
-	client->queue = sock_queue_setup(client, ev, fd,
-					 EVENT_CLIENT_MAX_PACKET,
-					 ctdb_event_client_read, client);
-	if (client->queue == NULL) {
-		close(fd);
-		talloc_free(client);
-		return ENOMEM;
-	}
-	talloc_set_destructor(client, ctdb_event_client_destructor);
 
 	*out = client;
 	return 0;
@@ -246,93 +62,54 @@ void ctdb_event_client_set_disconnect_fn(struct ctdb_event_client *client,
 					 void (*fn)(void *private_data),
 					 void *private_data)
 {
-	client->disconnect_fn = fn;
-	client->disconnect_data = private_data;
+	sock_client_set_disconnect_fn(client->sock, fn, private_data);
 }
 
-/* Skip reqids still in use, so a wrapped counter never confuses replies. */
-static uint32_t next_reqid(struct ctdb_event_client *client)
+static int ctdb_event_request_encode(TALLOC_CTX *mem_ctx, uint32_t reqid,
+				     void *private_data, uint8_t **pbuf,
+				     size_t *pbuflen)
 {
-	uint32_t reqid;
-
-	do {
-		reqid = client->reqid++;
-	} while (pending_find(client, reqid) != NULL);
-	return reqid;
-}
-
-static int ctdb_event_msg_state_destructor(struct ctdb_event_msg_state *state)
-{
-	pending_remove(state);
-	return 0;
-}
-
-static int ctdb_event_msg_write(struct ctdb_event_client *client,
-				struct ctdb_event_msg_state *state,
-				const struct ctdb_event_request *request)
-{
+	const struct ctdb_event_request *request = private_data;
 	struct ctdb_event_header h = {
 		.version = CTDB_EVENT_WIRE_VERSION,
-		.reqid = state->reqid,
+		.reqid = reqid,
 	};
-	uint8_t *buf = NULL;
-	size_t buflen = 0;
-	int ret;
 
-	ret = ctdb_event_request_marshall(state, &h, request, &buf, &buflen);
-	if (ret != 0) {
-		return ret;
-	}
-	ret = sock_queue_write(client->queue, buf, buflen);
-	talloc_free(buf);
-	return ret;
+	return ctdb_event_request_marshall(mem_ctx, &h, request, pbuf,
+					   pbuflen);
 }
 
 static struct tevent_req *
 ctdb_event_msg_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		    struct ctdb_event_client *client,
-		    const struct ctdb_event_request *request)
+		    struct ctdb_event_request *request)
 {
-	struct tevent_req *req;
-	struct ctdb_event_msg_state *state;
-	int ret;
-
-	req = tevent_req_create(mem_ctx, &state, struct ctdb_event_msg_state);
-	if (req == NULL) {
-		return NULL;
-	}
-	state->req = req;
-	state->cmd = request->cmd;
-
-	if (client->error != 0) {
-		tevent_req_error_unix(req, client->error);
-		return tevent_req_post(req, ev);
-	}
-
-	state->reqid = next_reqid(client);
-	ret = ctdb_event_msg_write(client, state, request);
-	if (ret != 0) {
-		tevent_req_error_unix(req, ret);
-		return tevent_req_post(req, ev);
-	}
-
-	pending_add(client, state);
-	talloc_set_destructor(state, ctdb_event_msg_state_destructor);
-	return req;
+	/* The request is encoded at once, so it may live on the stack. */
+	return sock_client_msg_send(mem_ctx, ev, client->sock,
+				    ctdb_event_request_encode, request);
 }
 
-static bool ctdb_event_msg_recv(struct tevent_req *req, int *perr,
-				struct ctdb_event_reply **reply)
+/*
+ * On success *preply is the decoded reply, still owned by the request; a
+ * reply to another command than the one sent is a protocol error.
+ */
+static bool ctdb_event_msg_recv(struct tevent_req *req, uint32_t cmd,
+				int *perr, struct ctdb_event_reply **preply)
 {
-	struct ctdb_event_msg_state *state = tevent_req_data(
-		req, struct ctdb_event_msg_state);
-	int err;
+	struct ctdb_event_reply *reply;
+	void *data = NULL;
+	bool ok;
 
-	if (tevent_req_is_unix_error(req, &err)) {
-		*perr = err;
+	ok = sock_client_msg_recv(req, perr, &data);
+	if (!ok) {
 		return false;
 	}
-	*reply = state->reply;
+	reply = data;
+	if (reply->cmd != cmd) {
+		*perr = EPROTO;
+		return false;
+	}
+	*preply = reply;
 	return true;
 }
 
@@ -355,7 +132,7 @@ bool ctdb_event_run_recv(struct tevent_req *req, int *perr, int *result)
 	struct ctdb_event_reply *reply = NULL;
 	bool ok;
 
-	ok = ctdb_event_msg_recv(req, perr, &reply);
+	ok = ctdb_event_msg_recv(req, CTDB_EVENT_CMD_RUN, perr, &reply);
 	if (ok) {
 		*result = reply->result;
 	}
@@ -384,7 +161,7 @@ bool ctdb_event_status_recv(struct tevent_req *req, int *perr, int *result,
 	struct ctdb_event_reply *reply = NULL;
 	bool ok;
 
-	ok = ctdb_event_msg_recv(req, perr, &reply);
+	ok = ctdb_event_msg_recv(req, CTDB_EVENT_CMD_STATUS, perr, &reply);
 	if (!ok) {
 		tevent_req_received(req);
 		return false;
@@ -422,7 +199,7 @@ bool ctdb_event_script_recv(struct tevent_req *req, int *perr, int *result)
 	struct ctdb_event_reply *reply = NULL;
 	bool ok;
 
-	ok = ctdb_event_msg_recv(req, perr, &reply);
+	ok = ctdb_event_msg_recv(req, CTDB_EVENT_CMD_SCRIPT, perr, &reply);
 	if (ok) {
 		*result = reply->result;
 	}

@@ -10,6 +10,7 @@ src_common_libcommon_a_SOURCES = \
 	src/common/run_proc.c src/common/run_proc.h \
 	src/common/conf.c src/common/conf.h \
 	src/common/tunable.c src/common/tunable.h \
-	src/common/sock_daemon.c src/common/sock_daemon.h
+	src/common/sock_daemon.c src/common/sock_daemon.h \
+	src/common/sock_client.c src/common/sock_client.h
 
 COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS)

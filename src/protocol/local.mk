@@ -6,7 +6,8 @@ src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/event_protocol_api.h \
 	src/protocol/event_protocol.c \
 	src/protocol/node_protocol.h src/protocol/node_protocol_api.h \
-	src/protocol/node_protocol.c
+	src/protocol/node_protocol.c \
+	src/protocol/protocol_basic.c src/protocol/protocol_basic.h
 
 PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS)
 
