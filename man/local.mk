@@ -12,6 +12,7 @@ MAN_PAGES = \
 	man/ctdb-event.1 \
 	man/ctdb.conf.5 \
 	man/ctdb-events.7 \
+	man/ctdb-samba.7 \
 	man/ctdb-tunables.7 \
 	man/ctdb-eventd.8 \
 	man/ctdb-noded.8
@@ -21,6 +22,7 @@ man_MANS += \
 	man/ctdb-event.1 \
 	man/ctdb.conf.5 \
 	man/ctdb-events.7 \
+	man/ctdb-samba.7 \
 	man/ctdb-tunables.7 \
 	man/ctdb-eventd.8 \
 	man/ctdb-noded.8
@@ -30,6 +32,7 @@ EXTRA_DIST += \
 	man/ctdb-event.1.in \
 	man/ctdb.conf.5.in \
 	man/ctdb-events.7.in \
+	man/ctdb-samba.7.in \
 	man/ctdb-tunables.7.in \
 	man/ctdb-eventd.8.in \
 	man/ctdb-noded.8.in
@@ -58,6 +61,8 @@ man/ctdb-event.1: $(srcdir)/man/ctdb-event.1.in Makefile
 man/ctdb.conf.5: $(srcdir)/man/ctdb.conf.5.in Makefile
 	$(man_generate)
 man/ctdb-events.7: $(srcdir)/man/ctdb-events.7.in Makefile
+	$(man_generate)
+man/ctdb-samba.7: $(srcdir)/man/ctdb-samba.7.in Makefile
 	$(man_generate)
 man/ctdb-tunables.7: $(srcdir)/man/ctdb-tunables.7.in Makefile
 	$(man_generate)

@@ -42,6 +42,7 @@ CL_T0=0
 CL_REF_FAILED=0
 CL_SLEEP_FD=
 CL_LOCK_FD=
+CL_MONITOR_US=0
 CL_PUB_IPS=()
 
 # Skip (77) unless Debian's ctdb package is installed; give up (99) if our
@@ -56,12 +57,10 @@ cl_require()
 	command -v timeout >/dev/null 2>&1 || h_skip "timeout(1) is not installed"
 }
 
-# The EXIT trap: stop our clusters and probes, delete our namespaces, then
-# the harness's own cleanup (which also removes $TESTDIR).
-#
-# The cluster tests of one build tree take turns (a lock in the build
-# tree, waited for at most 10 minutes): two clusters at once on 2 cores
-# would measure each other, not the event daemon.
+# cl_init: after h_init. Sets the EXIT trap (cl_exit), opens the FIFO of
+# cl_sleep and takes the lock through which the cluster tests of one build
+# tree take turns (waited for at most 10 minutes): two clusters at once on
+# 2 cores would measure each other, not the event daemon.
 cl_init()
 {
 	local lock
@@ -80,6 +79,8 @@ cl_init()
 	fi
 }
 
+# The EXIT trap: stop our clusters and probes, delete our namespaces, then
+# the harness's own cleanup (which also removes $TESTDIR).
 cl_exit()
 {
 	local rc=$?
@@ -105,6 +106,7 @@ cl_cleanup_all()
 	for p in "${CL_PIDS[@]}"; do
 		if h_alive "$p"; then
 			kill -KILL "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
 		fi
 	done
 	for ns in "${CL_NETNS[@]}"; do
@@ -684,8 +686,7 @@ cl_moved_off()
 # is a monitor: no takeover run is going on and monitoring has resumed.
 # Faults are injected only then, so that what is timed is the cluster's
 # reaction, not the tail of an earlier reshuffle (other events cancel and
-# refuse monitors). It also fixes the phase: the fault comes just after a
-# monitor checked, the worst case for detection.
+# refuse monitors).
 cl_steady()
 {
 	local n last
@@ -694,6 +695,43 @@ cl_steady()
 		last=
 		read -r _ last _ < <(tail -n 1 "$CL_DIR/n$n/events.log" 2>/dev/null)
 		[ "$last" = monitor ] || return 1
+	done
+}
+
+cl_new_monitor()
+{
+	local n=$1 lines=$2 last
+
+	[ "$(wc -l <"$CL_DIR/n$n/events.log")" -gt "$lines" ] || return 1
+	read -r _ last _ < <(tail -n 1 "$CL_DIR/n$n/events.log")
+	[ "$last" = monitor ]
+}
+
+# cl_quiet NODE...: wait (at most 20 s) until the cluster is steady, then
+# until the first NODE runs a new monitor; CL_MONITOR_US is the time its
+# clustertest.script started (and checked for the fault), from its log.
+cl_quiet()
+{
+	local lines ts
+
+	wait_until 20 cl_steady "$@" || return 1
+	lines=$(wc -l <"$CL_DIR/n$1/events.log")
+	wait_until 10 cl_new_monitor "$1" "$lines" || return 1
+	read -r ts _ < <(tail -n 1 "$CL_DIR/n$1/events.log")
+	CL_MONITOR_US=$((${ts%.*} * 1000000 + 10#${ts:${#ts} - 9:6}))
+}
+
+# cl_phase CYCLE N: return when 1/N, 2/N ... of MonitorInterval (1 s)
+# after the monitor cl_quiet saw has passed, the CYCLEth of them: the
+# faults of N cycles land at evenly spread moments of the monitor cycle,
+# as real faults would, instead of all at the same one. (The first one
+# comes at once: it misses this monitor, the worst case for detection.)
+cl_phase()
+{
+	local target=$((CL_MONITOR_US + ($1 - 1) * 1000000 / $2))
+
+	while [ "$(h_now_us)" -lt "$target" ]; do
+		cl_sleep
 	done
 }
 

@@ -38,8 +38,9 @@ B_RECOVER=10
 B_BACK=15
 B_KILL=10
 
-# Fault cycles (fail, clear) per run: the bounds apply to the median, the
-# maximum is printed. Each cycle costs about 8 s.
+# Fault cycles (fail, clear) per run, the faults spread evenly over the
+# monitor cycle (cl_phase): the bounds apply to the median, the maximum is
+# printed. Each cycle costs about 8 s.
 CYCLES=${CLUSTER_CYCLES:-3}
 
 # 127.A.B.0/24, unique to this run: node addresses .1-.3 (ours) and
@@ -98,8 +99,10 @@ scenario()
 	# A failing monitor script on node 1, then cleared: CYCLES times.
 	for ((c = 1; c <= CYCLES; c++)); do
 		cl_check "cycle $c: monitoring at its regular pace on every node" \
-			wait_until 20 cl_steady 0 1 2
+			cl_quiet "$FAILNODE" 0 1 2
+		cl_phase "$c" "$CYCLES"
 		cl_mark
+		echo "cycle $c: fault $(cl_secs $((CL_T0 - CL_MONITOR_US))) s after a monitor checked"
 		: >"$CL_DIR/n$FAILNODE/fail-monitor"
 		cl_measure 20 \
 			"detection#$c" "cl_unhealthy $OBS $FAILNODE" \
