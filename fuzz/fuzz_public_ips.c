@@ -25,6 +25,11 @@
 
 #define IPS_NAME "fuzz_public_addresses"
 
+/*
+ * The kernel's dev_valid_name() less ':', which the parser accepts on
+ * purpose (alias labels such as eth0:1, see test_public_ips.c), and
+ * stricter: printable ASCII only, and ',' separates names.
+ */
 static void check_iface(const char *name)
 {
 	size_t len = strlen(name);

@@ -13,6 +13,7 @@
  *  - all or nothing: on failure the tunables are untouched, the result is
  *    EINVAL, ERANGE or ENOMEM and (but for ENOMEM) *errmsg is one line
  *    "<name>:<line>: <reason>";
+ *  - nothing but the message is left on mem_ctx;
  *  - on success every value is within its table limits;
  *  - what was loaded, written back as "Name=Value" lines, loads again to
  *    the same values, and tunables_set() accepts each of them.
@@ -77,11 +78,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					   strlen(TUNABLES_NAME ":")) == 0);
 			FUZZ_CHECK(strchr(errmsg, '\n') == NULL);
 		}
+		/* mem, text and the message. */
+		FUZZ_CHECK(talloc_total_blocks(mem) ==
+			   (errmsg != NULL ? 3U : 2U));
 		talloc_free(mem);
 		return 0;
 	}
 
 	FUZZ_CHECK(errmsg == NULL);
+	FUZZ_CHECK(talloc_total_blocks(mem) == 2);
 	for (i = 0; i < TUNABLE_COUNT; i++) {
 		FUZZ_CHECK(t.value[i] >= tunable_table[i].min);
 		FUZZ_CHECK(t.value[i] <= tunable_table[i].max);

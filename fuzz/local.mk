@@ -45,10 +45,27 @@ fuzz_replay_public_ips_SOURCES = fuzz/fuzz_public_ips.c fuzz/replay.c \
 	fuzz/fuzz.h
 fuzz_replay_public_ips_LDADD = $(NODED_PURE_LIBS)
 
-# The libFuzzer binaries compile the modules under test themselves, with
-# coverage instrumentation (FUZZ_CFLAGS from configure), rather than link
-# the uninstrumented libraries. They are built only by `make fuzz`
+# The libFuzzer binaries link instrumented copies of the libraries under
+# test (coverage for libFuzzer, ASan and UBSan: FUZZ_CFLAGS from
+# configure), built from the same source lists so they follow any change
+# to them. Binaries and copies are built only by `make fuzz`
 # (EXTRA_PROGRAMS: man/local.mk, included earlier, sets it first).
+FUZZ_LIBS = \
+	fuzz/libfuzz_nodedpure.a \
+	fuzz/libfuzz_protocol.a \
+	fuzz/libfuzz_common.a
+EXTRA_LIBRARIES = $(FUZZ_LIBS)
+CLEANFILES += $(FUZZ_LIBS)
+
+FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+
+fuzz_libfuzz_common_a_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+fuzz_libfuzz_common_a_SOURCES = $(src_common_libcommon_a_SOURCES)
+fuzz_libfuzz_protocol_a_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+fuzz_libfuzz_protocol_a_SOURCES = $(src_protocol_libprotocol_a_SOURCES)
+fuzz_libfuzz_nodedpure_a_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+fuzz_libfuzz_nodedpure_a_SOURCES = $(src_noded_libnodedpure_a_SOURCES)
+
 FUZZ_BINARIES = \
 	fuzz/fuzz_event_protocol \
 	fuzz/fuzz_node_protocol \
@@ -58,37 +75,32 @@ FUZZ_BINARIES = \
 EXTRA_PROGRAMS += $(FUZZ_BINARIES)
 CLEANFILES += $(FUZZ_BINARIES)
 
-FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
-
 fuzz_fuzz_event_protocol_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_fuzz_event_protocol_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_event_protocol_SOURCES = fuzz/fuzz_event_protocol.c fuzz/fuzz.h \
-	src/protocol/event_protocol.c
-fuzz_fuzz_event_protocol_LDADD = $(TALLOC_LIBS)
+fuzz_fuzz_event_protocol_SOURCES = fuzz/fuzz_event_protocol.c fuzz/fuzz.h
+fuzz_fuzz_event_protocol_LDADD = fuzz/libfuzz_protocol.a $(TALLOC_LIBS)
 
 fuzz_fuzz_node_protocol_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_fuzz_node_protocol_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_node_protocol_SOURCES = fuzz/fuzz_node_protocol.c fuzz/fuzz.h \
-	src/protocol/node_protocol.c src/protocol/event_protocol.c
-fuzz_fuzz_node_protocol_LDADD = $(TALLOC_LIBS)
+fuzz_fuzz_node_protocol_SOURCES = fuzz/fuzz_node_protocol.c fuzz/fuzz.h
+fuzz_fuzz_node_protocol_LDADD = fuzz/libfuzz_protocol.a $(TALLOC_LIBS)
 
 fuzz_fuzz_conf_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_fuzz_conf_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_conf_SOURCES = fuzz/fuzz_conf.c fuzz/fuzz.h \
-	src/common/conf.c src/common/logging.c
-fuzz_fuzz_conf_LDADD = $(TALLOC_LIBS)
+fuzz_fuzz_conf_SOURCES = fuzz/fuzz_conf.c fuzz/fuzz.h
+fuzz_fuzz_conf_LDADD = fuzz/libfuzz_common.a $(TEVENT_LIBS) $(TALLOC_LIBS)
 
 fuzz_fuzz_tunables_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_fuzz_tunables_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_tunables_SOURCES = fuzz/fuzz_tunables.c fuzz/fuzz.h \
-	src/common/tunable.c src/common/conf.c
-fuzz_fuzz_tunables_LDADD = $(TALLOC_LIBS)
+fuzz_fuzz_tunables_SOURCES = fuzz/fuzz_tunables.c fuzz/fuzz.h
+fuzz_fuzz_tunables_LDADD = fuzz/libfuzz_common.a $(TEVENT_LIBS) \
+	$(TALLOC_LIBS)
 
 fuzz_fuzz_public_ips_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_fuzz_public_ips_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_public_ips_SOURCES = fuzz/fuzz_public_ips.c fuzz/fuzz.h \
-	src/noded/public_ips.c src/common/conf.c
-fuzz_fuzz_public_ips_LDADD = $(TALLOC_LIBS)
+fuzz_fuzz_public_ips_SOURCES = fuzz/fuzz_public_ips.c fuzz/fuzz.h
+fuzz_fuzz_public_ips_LDADD = fuzz/libfuzz_nodedpure.a fuzz/libfuzz_common.a \
+	$(TEVENT_LIBS) $(TALLOC_LIBS)
 
 FUZZ_SECONDS = 60
 

@@ -73,7 +73,11 @@ static int dir_filter(const struct dirent *de)
 	return de->d_name[0] != '.';
 }
 
-/* Every file of dir, in name order so that logs compare across runs. */
+/*
+ * Every file of dir, in name order so that logs compare across runs.
+ * @return 0, ENOENT when dir does not exist (the caller decides whether
+ * that matters), or EXIT_HARD_ERROR.
+ */
 static int replay_dir(const char *dir, unsigned *count)
 {
 	struct dirent **names = NULL;
@@ -83,8 +87,12 @@ static int replay_dir(const char *dir, unsigned *count)
 	int ret = 0;
 
 	n = scandir(dir, &names, dir_filter, alphasort);
+	if (n < 0 && errno == ENOENT) {
+		return ENOENT;
+	}
 	if (n < 0) {
-		return errno == ENOENT ? ENOENT : EXIT_HARD_ERROR;
+		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+		return EXIT_HARD_ERROR;
 	}
 	for (i = 0; i < n; i++) {
 		size_t plen = strlen(dir) + strlen(names[i]->d_name) + 2;
@@ -150,10 +158,15 @@ int main(int argc, char **argv)
 		 FUZZ_TARGET);
 
 	ret = replay_dir(corpus, &count);
-	if (ret != 0 || count == 0) {
-		fprintf(stderr, "%s: no seed inputs (%s)\n", corpus,
-			ret == 0 ? "empty" : strerror(ret == ENOENT ? ENOENT
-								   : EIO));
+	if (ret == ENOENT) {
+		fprintf(stderr, "%s: missing seed corpus\n", corpus);
+		return EXIT_HARD_ERROR;
+	}
+	if (ret != 0) {
+		return ret;
+	}
+	if (count == 0) {
+		fprintf(stderr, "%s: empty seed corpus\n", corpus);
 		return EXIT_HARD_ERROR;
 	}
 	before = count;

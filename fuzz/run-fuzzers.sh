@@ -66,8 +66,9 @@ mkdir -p "$outdir" || exit 2
 # the time limit per input is generous (a sanitizer build under load is
 # slow); -rss_limit_mb catches a forged count that makes us allocate.
 run_one() {
-	local t=$1 corpus="$outdir/corpus-$t" log="$outdir/$t.log"
-	local regress="$srcdir/fuzz/regress/$t" rc execs
+	local t=$1
+	local corpus="$outdir/corpus-$t" log="$outdir/$t.log"
+	local regress="$srcdir/fuzz/regress/$t" rc execs a
 	local dirs=("$corpus" "$srcdir/fuzz/corpus/$t")
 
 	mkdir -p "$corpus"
@@ -80,12 +81,19 @@ run_one() {
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	if [ "$rc" = 0 ]; then
 		echo "PASS: fuzz_$t: ${execs:-?} executions in ${seconds}s," \
-			"corpus $(ls "$corpus" | wc -l) new inputs"
+			"$(find "$corpus" -type f | wc -l) new corpus inputs"
 	else
 		echo "FAIL: fuzz_$t (exit $rc) after ${execs:-?} executions;" \
 			"log $log"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*check failed|artifact_prefix|Test unit written)' \
 			"$log" | head -20
+		# The input itself, so that a CI log is enough to reproduce:
+		# base64 -d >fuzz/regress/<target>/<name>.
+		for a in "$outdir/$t"-*; do
+			[ -f "$a" ] || continue
+			echo "input $(basename "$a") ($(wc -c <"$a") bytes, base64):"
+			head -c 4096 "$a" | base64
+		done
 	fi
 	return "$rc"
 }

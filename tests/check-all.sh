@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Install what the build and the tests need, build, and run the whole
-# suite: make check, then the integration tests once more under valgrind,
-# then make distcheck. Ends with "N passed, N failed" on a line of its own.
+# suite: make check, then the daemons' integration tests once more under
+# valgrind, make distcheck, and clang's fuzzers and sanitizer build
+# (tests/ci-extra.sh). Ends with "N passed, N failed" on a line of its own.
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -23,7 +24,7 @@ install_deps() {
 		libtalloc-dev libtevent-dev libpopt-dev libjansson-dev \
 		libsystemd-dev libcmocka-dev valgrind groff-base python3 \
 		procps psmisc iproute2 iputils-ping arping util-linux ctdb \
-		shellcheck systemd \
+		shellcheck systemd clang libclang-rt-14-dev \
 		>/dev/null
 }
 
@@ -79,6 +80,20 @@ if [ "${SKIP_DISTCHECK:-}" = "" ]; then
 	grep -E '^# (TOTAL|PASS|FAIL|ERROR)' distcheck.out | tail -4
 	grep -q 'archives ready for distribution' distcheck.out &&
 		echo "distcheck: ok"
+fi
+
+if [ "${SKIP_EXTRA:-}" = "" ]; then
+	echo "== clang: fuzzers and the sanitizer build"
+	NO_INSTALL=1 bash "$top/tests/ci-extra.sh" "$top" >"$build/extra.log" 2>&1
+	rc=$?
+	grep -E '^(== |FAIL|ci-extra:|fuzz_|# (TOTAL|PASS|FAIL|SKIP|ERROR))|took ' \
+		"$build/extra.log"
+	case $rc in
+	0) ;;
+	77) echo "clang checks skipped" ;;
+	*) status=1; tail -80 "$build/extra.log" ;;
+	esac
+	logs+=("$build/extra.log")
 fi
 
 read -r pass fail skip <<<"$(summary_counts "${logs[@]}")"

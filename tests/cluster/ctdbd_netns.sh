@@ -45,13 +45,13 @@ cl_init
 
 # Bounds (seconds) for our event daemon, on the medians of the fault
 # cycles. B_CLIENT is this test's promise: the client is served by another
-# node within 4 s of the monitor failure. That is UNHEALTHY within 2 s (as
+# node within 5 s of the monitor failure. That is UNHEALTHY within 2 s (as
 # on loopback), then the takeover run, slower here than on loopback (real
 # addresses, three scripts per event, namespaces), and the gratuitous ARP
-# and a new connection; B_FAILOVER allows the same 4 s.
+# and a new connection; B_FAILOVER allows the same 5 s.
 B_DETECT=2
-B_FAILOVER=4
-B_CLIENT=4
+B_FAILOVER=5
+B_CLIENT=5
 B_RECOVER=10
 B_BACK=15
 B_KILL=10

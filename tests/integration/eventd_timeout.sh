@@ -17,8 +17,11 @@ h_require_ours
 h_init
 
 B=$(setup_base to) || h_die "setup_base failed"
-# A grace period of 1 s (scaled under valgrind, where everything is slow).
-conf_add "$B" "[event]" "	kill grace period = $H_SCALE"
+# A grace period of 3 s (scaled under valgrind, where everything is slow):
+# long enough for the SIGTERM-ignoring script to show it survived, even
+# on a loaded machine or under AddressSanitizer.
+GRACE=$((3 * H_SCALE))
+conf_add "$B" "[event]" "	kill grace period = $GRACE"
 
 # wait_file FILE: wait for a marker a script creates.
 wait_file()
@@ -154,7 +157,7 @@ else
 		wait_file "$B/term.after"
 	# ...and is killed after the grace period.
 	check "SIGTERM-ignoring script gone after the grace period" \
-		wait_until 4 h_pgrp_gone "$pid"
+		wait_until $((GRACE + 5)) h_pgrp_gone "$pid"
 fi
 expect "status term monitor" tool_rc ours "$B" status term monitor <<'EOF'
 01.ignore            TIMEDOUT   DATE

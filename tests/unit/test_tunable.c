@@ -248,6 +248,43 @@ static void test_load_file(void **state)
 	}
 }
 
+/* The same cases from memory: same results, named after the caller's name. */
+static void test_parse_text(void **state)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(load_cases) / sizeof(load_cases[0]); i++) {
+		const struct load_case *c = &load_cases[i];
+		TALLOC_CTX *mem = talloc_new(NULL);
+		struct tunables t;
+		struct tunables before;
+		char *errmsg = NULL;
+		char *expect;
+		int ret;
+
+		assert_non_null(mem);
+		tunables_set_defaults(&t);
+		before = t;
+		ret = tunables_parse_text(mem, "text", c->text, &t, &errmsg);
+		assert_int_equal(ret, c->ret);
+		if (c->ret == 0) {
+			assert_null(errmsg);
+			assert_int_equal(t.value[TUNABLE_MONITOR_INTERVAL],
+					 c->monitor_interval);
+			assert_int_equal(t.value[TUNABLE_NO_IP_FAILBACK],
+					 c->no_ip_failback);
+			/* Nothing is left on mem_ctx. */
+			assert_int_equal(talloc_total_blocks(mem), 1);
+		} else {
+			expect = talloc_asprintf(mem, "text:%s", c->errmsg);
+			assert_non_null(errmsg);
+			assert_string_equal(errmsg, expect);
+			assert_memory_equal(&t, &before, sizeof(t));
+		}
+		talloc_free(mem);
+	}
+}
+
 /* A missing file leaves the defaults; an unreadable one is an error. */
 static void test_load_missing_and_unreadable(void **state)
 {
@@ -308,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_parse_text),
 		cmocka_unit_test(test_load_missing_and_unreadable),
 		cmocka_unit_test(test_load_no_leak),
 	};
