@@ -13,9 +13,11 @@
 #include "common/sock_daemon.h"
 #include "eventd/eventd_private.h"
 
+static void eventd_reopen_logs(void *private_data);
+
 static const struct sock_daemon_funcs eventd_funcs = {
 	.client_connect = eventd_client_connect,
-	.reopen_logs = NULL, /* set in main: logging_reopen needs no state */
+	.reopen_logs = eventd_reopen_logs,
 	.shutdown = eventd_shutdown,
 };
 
@@ -98,7 +100,6 @@ int main(int argc, const char **argv)
 	struct tevent_context *ev;
 	struct eventd_config *config = NULL;
 	struct eventd_context *ectx;
-	struct sock_daemon_funcs funcs = eventd_funcs;
 	struct sock_daemon *sd;
 	char *errmsg = NULL;
 	int ret;
@@ -126,8 +127,7 @@ int main(int argc, const char **argv)
 	stdout_to_devnull();
 
 	ectx = eventd_context_new(mem_ctx, ev, config);
-	funcs.reopen_logs = eventd_reopen_logs;
-	sd = sock_daemon_new(mem_ctx, ev, "ctdb-eventd", &funcs, ectx);
+	sd = sock_daemon_new(mem_ctx, ev, "ctdb-eventd", &eventd_funcs, ectx);
 	if (ectx == NULL || sd == NULL) {
 		D_ERR("out of memory");
 		talloc_free(mem_ctx);

@@ -32,9 +32,4 @@ bool eventd_client_connect(struct sock_daemon *sd, int fd, void *private_data);
 /* sock_daemon callback: kill every script before exiting. */
 void eventd_shutdown(void *private_data);
 
-/*
- * Handle one request packet and produce the reply packet, or nothing yet
- * for a RUN (its reply comes when the event completes).
- */
-
 #endif
