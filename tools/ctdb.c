@@ -45,6 +45,10 @@ static void ctdb_usage(FILE *f)
 	      "Help Options:\n"
 	      "  -h, --help                     Show this help message\n"
 	      "\n"
+	      "Options:\n"
+	      "  -X                             machine readable output, "
+	      "separated by |\n"
+	      "\n"
 	      "Commands:\n",
 	      f);
 	for (i = 0; i < NUM_COMMANDS; i++) {
