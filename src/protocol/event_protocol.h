@@ -21,7 +21,16 @@ enum ctdb_event_command {
 	CTDB_EVENT_CMD_RUN = 1,
 	CTDB_EVENT_CMD_STATUS = 2,
 	CTDB_EVENT_CMD_SCRIPT = 3,
-	/* Our extensions start at 100, far from CTDB's values. */
+	/*
+	 * Our extensions start at 100, far from CTDB's values. Samba's
+	 * daemon closes the connection on them; our tools then say the
+	 * daemon does not support the command.
+	 */
+	CTDB_EVENT_CMD_RUN_INPUT = 100, /* RUN with data for the scripts' stdin */
+	CTDB_EVENT_CMD_HISTORY = 101,   /* the last runs of an event, as JSON */
+	CTDB_EVENT_CMD_METRICS = 102,   /* OpenMetrics text */
+	CTDB_EVENT_CMD_WATCH = 103,     /* follow keys: a stream of NOTIFY */
+	CTDB_EVENT_CMD_NOTIFY = 104,    /* reply only: one key's new value */
 };
 
 #define CTDB_EVENT_RUN_ALL 0x1U

@@ -7,9 +7,10 @@ src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/event_protocol.c \
 	src/protocol/node_protocol.h src/protocol/node_protocol_api.h \
 	src/protocol/node_protocol.c \
-	src/protocol/protocol_basic.c src/protocol/protocol_basic.h
+	src/protocol/protocol_basic.c src/protocol/protocol_basic.h \
+	src/protocol/event_json.c src/protocol/event_json.h
 
-PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS)
+PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS) $(JANSSON_LIBS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_node_protocol

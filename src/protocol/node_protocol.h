@@ -26,6 +26,9 @@ enum ctdb_node_command {
 	CTDB_NODE_CMD_STOP = 106,
 	CTDB_NODE_CMD_CONTINUE = 107,
 	CTDB_NODE_CMD_SHUTDOWN = 108,
+	CTDB_NODE_CMD_METRICS = 109, /* -> OpenMetrics text */
+	CTDB_NODE_CMD_WATCH = 110,   /* keys -> a stream of NOTIFY replies */
+	CTDB_NODE_CMD_NOTIFY = 111,  /* reply only: one key's new value */
 };
 
 /* CTDB's node flags, same bits. */

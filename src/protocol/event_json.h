@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* JSON forms of event and node protocol messages, shared by daemons and tools. */
+#ifndef CTDB_PROTOCOL_EVENT_JSON_H
+#define CTDB_PROTOCOL_EVENT_JSON_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "protocol/event_protocol.h"
+#include "protocol/node_protocol.h"
+
+/*
+ * One shape per thing, used everywhere it appears: `ctdb --json ...`,
+ * the values of `ctdb watch` keys, history entries and the event bus.
+ * The functions return a new reference, or NULL on ENOMEM. Times are
+ * RFC 3339 strings in UTC with microseconds ("2026-11-22T07:01:02.123456Z").
+ */
+
+/* Render tv as above into buf. @return buf. */
+#define CTDB_JSON_TIME_LEN 64
+const char *ctdb_json_time_format(const struct timeval *tv,
+				  char buf[CTDB_JSON_TIME_LEN]);
+/* @return a JSON string of tv in the format above. */
+json_t *ctdb_json_time(const struct timeval *tv);
+
+/*
+ * The word `ctdb event status` prints for a wire result: "OK", "ERROR",
+ * "DISABLED", "TIMEDOUT" or "CANNOT RUN" (cancelled included, as CTDB).
+ */
+const char *ctdb_event_result_word(int32_t result);
+
+/*
+ * One script:
+ *   {"name": "01.test", "state": "ERROR", "result": 1,
+ *    "error": null | strerror of -result for CANNOT RUN and TIMEDOUT,
+ *    "begin": time, "end": time, "duration": seconds (number),
+ *    "output": null | "text"}
+ */
+json_t *ctdb_event_script_json(const struct ctdb_event_script *script);
+
+/*
+ * One completed event, as `ctdb --json event status` prints it and as
+ * the watch key event.<component>.<event> holds it:
+ *   {"component": c, "event": e, "result": summary (wire int),
+ *    "state": word of the summary, "scripts": [script...]}
+ */
+json_t *ctdb_event_status_json(const char *component, const char *event,
+			       const struct ctdb_event_reply_status *status);
+
+/* CTDB's runstate name ("RUNNING"), as a JSON string. */
+json_t *ctdb_node_runstate_json(uint32_t runstate);
+
+/* [{"address": "10.0.0.1", "bits": 24, "ifaces": ["eth0"], "pnn": 0|-1}...] */
+json_t *ctdb_node_ips_json(const struct ctdb_public_ip_list *ips);
+
+/* {"MonitorInterval": 15, ...} in the list's order. */
+json_t *ctdb_node_vars_json(const struct ctdb_var_list *vars);
+
+/*
+ * Health of this node, the value of the watch key node.health:
+ *   {"state": "HEALTHY" | "UNHEALTHY", "reason": null | "text"}
+ */
+json_t *ctdb_node_health_json(uint32_t flags, const char *unhealthy_reason);
+
+#endif
