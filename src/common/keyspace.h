@@ -50,4 +50,40 @@ typedef void (*keyspace_change_fn)(const char *key, const char *json_value,
 void keyspace_set_observer(struct keyspace *ks, keyspace_change_fn fn,
 			   void *private_data);
 
+/*
+ * Watchers. A watcher follows the keys named (a key never set is followed
+ * too, and reported as NULL until it is) or, with num_keys 0, every key,
+ * including keys set for the first time later. Its sink fn gets the
+ * current value of each followed key from the event loop soon after
+ * registration, then the keys that changed. After a batch of calls the
+ * watcher is blocked: newer values only mark their keys pending, until
+ * the owner calls keyspace_watcher_drained() (its socket's output queue
+ * is empty). Then each pending key is delivered once, with its newest
+ * value. So a watcher that does not read costs one pending mark per key.
+ */
+struct keyspace_watcher;
+
+/*
+ * json_value and time are NULL for a key never set. The sink must not
+ * block, free the watcher or call back into the keyspace.
+ */
+typedef void (*keyspace_notify_fn)(const char *key, const char *json_value,
+				   const struct timeval *time,
+				   void *private_data);
+
+/**
+ * Start following keys (num_keys of them; 0: every key). Freeing the
+ * watcher stops it.
+ * @return the watcher, or NULL on ENOMEM or an empty or NULL key.
+ */
+struct keyspace_watcher *keyspace_watch(TALLOC_CTX *mem_ctx,
+					struct keyspace *ks,
+					const char *const *keys,
+					size_t num_keys,
+					keyspace_notify_fn fn,
+					void *private_data);
+
+/** What the sink was given has been consumed: deliver what is pending. */
+void keyspace_watcher_drained(struct keyspace_watcher *w);
+
 #endif

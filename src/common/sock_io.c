@@ -31,6 +31,9 @@ struct sock_queue {
 	struct sock_out *out_tail;
 	size_t out_pending;
 
+	void (*drained_fn)(void *private_data);
+	void *drained_data;
+
 	bool *freed;       /* set when freed from inside a callback */
 	bool failed;
 };
@@ -252,6 +255,9 @@ static void sock_queue_flush(struct sock_queue *queue)
 		talloc_free(out);
 	}
 	TEVENT_FD_NOT_WRITEABLE(queue->fde);
+	if (queue->drained_fn != NULL) {
+		queue->drained_fn(queue->drained_data);
+	}
 }
 
 static void sock_queue_handler(struct tevent_context *ev,
@@ -308,4 +314,12 @@ int sock_queue_write(struct sock_queue *queue, const uint8_t *buf,
 size_t sock_queue_pending(struct sock_queue *queue)
 {
 	return queue->out_pending;
+}
+
+void sock_queue_set_drained_fn(struct sock_queue *queue,
+			       void (*fn)(void *private_data),
+			       void *private_data)
+{
+	queue->drained_fn = fn;
+	queue->drained_data = private_data;
 }

@@ -48,4 +48,13 @@ int sock_queue_write(struct sock_queue *queue, const uint8_t *buf,
 /** Bytes queued but not yet written. */
 size_t sock_queue_pending(struct sock_queue *queue);
 
+/**
+ * Call fn whenever the output queue has just been written out completely,
+ * so a producer can wait for a slow peer instead of queueing without
+ * bound. fn may queue more writes but must not free the queue.
+ */
+void sock_queue_set_drained_fn(struct sock_queue *queue,
+			       void (*fn)(void *private_data),
+			       void *private_data);
+
 #endif

@@ -45,6 +45,13 @@ tests_unit_test_event_tool_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_event_tool_SOURCES = tests/unit/test_event_tool.c
 tests_unit_test_event_tool_LDADD = $(EVENT_TOOL_LIBS) $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_keyspace
+tests_unit_test_keyspace_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_keyspace_SOURCES = tests/unit/test_keyspace.c
+tests_unit_test_keyspace_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+
+TESTS += tests/unit/test_keyspace
+
 TESTS += tests/unit/test_event_protocol \
 	tests/unit/test_run_proc \
 	tests/unit/test_sock_io \
