@@ -7,6 +7,7 @@
 
 #include "tools/event_tool.h"
 #include "tools/node_tool.h"
+#include "tools/watch_tool.h"
 
 struct ctdb_command {
 	const char *name;
@@ -27,6 +28,10 @@ static int control_event(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 
 static const struct ctdb_command ctdb_commands[] = {
 	{ "event", control_event, "", "event and event script commands" },
+	{ "watch", watch_tool_watch, "[<key>...]",
+	  "print keys' values, then their changes, as JSON lines" },
+	{ "wait", watch_tool_wait, "<key>=|!=<value> [--timeout S]",
+	  "wait until a key holds (or not) a value" },
 };
 
 #define NUM_COMMANDS (sizeof(ctdb_commands) / sizeof(ctdb_commands[0]))

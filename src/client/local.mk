@@ -3,6 +3,7 @@
 noinst_LIBRARIES += src/client/libclient.a
 src_client_libclient_a_SOURCES = \
 	src/client/event_client.c src/client/event_client.h \
-	src/client/node_client.c src/client/node_client.h
+	src/client/node_client.c src/client/node_client.h \
+	src/client/watch_client.c src/client/watch_client.h
 
 CLIENT_LIBS = src/client/libclient.a src/protocol/libprotocol.a $(COMMON_LIBS)

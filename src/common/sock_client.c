@@ -28,6 +28,9 @@ struct sock_client {
 	void *decode_data;
 	void (*disconnect_fn)(void *private_data);
 	void *disconnect_data;
+	void (*stream_fn)(const uint8_t *buf, size_t buflen,
+			  void *private_data);
+	void *stream_data;
 };
 
 struct sock_client_msg_state {
@@ -154,6 +157,9 @@ static void sock_client_read(uint8_t *buf, size_t buflen, int err,
 	/* A reply to a request nobody waits for any more is of no use. */
 	state = pending_find(client, reqid);
 	if (state == NULL) {
+		if (client->stream_fn != NULL) {
+			client->stream_fn(buf, buflen, client->stream_data);
+		}
 		return;
 	}
 
@@ -242,6 +248,15 @@ void sock_client_set_disconnect_fn(struct sock_client *client,
 {
 	client->disconnect_fn = fn;
 	client->disconnect_data = private_data;
+}
+
+void sock_client_set_stream_fn(struct sock_client *client,
+			       void (*fn)(const uint8_t *buf, size_t buflen,
+					  void *private_data),
+			       void *private_data)
+{
+	client->stream_fn = fn;
+	client->stream_data = private_data;
 }
 
 /* Skip reqids still in use, so a wrapped counter never confuses replies. */

@@ -58,6 +58,16 @@ void sock_client_set_disconnect_fn(struct sock_client *client,
 				   void *private_data);
 
 /**
+ * For a stream of replies under one reqid (a watch): packets whose reqid
+ * no request waits for go to fn, whole and undecoded, instead of being
+ * dropped. fn must not free the client.
+ */
+void sock_client_set_stream_fn(struct sock_client *client,
+			       void (*fn)(const uint8_t *buf, size_t buflen,
+					  void *private_data),
+			       void *private_data);
+
+/**
  * Send one request, encoded by encode_fn with a fresh reqid, and wait for
  * the reply with that reqid. A reply nobody waits for any more is dropped,
  * so freeing the request before its reply is safe. Freeing the client

@@ -10,9 +10,12 @@
 #include "common/path.h"
 #include "common/sock_io.h"
 #include "common/tevent_unix.h"
+#include "common/watch_stream.h"
 #include "eventd/eventd_private.h"
 #include "eventd/script_list.h"
+#include "protocol/event_json.h"
 #include "protocol/event_protocol_api.h"
+#include "protocol/watch_protocol.h"
 
 /* Requests are small; anything bigger is garbage or an attack. */
 #define EVENTD_MAX_REQUEST (64 * 1024)
@@ -29,6 +32,7 @@ struct eventd_client {
 	struct eventd_context *ectx;
 	struct sock_queue *queue;
 	struct eventd_run_cmd *runs; /* RUNs awaiting their reply */
+	struct ctdb_watch_target watch; /* reqid 0 and no cmds: no WATCH */
 };
 
 /*
@@ -40,6 +44,10 @@ struct eventd_run_cmd {
 	struct eventd_run_cmd *prev, *next;
 	struct eventd_client *client;
 	uint32_t reqid;
+	struct eventd_context *ectx;
+	struct run_event_context *rctx;
+	char *component;
+	char *event;
 };
 
 struct eventd_context *eventd_context_new(TALLOC_CTX *mem_ctx,
@@ -58,6 +66,11 @@ struct eventd_context *eventd_context_new(TALLOC_CTX *mem_ctx,
 	ectx->opts.kill_grace = config->kill_grace;
 	ectx->opts.output_limit = config->output_limit;
 	ectx->opts.debug_timeout = RUN_EVENT_DEBUG_TIMEOUT;
+	ectx->ks = keyspace_new(ectx, ev);
+	if (ectx->ks == NULL) {
+		talloc_free(ectx);
+		return NULL;
+	}
 	return ectx;
 }
 
@@ -217,6 +230,14 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	}
 	cmd->client = client;
 	cmd->reqid = reqid;
+	cmd->ectx = ectx;
+	cmd->rctx = rctx;
+	cmd->component = talloc_strdup(cmd, run->component);
+	cmd->event = talloc_strdup(cmd, run->event);
+	if (cmd->component == NULL || cmd->event == NULL) {
+		talloc_free(cmd);
+		return ENOMEM;
+	}
 	cmd->next = client->runs;
 	if (client->runs != NULL) {
 		client->runs->prev = cmd;
@@ -236,6 +257,41 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	return 0;
 }
 
+/*
+ * Publish the stored run of an event as event.<component>.<event>. A run
+ * that stored nothing new (refused, cancelled before starting) leaves the
+ * same value, which wakes no watcher.
+ */
+static void eventd_publish_event(struct eventd_run_cmd *cmd)
+{
+	const struct event_record *rec;
+	struct ctdb_event_reply_status *wire;
+	json_t *value;
+	char *key;
+	int ret;
+
+	rec = event_status_store_get(run_event_status(cmd->rctx), cmd->event);
+	if (rec == NULL) {
+		return;
+	}
+	key = talloc_asprintf(cmd, "event.%s.%s", cmd->component, cmd->event);
+	wire = event_record_to_wire(cmd, rec);
+	if (key == NULL || wire == NULL) {
+		D_ERR("watch: no memory to publish %s", cmd->event);
+		return;
+	}
+	value = ctdb_event_status_json(cmd->component, cmd->event, wire);
+	if (value == NULL) {
+		D_ERR("watch: no memory to publish %s", key);
+		return;
+	}
+	ret = keyspace_set(cmd->ectx->ks, key, value);
+	json_decref(value);
+	if (ret != 0) {
+		D_ERR("watch: failed to publish %s: %s", key, strerror(ret));
+	}
+}
+
 static void eventd_run_done(struct tevent_req *subreq)
 {
 	struct eventd_run_cmd *cmd = tevent_req_callback_data(
@@ -249,6 +305,7 @@ static void eventd_run_done(struct tevent_req *subreq)
 	if (ok) {
 		result = reply_result_from_summary(&summary);
 	}
+	eventd_publish_event(cmd);
 	if (cmd->client != NULL) {
 		client_reply(cmd->client, cmd->reqid, CTDB_EVENT_CMD_RUN,
 			     result, NULL);
@@ -388,6 +445,90 @@ static int eventd_script(struct eventd_client *client,
 	return ret;
 }
 
+/* ---------- WATCH ---------- */
+
+static int eventd_watch_check(struct eventd_client *client,
+			      const struct ctdb_watch_request *req)
+{
+	uint32_t i;
+
+	/* One stream per connection: its reqid tags every NOTIFY. */
+	if (client->watch.cmds != NULL) {
+		return EBUSY;
+	}
+	for (i = 0; i < req->num_keys; i++) {
+		if (!ctdb_watch_key_valid(req->keys[i])) {
+			return EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void eventd_watch_reply(struct eventd_client *client, uint32_t reqid,
+			       int result)
+{
+	struct ctdb_event_header h = {
+		.version = CTDB_EVENT_WIRE_VERSION,
+		.reqid = reqid,
+	};
+	struct ctdb_watch_reply reply = {
+		.cmd = CTDB_EVENT_CMD_WATCH,
+		.result = result,
+	};
+	uint8_t *buf = NULL;
+	size_t buflen = 0;
+	int ret;
+
+	ret = ctdb_watch_reply_marshall(client, &ctdb_watch_cmds_event, &h,
+					&reply, &buf, &buflen);
+	if (ret == 0) {
+		ret = sock_queue_write(client->queue, buf, buflen);
+		talloc_free(buf);
+	}
+	if (ret != 0) {
+		D_ERR("Failed to queue WATCH reply, ret=%d", ret);
+	}
+}
+
+/*
+ * The connection becomes a watch stream: the reply, then the current
+ * value of every key followed, then their changes, until the client
+ * closes it.
+ */
+static void eventd_watch(struct eventd_client *client, const uint8_t *buf,
+			 size_t buflen)
+{
+	struct ctdb_watch_request *req = NULL;
+	struct ctdb_event_header h;
+	struct watch_stream *ws;
+	int ret;
+
+	ret = ctdb_watch_request_pull(buf, buflen, &ctdb_watch_cmds_event, &h,
+				      client, &req);
+	if (ret != 0) {
+		D_ERR("Invalid WATCH packet received, buflen=%zu", buflen);
+		talloc_free(client);
+		return;
+	}
+	ret = eventd_watch_check(client, req);
+	eventd_watch_reply(client, h.reqid, ret);
+	if (ret != 0) {
+		talloc_free(req);
+		return;
+	}
+	client->watch.cmds = &ctdb_watch_cmds_event;
+	client->watch.reqid = h.reqid;
+	client->watch.version = CTDB_EVENT_WIRE_VERSION;
+	ws = watch_stream_start(client->queue, client->ectx->ks,
+				req->keys, req->num_keys,
+				ctdb_watch_notify_encode, &client->watch);
+	talloc_free(req);
+	if (ws == NULL) {
+		D_ERR("watch: out of memory, closing the stream");
+		talloc_free(client);
+	}
+}
+
 /* ---------- dispatch ---------- */
 
 static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
@@ -397,6 +538,7 @@ static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
 		private_data, struct eventd_client);
 	struct ctdb_event_request *request = NULL;
 	struct ctdb_event_header h;
+	uint32_t cmd = 0;
 	int ret;
 
 	if (buf == NULL) {
@@ -404,6 +546,11 @@ static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
 			D_ERR("client read failed with ret=%d", err);
 		}
 		talloc_free(client);
+		return;
+	}
+	ret = ctdb_watch_peek_cmd(buf, buflen, &cmd);
+	if (ret == 0 && cmd == CTDB_EVENT_CMD_WATCH) {
+		eventd_watch(client, buf, buflen);
 		return;
 	}
 	ret = ctdb_event_request_pull(buf, buflen, &h, client, &request);

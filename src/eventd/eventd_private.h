@@ -7,6 +7,7 @@
 #include <talloc.h>
 #include <tevent.h>
 
+#include "common/keyspace.h"
 #include "common/sock_daemon.h"
 #include "eventd/eventd_config.h"
 #include "eventd/run_event.h"
@@ -18,6 +19,8 @@ struct eventd_context {
 	struct eventd_config *config;
 	struct run_event_options opts;
 	struct eventd_component *components;
+	/* event.<component>.<event>: the last run, for `ctdb watch` */
+	struct keyspace *ks;
 };
 
 /* From eventd/eventd_cmd.c */

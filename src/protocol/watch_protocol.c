@@ -351,3 +351,30 @@ char *ctdb_watch_notify_line(TALLOC_CTX *mem_ctx, const char *key,
 	free(key_json);
 	return line;
 }
+
+int ctdb_watch_notify_encode(TALLOC_CTX *mem_ctx, const char *key,
+			     const char *value, const struct timeval *time,
+			     void *target, uint8_t **pbuf, size_t *pbuflen)
+{
+	const struct ctdb_watch_target *t = target;
+	struct ctdb_event_header h = {
+		.version = t->version,
+		.reqid = t->reqid,
+	};
+	struct ctdb_watch_reply reply = {
+		.cmd = t->cmds->notify,
+		.result = 0,
+	};
+	char *line;
+	int ret;
+
+	line = ctdb_watch_notify_line(mem_ctx, key, value, time);
+	if (line == NULL) {
+		return ENOMEM;
+	}
+	reply.line = line;
+	ret = ctdb_watch_reply_marshall(mem_ctx, t->cmds, &h, &reply, pbuf,
+					pbuflen);
+	talloc_free(line);
+	return ret;
+}

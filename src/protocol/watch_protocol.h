@@ -44,7 +44,7 @@ extern const struct ctdb_watch_cmds ctdb_watch_cmds_node;
 
 struct ctdb_watch_request {
 	uint32_t num_keys;
-	const char **keys; /* NULL when num_keys is 0 */
+	const char *const *keys; /* NULL when num_keys is 0 */
 };
 
 struct ctdb_watch_reply {
@@ -95,5 +95,21 @@ int ctdb_watch_reply_pull(const uint8_t *buf, size_t buflen,
  */
 char *ctdb_watch_notify_line(TALLOC_CTX *mem_ctx, const char *key,
 			     const char *value, const struct timeval *time);
+
+/* Where a stream of NOTIFY replies goes: the socket's kind and the reqid. */
+struct ctdb_watch_target {
+	const struct ctdb_watch_cmds *cmds;
+	uint32_t reqid;
+	uint32_t version; /* header version of the socket's protocol */
+};
+
+/**
+ * One NOTIFY packet for target (a struct ctdb_watch_target), in a new
+ * talloc buffer: the line of ctdb_watch_notify_line() in a reply.
+ * @return 0, ENOMEM or EOVERFLOW.
+ */
+int ctdb_watch_notify_encode(TALLOC_CTX *mem_ctx, const char *key,
+			     const char *value, const struct timeval *time,
+			     void *target, uint8_t **pbuf, size_t *pbuflen);
 
 #endif
