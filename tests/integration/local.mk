@@ -13,3 +13,11 @@ TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/harness.sh
 dist_check_SCRIPTS += tests/integration/proto_client.py
+
+# ctdb watch and ctdb wait; watch_client.py is their raw-socket client.
+WATCH_INTEGRATION_TESTS = \
+	tests/integration/watch_eventd.sh \
+	tests/integration/watch_load.sh
+TESTS += $(WATCH_INTEGRATION_TESTS)
+dist_check_SCRIPTS += $(WATCH_INTEGRATION_TESTS)
+dist_check_SCRIPTS += tests/integration/watch_client.py
