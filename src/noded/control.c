@@ -6,8 +6,11 @@
 #include "common/logging.h"
 #include "common/sock_io.h"
 #include "common/tevent_unix.h"
+#include "common/watch_stream.h"
 #include "noded/noded_private.h"
+#include "protocol/event_json.h"
 #include "protocol/node_protocol_api.h"
+#include "protocol/watch_protocol.h"
 
 /* Requests are small; anything bigger is garbage or an attack. */
 #define CONTROL_MAX_REQUEST (64 * 1024)
@@ -18,6 +21,7 @@ struct control_client {
 	struct noded_context *nctx;
 	struct sock_queue *queue;
 	struct control_cmd *cmds; /* STOP/CONTINUE awaiting their reply */
+	struct ctdb_watch_target watch; /* no cmds: no WATCH yet */
 };
 
 /*
@@ -194,6 +198,7 @@ static int control_setvar(struct noded_context *nctx,
 	if (old != var->value) {
 		D_NOTICE("Tunable %s changed from %u to %u", def->name, old,
 			 var->value);
+		noded_keys_update(nctx);
 	}
 	return 0;
 }
@@ -220,6 +225,130 @@ static int control_listvars(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 	}
 	*out = list;
 	return 0;
+}
+
+/* ---------- watch keys ---------- */
+
+static void keys_set(struct noded_context *nctx, const char *key,
+		     json_t *value)
+{
+	int ret = ENOMEM;
+
+	if (value != NULL) {
+		ret = keyspace_set(nctx->ks, key, value);
+		json_decref(value);
+	}
+	if (ret != 0) {
+		D_ERR("watch: failed to set %s: %s", key, strerror(ret));
+	}
+}
+
+void noded_keys_update(struct noded_context *nctx)
+{
+	TALLOC_CTX *tmp_ctx = talloc_new(nctx);
+	struct ctdb_public_ip_list *ips = NULL;
+	struct ctdb_var_list *vars = NULL;
+	int ret;
+
+	if (tmp_ctx == NULL) {
+		D_ERR("watch: no memory to update the node keys");
+		return;
+	}
+	keys_set(nctx, "node.runstate",
+		 ctdb_node_runstate_json(nctx->runstate));
+	keys_set(nctx, "node.health",
+		 ctdb_node_health_json(nctx->flags, nctx->unhealthy_reason));
+	ret = control_ips(tmp_ctx, nctx, &ips);
+	keys_set(nctx, "node.ips",
+		 ret == 0 ? ctdb_node_ips_json(ips) : NULL);
+	ret = control_listvars(tmp_ctx, nctx, &vars);
+	keys_set(nctx, "node.tunables",
+		 ret == 0 ? ctdb_node_vars_json(vars) : NULL);
+	talloc_free(tmp_ctx);
+}
+
+static int control_watch_check(struct control_client *client,
+			       const struct ctdb_watch_request *req)
+{
+	uint32_t i;
+
+	/* One stream per connection: its reqid tags every NOTIFY. */
+	if (client->watch.cmds != NULL) {
+		return EBUSY;
+	}
+	for (i = 0; i < req->num_keys; i++) {
+		if (!ctdb_watch_key_valid(req->keys[i])) {
+			return EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void control_watch_reply(struct control_client *client,
+				uint32_t reqid, int result)
+{
+	struct ctdb_event_header h = {
+		.version = CTDB_NODE_PROTOCOL_VERSION,
+		.reqid = reqid,
+	};
+	struct ctdb_watch_reply reply = {
+		.cmd = CTDB_NODE_CMD_WATCH,
+		.result = result,
+	};
+	uint8_t *buf = NULL;
+	size_t buflen = 0;
+	int ret;
+
+	ret = ctdb_watch_reply_marshall(client, &ctdb_watch_cmds_node, &h,
+					&reply, &buf, &buflen);
+	if (ret == 0) {
+		ret = sock_queue_write(client->queue, buf, buflen);
+		talloc_free(buf);
+	}
+	if (ret != 0) {
+		D_ERR("Failed to queue reply to command %u: %s",
+		      CTDB_NODE_CMD_WATCH, strerror(ret));
+	}
+}
+
+/*
+ * The connection becomes a watch stream: the reply, then the current
+ * value of every key followed, then their changes, until the client
+ * closes it.
+ */
+static void control_watch(struct control_client *client, const uint8_t *buf,
+			  size_t buflen)
+{
+	struct ctdb_watch_request *req = NULL;
+	struct ctdb_event_header h;
+	struct watch_stream *ws;
+	int ret;
+
+	ret = ctdb_watch_request_pull(buf, buflen, &ctdb_watch_cmds_node, &h,
+				      client, &req);
+	if (ret != 0) {
+		D_ERR("Invalid packet received, buflen=%zu: malformed WATCH",
+		      buflen);
+		talloc_free(client);
+		return;
+	}
+	ret = control_watch_check(client, req);
+	control_watch_reply(client, h.reqid, ret);
+	if (ret != 0) {
+		talloc_free(req);
+		return;
+	}
+	client->watch.cmds = &ctdb_watch_cmds_node;
+	client->watch.reqid = h.reqid;
+	client->watch.version = CTDB_NODE_PROTOCOL_VERSION;
+	ws = watch_stream_start(client->queue, client->nctx->ks, req->keys,
+				req->num_keys, ctdb_watch_notify_encode,
+				&client->watch);
+	talloc_free(req);
+	if (ws == NULL) {
+		D_ERR("watch: out of memory, closing the stream");
+		talloc_free(client);
+	}
 }
 
 /* ---------- STOP and CONTINUE ---------- */
@@ -483,6 +612,7 @@ static void control_client_packet(uint8_t *buf, size_t buflen, int err,
 		private_data, struct control_client);
 	struct ctdb_node_request *request = NULL;
 	struct ctdb_event_header h;
+	uint32_t cmd = 0;
 	int ret;
 
 	if (buf == NULL) {
@@ -490,6 +620,11 @@ static void control_client_packet(uint8_t *buf, size_t buflen, int err,
 			D_ERR("client read failed with ret=%d", err);
 		}
 		talloc_free(client);
+		return;
+	}
+	ret = ctdb_watch_peek_cmd(buf, buflen, &cmd);
+	if (ret == 0 && cmd == CTDB_NODE_CMD_WATCH) {
+		control_watch(client, buf, buflen);
 		return;
 	}
 	ret = ctdb_node_request_pull(buf, buflen, &h, client, &request);

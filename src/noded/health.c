@@ -152,6 +152,7 @@ void noded_set_unhealthy_reason(struct noded_context *nctx,
 	talloc_free(nctx->unhealthy_reason);
 	nctx->unhealthy_reason = copy;
 	D_NOTICE("node %s: %s", noded_state_name(nctx->flags), reason);
+	noded_keys_update(nctx);
 }
 
 void noded_set_flags(struct noded_context *nctx, uint32_t flags,
@@ -172,6 +173,7 @@ void noded_set_flags(struct noded_context *nctx, uint32_t flags,
 	}
 	D_NOTICE("node %s -> %s: %s", noded_state_name(old),
 		 noded_state_name(flags), why);
+	noded_keys_update(nctx);
 
 	ret = cluster_set_this_flags(nctx->cluster, flags);
 	if (ret != 0) {

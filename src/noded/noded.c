@@ -172,12 +172,14 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 		nctx, "no monitor event has completed yet");
 	nctx->cluster = cluster_local_new(nctx, config->node_address);
 	nctx->takeover = takeover_init(nctx, nctx);
+	nctx->ks = keyspace_new(nctx, ev);
 	if (nctx->unhealthy_reason == NULL || nctx->cluster == NULL ||
-	    nctx->takeover == NULL) {
+	    nctx->takeover == NULL || nctx->ks == NULL) {
 		talloc_free(nctx);
 		return NULL;
 	}
 	(void)cluster_set_this_flags(nctx->cluster, nctx->flags);
+	noded_keys_update(nctx);
 	return nctx;
 }
 

@@ -10,6 +10,7 @@
 #include <tevent.h>
 
 #include "client/event_client.h"
+#include "common/keyspace.h"
 #include "common/sock_daemon.h"
 #include "common/tunable.h"
 #include "noded/cluster.h"
@@ -76,6 +77,9 @@ struct noded_context {
 	char *notify_status;             /* last STATUS= sent */
 
 	bool exiting;  /* an error decided the exit: send no more events */
+
+	/* node.runstate, node.health, node.ips, node.tunables: `ctdb watch` */
+	struct keyspace *ks;
 };
 
 /* From noded/noded_config.c */
@@ -276,6 +280,13 @@ bool takeover_release_all_recv(struct tevent_req *req, int *perr);
 /* sock_daemon callback: serve a client of noded.socket. */
 bool control_client_connect(struct sock_daemon *sd, int fd,
 			    void *private_data);
+
+/**
+ * Set the watch keys node.runstate, node.health, node.ips and
+ * node.tunables from the node's state. Called wherever that state
+ * changes; a key whose value is the same wakes nobody.
+ */
+void noded_keys_update(struct noded_context *nctx);
 
 /* From noded/notify.c */
 

@@ -15,6 +15,7 @@ void noded_set_runstate(struct noded_context *nctx, uint32_t runstate)
 		 ctdb_runstate_to_string(nctx->runstate),
 		 ctdb_runstate_to_string(runstate));
 	nctx->runstate = runstate;
+	noded_keys_update(nctx);
 }
 
 static void noded_eventd_gone(void *private_data)

@@ -336,6 +336,7 @@ static void takeover_step_result(struct takeover_context *tctx,
 		D_NOTICE("%s IP %s/%u on %s",
 			 tctx->held[step->ip] ? "Took" : "Released",
 			 ip->address, ip->bits, ip->ifaces[0]);
+		noded_keys_update(tctx->nctx);
 		return;
 	}
 	if (ip == NULL) {

@@ -17,7 +17,8 @@ dist_check_SCRIPTS += tests/integration/proto_client.py
 # ctdb watch and ctdb wait; watch_client.py is their raw-socket client.
 WATCH_INTEGRATION_TESTS = \
 	tests/integration/watch_eventd.sh \
-	tests/integration/watch_load.sh
+	tests/integration/watch_load.sh \
+	tests/integration/watch_noded.sh
 TESTS += $(WATCH_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(WATCH_INTEGRATION_TESTS)
 dist_check_SCRIPTS += tests/integration/watch_client.py
