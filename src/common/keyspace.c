@@ -55,12 +55,36 @@ struct keyspace {
 	struct keyspace_watcher *watchers;
 	struct tevent_immediate *im;
 	bool im_scheduled;
+	bool dying; /* being freed: entries go with it */
 	keyspace_change_fn observer;
 	void *observer_data;
 };
 
 static void keyspace_flush(struct tevent_context *ev,
 			   struct tevent_immediate *im, void *private_data);
+
+/*
+ * Watchers may outlive the keyspace (both hang off a daemon context freed
+ * at exit, in no set order): cut them loose rather than leave them
+ * pointing into freed entries.
+ */
+static int keyspace_destructor(struct keyspace *ks)
+{
+	struct keyspace_watcher *w;
+	struct ks_entry *e;
+
+	ks->dying = true;
+	for (e = ks->entries; e != NULL; e = e->next) {
+		while (e->followers != NULL) {
+			talloc_free(e->followers);
+		}
+	}
+	for (w = ks->watchers; w != NULL; w = w->next) {
+		w->ks = NULL;
+	}
+	ks->watchers = NULL;
+	return 0;
+}
 
 struct keyspace *keyspace_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
 {
@@ -76,6 +100,7 @@ struct keyspace *keyspace_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
 		talloc_free(ks);
 		return NULL;
 	}
+	talloc_set_destructor(ks, keyspace_destructor);
 	return ks;
 }
 
@@ -204,7 +229,7 @@ static int follow_destructor(struct ks_follow *f)
 	if (f->next != NULL) {
 		f->next->prev = f->prev;
 	}
-	if (e->json == NULL && e->followers == NULL) {
+	if (e->json == NULL && e->followers == NULL && !e->ks->dying) {
 		talloc_free(e);
 	}
 	return 0;
@@ -370,6 +395,9 @@ static int watcher_destructor(struct keyspace_watcher *w)
 {
 	struct keyspace *ks = w->ks;
 
+	if (ks == NULL) {
+		return 0;
+	}
 	/* The follows are children: they unlink themselves after this. */
 	if (w->prev != NULL) {
 		w->prev->next = w->next;
@@ -478,6 +506,9 @@ struct keyspace_watcher *keyspace_watch(TALLOC_CTX *mem_ctx,
 
 void keyspace_watcher_drained(struct keyspace_watcher *w)
 {
+	if (w->ks == NULL) {
+		return;
+	}
 	w->blocked = false;
 	if (w->dirty_head != NULL) {
 		schedule_flush(w->ks);

@@ -258,6 +258,25 @@ static void test_bad_watch(void **state)
 	assert_int_equal(s->num, 0);
 }
 
+/* A watcher may outlive its keyspace; it is then inert. */
+static void test_keyspace_freed_first(void **state)
+{
+	struct fixture *f = *state;
+	struct sink *s = talloc_zero(f, struct sink);
+	TALLOC_CTX *owner = talloc_new(f);
+	const char *keys[] = { "a", "placeholder" };
+	struct keyspace_watcher *w;
+
+	set_int(f->ks, "a", 1);
+	w = keyspace_watch(owner, f->ks, keys, 2, sink_fn, s);
+	assert_non_null(w);
+	TALLOC_FREE(f->ks);
+	keyspace_watcher_drained(w);
+	run(f);
+	assert_int_equal(s->num, 0);
+	talloc_free(owner);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +290,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_watch, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_keyspace_freed_first,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
