@@ -16,13 +16,21 @@ struct ctdb_command {
 	const char *msg_help;
 };
 
+/* -X, --json and the other options the node commands honour. */
+static struct node_tool_options node_opts;
+
 /*
  * `ctdb event ...` is exactly `ctdb-event ...`: same output and usage
  * (which names ctdb-event, as CTDB's does, whose ctdb runs that helper).
+ * Only ctdb's own --json reaches it, as an option of the library.
  */
 static int control_event(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 {
-	return event_tool_main(mem_ctx, argc, argv);
+	struct event_tool_options opts = {
+		.json = node_opts.json,
+	};
+
+	return event_tool_main_opts(mem_ctx, argc, argv, &opts);
 }
 
 static const struct ctdb_command ctdb_commands[] = {
@@ -30,9 +38,6 @@ static const struct ctdb_command ctdb_commands[] = {
 };
 
 #define NUM_COMMANDS (sizeof(ctdb_commands) / sizeof(ctdb_commands[0]))
-
-/* -X and the other options the node commands honour. */
-static struct node_tool_options node_opts;
 
 static void ctdb_usage(FILE *f)
 {
@@ -48,6 +53,8 @@ static void ctdb_usage(FILE *f)
 	      "Options:\n"
 	      "  -X                             machine readable output, "
 	      "separated by |\n"
+	      "  -j, --json                     machine readable output, "
+	      "one JSON document\n"
 	      "\n"
 	      "Commands:\n",
 	      f);
@@ -86,6 +93,8 @@ static const struct poptOption ctdb_options[] = {
 	{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
 	{ NULL, 'X', POPT_ARG_NONE, NULL, 'X',
 	  "enable machine parsable output with separator |", NULL },
+	{ "json", 'j', POPT_ARG_NONE, NULL, 'j',
+	  "machine readable output, one JSON document", NULL },
 	POPT_TABLEEND
 };
 
@@ -105,6 +114,10 @@ static int ctdb_parse_options(poptContext pc)
 		}
 		if (opt == 'X') {
 			node_opts.machine_readable = true;
+			continue;
+		}
+		if (opt == 'j') {
+			node_opts.json = true;
 			continue;
 		}
 		fprintf(stderr, "Invalid option %s: %s\n",

@@ -5,4 +5,5 @@ src_client_libclient_a_SOURCES = \
 	src/client/event_client.c src/client/event_client.h \
 	src/client/node_client.c src/client/node_client.h
 
-CLIENT_LIBS = src/client/libclient.a src/protocol/libprotocol.a $(COMMON_LIBS)
+CLIENT_LIBS = src/client/libclient.a src/protocol/libprotocol.a $(JANSSON_LIBS) \
+	$(COMMON_LIBS)
