@@ -930,20 +930,20 @@ int event_tool_print_status_json(FILE *out, FILE *msg, const char *component,
 				 const char *event, int result,
 				 const struct ctdb_event_reply_status *status)
 {
-	const struct ctdb_event_script_list *list = status->script_list;
+	const struct ctdb_event_script_list *list = NULL;
 	struct ctdb_event_script_list shown = { 0 };
-	struct ctdb_event_reply_status reply = {
-		.summary = status->summary,
-		.script_list = &shown,
-	};
+	struct ctdb_event_reply_status reply = { .script_list = &shown };
 	json_t *j = NULL;
 	int32_t i;
 	int ret;
 
+	/* No status comes with an error. */
 	if (result != 0) {
 		return event_tool_print_status_result(msg, component, event,
 						      result, status);
 	}
+	list = status->script_list;
+	reply.summary = status->summary;
 	if (list != NULL && list->num_scripts > 0) {
 		shown.script = calloc(list->num_scripts, sizeof(shown.script[0]));
 		if (shown.script == NULL) {

@@ -13,3 +13,9 @@ TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/harness.sh
 dist_check_SCRIPTS += tests/integration/proto_client.py
+
+# ctdb --json against ctdb-noded and its ctdb-eventd; json_twin.py holds
+# the text-versus-JSON comparisons.
+TESTS += tests/integration/json_output.sh
+dist_check_SCRIPTS += tests/integration/json_output.sh \
+	tests/integration/json_twin.py
