@@ -71,6 +71,15 @@ static void ctdb_usage(FILE *f)
 	}
 }
 
+/*
+ * Where the usage goes on an error: stdout as CTDB's, but never into
+ * the JSON that --json promises on stdout.
+ */
+static FILE *usage_stream(void)
+{
+	return node_opts.json ? stderr : stdout;
+}
+
 /* What a node command prints above its own line on a usage error. */
 static void ctdb_usage_header(FILE *f)
 {
@@ -122,7 +131,7 @@ static int ctdb_parse_options(poptContext pc)
 		}
 		fprintf(stderr, "Invalid option %s: %s\n",
 			poptBadOption(pc, 0), poptStrerror(opt));
-		ctdb_usage(stdout);
+		ctdb_usage(usage_stream());
 		return 1;
 	}
 	return -1;
@@ -153,7 +162,7 @@ static int ctdb_dispatch(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		nargs++;
 	}
 	if (nargs == 0) {
-		ctdb_usage(stdout);
+		ctdb_usage(usage_stream());
 		poptFreeContext(pc);
 		return 1;
 	}
@@ -167,7 +176,7 @@ static int ctdb_dispatch(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	cmd = ctdb_command_find(args[0]);
 	if (cmd == NULL) {
 		fprintf(stderr, "Unknown command '%s'\n", args[0]);
-		ctdb_usage(stdout);
+		ctdb_usage(usage_stream());
 		poptFreeContext(pc);
 		return 1;
 	}

@@ -211,6 +211,8 @@ twin_err setvar NoSuchTunable 5
 twin_err nodestatus 7
 twin_err getvar
 twin_err ip bogus
+twin_err nosuchcommand
+twin_err
 
 json_is setvar MonitorInterval 2 <<'EOF'
 {"MonitorInterval":2}
