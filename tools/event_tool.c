@@ -945,7 +945,8 @@ int event_tool_print_status_json(FILE *out, FILE *msg, const char *component,
 	list = status->script_list;
 	reply.summary = status->summary;
 	if (list != NULL && list->num_scripts > 0) {
-		shown.script = calloc(list->num_scripts, sizeof(shown.script[0]));
+		shown.script = calloc(list->num_scripts,
+				      sizeof(shown.script[0]));
 		if (shown.script == NULL) {
 			return json_print(out, msg, NULL);
 		}

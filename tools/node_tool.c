@@ -1008,6 +1008,7 @@ static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	ok = this_node_stopped(t, mem_ctx, &stopped, &pnn);
 	if (!ok) {
@@ -1015,7 +1016,8 @@ static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	}
 	if (stopped) {
 		fprintf(t->err, "Node %u is already stopped\n", pnn);
-		return format_result(t, t->fmt->control(t->out, "stop", false));
+		ret = t->fmt->control(t->out, "stop", false);
+		return format_result(t, ret);
 	}
 	req = ctdb_node_stop_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -1028,13 +1030,15 @@ static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	/* Stopped by someone else since we looked. */
 	if (result == EALREADY) {
 		fprintf(t->err, "Node %u is already stopped\n", pnn);
-		return format_result(t, t->fmt->control(t->out, "stop", false));
+		ret = t->fmt->control(t->out, "stop", false);
+		return format_result(t, ret);
 	}
 	if (result != 0) {
 		fprintf(t->err, "Failed to stop node %u\n", pnn);
 		return 1;
 	}
-	return format_result(t, t->fmt->control(t->out, "stop", true));
+	ret = t->fmt->control(t->out, "stop", true);
+	return format_result(t, ret);
 }
 
 static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
@@ -1046,6 +1050,7 @@ static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	ok = this_node_stopped(t, mem_ctx, &stopped, &pnn);
 	if (!ok) {
@@ -1053,8 +1058,8 @@ static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	}
 	if (!stopped) {
 		fprintf(t->err, "Node %u is not stopped\n", pnn);
-		return format_result(t,
-				     t->fmt->control(t->out, "continue", false));
+		ret = t->fmt->control(t->out, "continue", false);
+		return format_result(t, ret);
 	}
 	req = ctdb_node_continue_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -1066,14 +1071,15 @@ static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	}
 	if (result == EALREADY) {
 		fprintf(t->err, "Node %u is not stopped\n", pnn);
-		return format_result(t,
-				     t->fmt->control(t->out, "continue", false));
+		ret = t->fmt->control(t->out, "continue", false);
+		return format_result(t, ret);
 	}
 	if (result != 0) {
 		fprintf(t->err, "Failed to continue node %u\n", pnn);
 		return 1;
 	}
-	return format_result(t, t->fmt->control(t->out, "continue", true));
+	ret = t->fmt->control(t->out, "continue", true);
+	return format_result(t, ret);
 }
 
 static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
@@ -1083,6 +1089,7 @@ static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	req = ctdb_node_shutdown_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -1094,8 +1101,8 @@ static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	 * its reply gets out: that is the shutdown we asked for.
 	 */
 	if (!ok && err == EPIPE) {
-		return format_result(t,
-				     t->fmt->control(t->out, "shutdown", true));
+		ret = t->fmt->control(t->out, "shutdown", true);
+		return format_result(t, ret);
 	}
 	if (!ok) {
 		return transport_error(t, err);
@@ -1105,7 +1112,8 @@ static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			strerror(result));
 		return 1;
 	}
-	return format_result(t, t->fmt->control(t->out, "shutdown", true));
+	ret = t->fmt->control(t->out, "shutdown", true);
+	return format_result(t, ret);
 }
 
 /*

@@ -761,7 +761,8 @@ static void test_json_others(void **state)
 	capture_check(&c, "{\"MonitorInterval\":4294967295}\n");
 	capture_start(&c);
 	j->vars(c.f, &vars);
-	capture_check(&c, "{\"MonitorInterval\":15,\"EventScriptTimeout\":30}\n");
+	capture_check(&c, "{\"MonitorInterval\":15,"
+			  "\"EventScriptTimeout\":30}\n");
 	capture_start(&c);
 	j->vars(c.f, &no_vars);
 	capture_check(&c, "{}\n");
