@@ -17,13 +17,21 @@ struct ctdb_command {
 	const char *msg_help;
 };
 
+/* -X, --json and the other options the node commands honour. */
+static struct node_tool_options node_opts;
+
 /*
  * `ctdb event ...` is exactly `ctdb-event ...`: same output and usage
  * (which names ctdb-event, as CTDB's does, whose ctdb runs that helper).
+ * Only ctdb's own --json reaches it, as an option of the library.
  */
 static int control_event(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 {
-	return event_tool_main(mem_ctx, argc, argv);
+	struct event_tool_options opts = {
+		.json = node_opts.json,
+	};
+
+	return event_tool_main_opts(mem_ctx, argc, argv, &opts);
 }
 
 static const struct ctdb_command ctdb_commands[] = {
@@ -35,9 +43,6 @@ static const struct ctdb_command ctdb_commands[] = {
 };
 
 #define NUM_COMMANDS (sizeof(ctdb_commands) / sizeof(ctdb_commands[0]))
-
-/* -X and the other options the node commands honour. */
-static struct node_tool_options node_opts;
 
 static void ctdb_usage(FILE *f)
 {
@@ -53,6 +58,8 @@ static void ctdb_usage(FILE *f)
 	      "Options:\n"
 	      "  -X                             machine readable output, "
 	      "separated by |\n"
+	      "  -j, --json                     machine readable output, "
+	      "one JSON document\n"
 	      "\n"
 	      "Commands:\n",
 	      f);
@@ -67,6 +74,15 @@ static void ctdb_usage(FILE *f)
 		fprintf(f, "  %-15s %-28s %s\n", node_cmds[i].name,
 			node_cmds[i].msg_args, node_cmds[i].msg_help);
 	}
+}
+
+/*
+ * Where the usage goes on an error: stdout as CTDB's, but never into
+ * the JSON that --json promises on stdout.
+ */
+static FILE *usage_stream(void)
+{
+	return node_opts.json ? stderr : stdout;
 }
 
 /* What a node command prints above its own line on a usage error. */
@@ -91,6 +107,8 @@ static const struct poptOption ctdb_options[] = {
 	{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
 	{ NULL, 'X', POPT_ARG_NONE, NULL, 'X',
 	  "enable machine parsable output with separator |", NULL },
+	{ "json", 'j', POPT_ARG_NONE, NULL, 'j',
+	  "machine readable output, one JSON document", NULL },
 	POPT_TABLEEND
 };
 
@@ -112,9 +130,13 @@ static int ctdb_parse_options(poptContext pc)
 			node_opts.machine_readable = true;
 			continue;
 		}
+		if (opt == 'j') {
+			node_opts.json = true;
+			continue;
+		}
 		fprintf(stderr, "Invalid option %s: %s\n",
 			poptBadOption(pc, 0), poptStrerror(opt));
-		ctdb_usage(stdout);
+		ctdb_usage(usage_stream());
 		return 1;
 	}
 	return -1;
@@ -145,7 +167,7 @@ static int ctdb_dispatch(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 		nargs++;
 	}
 	if (nargs == 0) {
-		ctdb_usage(stdout);
+		ctdb_usage(usage_stream());
 		poptFreeContext(pc);
 		return 1;
 	}
@@ -159,7 +181,7 @@ static int ctdb_dispatch(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	cmd = ctdb_command_find(args[0]);
 	if (cmd == NULL) {
 		fprintf(stderr, "Unknown command '%s'\n", args[0]);
-		ctdb_usage(stdout);
+		ctdb_usage(usage_stream());
 		poptFreeContext(pc);
 		return 1;
 	}

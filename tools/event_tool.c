@@ -22,6 +22,7 @@
 #include "common/path.h"
 #include "common/tevent_unix.h"
 #include "eventd/script_list.h"
+#include "protocol/event_json.h"
 #include "tools/event_tool.h"
 
 /* The script pattern of CTDB >= 4.9, as the daemon uses it. */
@@ -29,6 +30,13 @@
 
 struct event_tool_context {
 	FILE *out;
+	/*
+	 * Where the messages go that CTDB prints on stdout ("Event dir for
+	 * %s does not exist", usage): out, or stderr under --json, whose
+	 * stdout carries JSON only.
+	 */
+	FILE *msg;
+	bool json;
 	struct tevent_context *ev;
 	struct ctdb_event_client *client;
 	/* Set when the daemon closed the connection or sent garbage. */
@@ -330,18 +338,21 @@ void event_tool_print_script(FILE *f, const struct ctdb_event_script *script)
 	}
 }
 
-void event_tool_print_status(FILE *f,
-			     const struct ctdb_event_reply_status *status)
+/*
+ * The index of the script shown after the shown script i (-1: the
+ * first), or -1 when no more are shown. Text and JSON show the same.
+ */
+static int32_t status_next(const struct ctdb_event_script_list *list,
+			   int32_t i)
 {
-	const struct ctdb_event_script_list *list = status->script_list;
 	const struct timeval *prev = NULL;
-	int32_t i;
+	int32_t j;
 
-	if (list == NULL) {
-		return;
+	if (i >= 0) {
+		prev = &list->script[i].begin;
 	}
-	for (i = 0; i < list->num_scripts; i++) {
-		const struct ctdb_event_script *script = &list->script[i];
+	for (j = i + 1; j < list->num_scripts; j++) {
+		const struct ctdb_event_script *script = &list->script[j];
 
 		/* Not run this time, and nothing older known about it. */
 		if (script->result == -ENOMSG) {
@@ -349,10 +360,24 @@ void event_tool_print_status(FILE *f,
 		}
 		/* Older than its predecessor: left over from an earlier run. */
 		if (prev != NULL && timercmp(&script->begin, prev, <)) {
-			break;
+			return -1;
 		}
-		event_tool_print_script(f, script);
-		prev = &script->begin;
+		return j;
+	}
+	return -1;
+}
+
+void event_tool_print_status(FILE *f,
+			     const struct ctdb_event_reply_status *status)
+{
+	const struct ctdb_event_script_list *list = status->script_list;
+	int32_t i;
+
+	if (list == NULL) {
+		return;
+	}
+	for (i = status_next(list, -1); i != -1; i = status_next(list, i)) {
+		event_tool_print_script(f, &list->script[i]);
 	}
 }
 
@@ -515,7 +540,7 @@ static int event_tool_cmd_run(struct event_tool_context *ctx, int argc,
 	bool ok;
 
 	if (argc < 3) {
-		event_tool_print_command_usage(ctx->out, "run");
+		event_tool_print_command_usage(ctx->msg, "run");
 		return 1;
 	}
 	ok = component_valid(argv[1]);
@@ -556,6 +581,10 @@ static int event_tool_cmd_run(struct event_tool_context *ctx, int argc,
 	}
 
 	D_NOTICE("Command run finished with result=%d\n", result);
+	if (ctx->json) {
+		return event_tool_print_run_json(ctx->out, ctx->msg, argv[1],
+						 argv[2], result);
+	}
 	return event_tool_print_run_result(ctx->out, argv[1], argv[2], result);
 }
 
@@ -571,7 +600,7 @@ static int event_tool_cmd_status(struct event_tool_context *ctx, int argc,
 	bool ok;
 
 	if (argc != 2) {
-		event_tool_print_command_usage(ctx->out, "status");
+		event_tool_print_command_usage(ctx->msg, "status");
 		return 1;
 	}
 	ok = component_valid(argv[0]);
@@ -603,6 +632,10 @@ static int event_tool_cmd_status(struct event_tool_context *ctx, int argc,
 	}
 
 	D_NOTICE("Command status finished with result=%d\n", result);
+	if (ctx->json) {
+		return event_tool_print_status_json(ctx->out, ctx->msg, argv[0],
+						    argv[1], result, status);
+	}
 	return event_tool_print_status_result(ctx->out, argv[0], argv[1],
 					      result, status);
 }
@@ -711,13 +744,20 @@ static bool link_points_to(const char *path, const char *target)
 }
 
 /*
- * Print the installed scripts, flagging those linked from the events
- * directory. Both lists are sorted, so the events list is walked once.
+ * One line of `script list`: name, '*' or not, and whether it is an
+ * installed script; a NULL name is the blank line between the groups.
+ */
+typedef void (*script_list_emit_fn)(void *private_data, const char *name,
+				    bool enabled, bool installed);
+
+/*
+ * The installed scripts, flagging those linked from the events directory.
+ * Both lists are sorted, so the events list is walked once.
  * @return the number of events entries matched.
  */
-static unsigned int print_installed(FILE *f,
-				    const struct event_tool_script_list *data,
-				    struct event_tool_script_list *etc)
+static unsigned int walk_installed(const struct event_tool_script_list *data,
+				   struct event_tool_script_list *etc,
+				   script_list_emit_fn emit, void *private_data)
 {
 	unsigned int matched = 0;
 	unsigned int i;
@@ -725,12 +765,11 @@ static unsigned int print_installed(FILE *f,
 
 	for (i = 0; i < data->num_scripts; i++) {
 		const struct event_tool_script *d = &data->script[i];
-		char flag = ' ';
+		bool linked = false;
 
 		while (j < etc->num_scripts) {
 			struct event_tool_script *e = &etc->script[j];
 			int cmp = strcmp(e->name, d->name);
-			bool linked;
 
 			if (cmp > 0) {
 				break;
@@ -743,27 +782,28 @@ static unsigned int print_installed(FILE *f,
 			if (linked) {
 				e->matched = true;
 				matched++;
-				flag = '*';
 			}
 			break;
 		}
-		fprintf(f, "%c %s\n", flag, d->name);
+		emit(private_data, d->name, linked, true);
 	}
 	return matched;
 }
 
-static void print_script_list(FILE *f,
-			      const struct event_tool_script_list *data,
-			      struct event_tool_script_list *etc)
+/* The installed scripts, then the events directory's own. */
+static void walk_script_list(const struct event_tool_script_list *data,
+			     struct event_tool_script_list *etc,
+			     script_list_emit_fn emit, void *private_data)
 {
 	unsigned int i;
 
 	/* An embedded install may have no installed scripts at all. */
 	if (data != NULL) {
-		unsigned int matched = print_installed(f, data, etc);
+		unsigned int matched = walk_installed(data, etc, emit,
+						      private_data);
 
 		if (data->num_scripts > 0 && matched != etc->num_scripts) {
-			fputc('\n', f);
+			emit(private_data, NULL, false, false);
 		}
 	}
 	for (i = 0; i < etc->num_scripts; i++) {
@@ -772,8 +812,153 @@ static void print_script_list(FILE *f,
 		if (e->matched) {
 			continue;
 		}
-		fprintf(f, "%c %s\n", e->enabled ? '*' : ' ', e->name);
+		emit(private_data, e->name, e->enabled, false);
 	}
+}
+
+static void text_script_line(void *private_data, const char *name,
+			     bool enabled, bool installed)
+{
+	FILE *f = private_data;
+
+	if (name == NULL) {
+		fputc('\n', f);
+		return;
+	}
+	fprintf(f, "%c %s\n", enabled ? '*' : ' ', name);
+}
+
+static void print_script_list(FILE *f,
+			      const struct event_tool_script_list *data,
+			      struct event_tool_script_list *etc)
+{
+	walk_script_list(data, etc, text_script_line, f);
+}
+
+/*
+ * JSON output.
+ */
+
+/*
+ * One compact document and a newline on out; takes the reference.
+ * @return 0, or 1 after saying on msg that j could not be built.
+ */
+static int json_print(FILE *out, FILE *msg, json_t *j)
+{
+	int ret = -1;
+
+	if (j != NULL) {
+		ret = json_dumpf(j, out, JSON_COMPACT);
+		json_decref(j);
+	}
+	if (ret != 0) {
+		fprintf(msg, "Failed to format the output as JSON\n");
+		return 1;
+	}
+	fputc('\n', out);
+	return 0;
+}
+
+struct json_script_lines {
+	json_t *scripts;
+	bool failed;
+};
+
+static void json_script_line(void *private_data, const char *name,
+			     bool enabled, bool installed)
+{
+	struct json_script_lines *lines = private_data;
+	json_t *entry;
+	int ret;
+
+	if (name == NULL || lines->failed) {
+		return;
+	}
+	entry = ctdb_event_script_entry_json(name, enabled, installed);
+	ret = json_array_append_new(lines->scripts, entry);
+	if (entry == NULL || ret != 0) {
+		lines->failed = true;
+	}
+}
+
+/* {"component": c, "scripts": [entry...]}, entries as the text lines. */
+static int json_script_list(struct event_tool_context *ctx,
+			    const char *component,
+			    const struct event_tool_script_list *data,
+			    struct event_tool_script_list *etc)
+{
+	struct json_script_lines lines = { .scripts = json_array() };
+	json_t *j = NULL;
+
+	if (lines.scripts == NULL) {
+		return json_print(ctx->out, ctx->msg, NULL);
+	}
+	walk_script_list(data, etc, json_script_line, &lines);
+	if (lines.failed) {
+		json_decref(lines.scripts);
+	} else {
+		j = json_pack("{s:o, s:o}", "component",
+			      ctdb_json_string(component), "scripts",
+			      lines.scripts);
+	}
+	return json_print(ctx->out, ctx->msg, j);
+}
+
+int event_tool_print_run_json(FILE *out, FILE *msg, const char *component,
+			      const char *event, int result)
+{
+	int status = event_tool_print_run_result(msg, component, event,
+						 result);
+	json_t *j;
+	int ret;
+
+	switch (result) {
+	case 0:
+	case ENOEXEC:
+	case ETIMEDOUT:
+	case ECANCELED:
+		break;
+	default:
+		return status;
+	}
+	j = ctdb_event_run_json(component, event, result);
+	ret = json_print(out, msg, j);
+	return ret != 0 ? ret : status;
+}
+
+int event_tool_print_status_json(FILE *out, FILE *msg, const char *component,
+				 const char *event, int result,
+				 const struct ctdb_event_reply_status *status)
+{
+	const struct ctdb_event_script_list *list = NULL;
+	struct ctdb_event_script_list shown = { 0 };
+	struct ctdb_event_reply_status reply = { .script_list = &shown };
+	json_t *j = NULL;
+	int32_t i;
+	int ret;
+
+	/* No status comes with an error. */
+	if (result != 0) {
+		return event_tool_print_status_result(msg, component, event,
+						      result, status);
+	}
+	list = status->script_list;
+	reply.summary = status->summary;
+	if (list != NULL && list->num_scripts > 0) {
+		shown.script = calloc(list->num_scripts,
+				      sizeof(shown.script[0]));
+		if (shown.script == NULL) {
+			return json_print(out, msg, NULL);
+		}
+		for (i = status_next(list, -1); i != -1;
+		     i = status_next(list, i)) {
+			shown.script[shown.num_scripts++] = list->script[i];
+		}
+	}
+	j = ctdb_event_status_json(component, event, &reply);
+	free(shown.script);
+	ret = json_print(out, msg, j);
+	return ret != 0 ? ret : exit_status_abs(status->summary);
 }
 
 /* realpath() into talloc memory. @return 0 or errno. */
@@ -805,7 +990,7 @@ static int event_tool_cmd_script_list(struct event_tool_context *ctx,
 	int ret;
 
 	if (argc != 1) {
-		event_tool_print_command_usage(ctx->out, "script list");
+		event_tool_print_command_usage(ctx->msg, "script list");
 		return 1;
 	}
 	ok = component_valid(argv[0]);
@@ -841,6 +1026,9 @@ static int event_tool_cmd_script_list(struct event_tool_context *ctx,
 	}
 	D_NOTICE("Command script list finished with result=%d\n", 0);
 
+	if (ctx->json) {
+		return json_script_list(ctx, argv[0], data_list, etc_list);
+	}
 	print_script_list(ctx->out, data_list, etc_list);
 	return 0;
 }
@@ -935,10 +1123,10 @@ static int event_tool_script_chmod(struct event_tool_context *ctx,
 	D_NOTICE("Command script finished with result=%d\n", result);
 
 	if (result == EINVAL) {
-		fprintf(ctx->out, "Script %s is invalid in %s\n", script,
+		fprintf(ctx->msg, "Script %s is invalid in %s\n", script,
 			component);
 	} else if (result == ENOENT) {
-		fprintf(ctx->out, "Script %s does not exist in %s\n", script,
+		fprintf(ctx->msg, "Script %s does not exist in %s\n", script,
 			component);
 	}
 	return result;
@@ -1006,7 +1194,7 @@ static int script_link(struct event_tool_context *ctx, const char *component,
 	}
 	ret = resolve_path(ctx, data_script, &target);
 	if (ret == ENOENT) {
-		fprintf(ctx->out, "Script %s does not exist in %s\n", script,
+		fprintf(ctx->msg, "Script %s does not exist in %s\n", script,
 			component);
 	}
 	if (ret != 0) {
@@ -1014,20 +1202,20 @@ static int script_link(struct event_tool_context *ctx, const char *component,
 	}
 	ret = stat(target, &st);
 	if (ret != 0) {
-		fprintf(ctx->out, "Script %s does not exist in %s\n", script,
+		fprintf(ctx->msg, "Script %s does not exist in %s\n", script,
 			component);
 		return ENOENT;
 	}
 	ret = symlink(target, etc_script);
 	if (ret != 0) {
-		fprintf(ctx->out, "Failed to create symlink %s\n", etc_script);
+		fprintf(ctx->msg, "Failed to create symlink %s\n", etc_script);
 		return EIO;
 	}
 	return 0;
 }
 
-static int event_tool_cmd_script_enable(struct event_tool_context *ctx,
-					int argc, const char **argv)
+static int script_enable(struct event_tool_context *ctx, int argc,
+			 const char **argv)
 {
 	char *etc_script;
 	struct stat st;
@@ -1035,7 +1223,7 @@ static int event_tool_cmd_script_enable(struct event_tool_context *ctx,
 	int ret;
 
 	if (argc != 2) {
-		event_tool_print_command_usage(ctx->out, "script enable");
+		event_tool_print_command_usage(ctx->msg, "script enable");
 		return 1;
 	}
 	ok = names_valid(argv[0], argv[1]);
@@ -1052,7 +1240,7 @@ static int event_tool_cmd_script_enable(struct event_tool_context *ctx,
 		return script_link(ctx, argv[0], argv[1], etc_script);
 	}
 	if (ret != 0) {
-		fprintf(ctx->out, "Script %s does not exist\n", etc_script);
+		fprintf(ctx->msg, "Script %s does not exist\n", etc_script);
 		return EINVAL;
 	}
 	/* A link is enabled already: it exists to be enabled. */
@@ -1063,12 +1251,12 @@ static int event_tool_cmd_script_enable(struct event_tool_context *ctx,
 		return event_tool_script_chmod(ctx, argv[0], argv[1],
 					       etc_script, true);
 	}
-	fprintf(ctx->out, "Script %s is not a file or a link\n", etc_script);
+	fprintf(ctx->msg, "Script %s is not a file or a link\n", etc_script);
 	return EINVAL;
 }
 
-static int event_tool_cmd_script_disable(struct event_tool_context *ctx,
-					 int argc, const char **argv)
+static int script_disable(struct event_tool_context *ctx, int argc,
+			  const char **argv)
 {
 	char *etc_script;
 	struct stat st;
@@ -1076,7 +1264,7 @@ static int event_tool_cmd_script_disable(struct event_tool_context *ctx,
 	int ret;
 
 	if (argc != 2) {
-		event_tool_print_command_usage(ctx->out, "script disable");
+		event_tool_print_command_usage(ctx->msg, "script disable");
 		return 1;
 	}
 	ok = names_valid(argv[0], argv[1]);
@@ -1096,7 +1284,7 @@ static int event_tool_cmd_script_disable(struct event_tool_context *ctx,
 	if (S_ISLNK(st.st_mode)) {
 		ret = unlink(etc_script);
 		if (ret != 0) {
-			fprintf(ctx->out, "Failed to remove symlink %s\n",
+			fprintf(ctx->msg, "Failed to remove symlink %s\n",
 				etc_script);
 			return EIO;
 		}
@@ -1106,8 +1294,44 @@ static int event_tool_cmd_script_disable(struct event_tool_context *ctx,
 		return event_tool_script_chmod(ctx, argv[0], argv[1],
 					       etc_script, false);
 	}
-	fprintf(ctx->out, "Script %s is not a file or a link\n", etc_script);
+	fprintf(ctx->msg, "Script %s is not a file or a link\n", etc_script);
 	return EINVAL;
+}
+
+/* {"component": c, "script": s, "enabled": bool} after enable/disable. */
+static int json_script_state(struct event_tool_context *ctx,
+			     const char *component, const char *script,
+			     bool enabled)
+{
+	json_t *j;
+
+	j = json_pack("{s:o, s:o, s:b}", "component",
+		      ctdb_json_string(component), "script",
+		      ctdb_json_string(script), "enabled",
+		      enabled);
+	return json_print(ctx->out, ctx->msg, j);
+}
+
+static int event_tool_cmd_script_enable(struct event_tool_context *ctx,
+					int argc, const char **argv)
+{
+	int ret = script_enable(ctx, argc, argv);
+
+	if (ret == 0 && ctx->json) {
+		ret = json_script_state(ctx, argv[0], argv[1], true);
+	}
+	return ret;
+}
+
+static int event_tool_cmd_script_disable(struct event_tool_context *ctx,
+					 int argc, const char **argv)
+{
+	int ret = script_disable(ctx, argc, argv);
+
+	if (ret == 0 && ctx->json) {
+		ret = json_script_state(ctx, argv[0], argv[1], false);
+	}
+	return ret;
 }
 
 /*
@@ -1201,11 +1425,11 @@ static int usage_error(struct event_tool_context *ctx,
 		       const struct event_tool_command *cmd)
 {
 	if (cmd != NULL) {
-		event_tool_print_command_usage(ctx->out, cmd->name);
+		event_tool_print_command_usage(ctx->msg, cmd->name);
 	} else {
-		event_tool_print_usage(ctx->out);
+		event_tool_print_usage(ctx->msg);
 	}
-	event_tool_print_usage(ctx->out);
+	event_tool_print_usage(ctx->msg);
 	return 1;
 }
 
@@ -1294,8 +1518,9 @@ static int event_tool_dispatch(struct event_tool_context *ctx, int argc,
 	return ret;
 }
 
-int event_tool_run(TALLOC_CTX *mem_ctx, FILE *out, int argc,
-		   const char **argv)
+int event_tool_run_opts(TALLOC_CTX *mem_ctx, FILE *out, FILE *err, int argc,
+			const char **argv,
+			const struct event_tool_options *opts)
 {
 	struct event_tool_context *ctx;
 	int ret;
@@ -1311,11 +1536,27 @@ int event_tool_run(TALLOC_CTX *mem_ctx, FILE *out, int argc,
 		return 1;
 	}
 	ctx->out = out;
+	ctx->json = opts->json;
+	ctx->msg = opts->json ? err : out;
 
 	ret = event_tool_dispatch(ctx, argc, argv);
 	fflush(out);
 	talloc_free(ctx);
 	return exit_status(ret);
+}
+
+int event_tool_run(TALLOC_CTX *mem_ctx, FILE *out, int argc,
+		   const char **argv)
+{
+	struct event_tool_options opts = { .json = false };
+
+	return event_tool_run_opts(mem_ctx, out, stderr, argc, argv, &opts);
+}
+
+int event_tool_main_opts(TALLOC_CTX *mem_ctx, int argc, const char **argv,
+			 const struct event_tool_options *opts)
+{
+	return event_tool_run_opts(mem_ctx, stdout, stderr, argc, argv, opts);
 }
 
 int event_tool_main(TALLOC_CTX *mem_ctx, int argc, const char **argv)

@@ -3,6 +3,7 @@
 #ifndef CTDB_TOOLS_EVENT_TOOL_H
 #define CTDB_TOOLS_EVENT_TOOL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <talloc.h>
 
@@ -19,6 +20,27 @@ int event_tool_main(TALLOC_CTX *mem_ctx, int argc, const char **argv);
 /* The same, with the results written to out instead of stdout. */
 int event_tool_run(TALLOC_CTX *mem_ctx, FILE *out, int argc,
 		   const char **argv);
+
+/*
+ * What `ctdb` passes on to `ctdb event`; ctdb-event itself has none of
+ * these, so that its usage stays CTDB's.
+ */
+struct event_tool_options {
+	/*
+	 * --json: each result as one JSON document on stdout (see ctdb(1));
+	 * the messages CTDB prints on stdout go to stderr instead.
+	 */
+	bool json;
+};
+
+/* event_tool_main() with options. */
+int event_tool_main_opts(TALLOC_CTX *mem_ctx, int argc, const char **argv,
+			 const struct event_tool_options *opts);
+
+/* The same with explicit streams: results to out, messages to err. */
+int event_tool_run_opts(TALLOC_CTX *mem_ctx, FILE *out, FILE *err, int argc,
+			const char **argv,
+			const struct event_tool_options *opts);
 
 /*
  * Presentation, kept apart from the transport so it can be tested.
@@ -57,6 +79,19 @@ int event_tool_print_status_result(
  */
 void event_tool_print_status(FILE *f,
 			     const struct ctdb_event_reply_status *status);
+
+/*
+ * --json forms of the above: the document goes to out and the messages
+ * (those the text prints on its stdout) to msg. run prints a document
+ * for the outcomes of a run (0, ENOEXEC, ETIMEDOUT, ECANCELED); status
+ * for result 0, with the scripts event_tool_print_status() would show.
+ * @return the exit status, as the text forms'.
+ */
+int event_tool_print_run_json(FILE *out, FILE *msg, const char *component,
+			      const char *event, int result);
+int event_tool_print_status_json(FILE *out, FILE *msg, const char *component,
+				 const char *event, int result,
+				 const struct ctdb_event_reply_status *status);
 
 /* One script's line and, where due, its OUTPUT block. */
 void event_tool_print_script(FILE *f, const struct ctdb_event_script *script);

@@ -13,6 +13,7 @@
 #include "client/node_client.h"
 #include "common/path.h"
 #include "common/tevent_unix.h"
+#include "protocol/event_json.h"
 #include "protocol/node_protocol_api.h"
 #include "tools/node_tool.h"
 
@@ -56,36 +57,11 @@
  * Flags
  */
 
-/* CTDB's order, which is not the order of the bits. */
-static const struct {
-	uint32_t flag;
-	const char *name;
-} flag_names[] = {
-	{ CTDB_NODE_FLAGS_DISCONNECTED, "DISCONNECTED" },
-	{ NODE_TOOL_FLAG_UNKNOWN, "UNKNOWN" },
-	{ CTDB_NODE_FLAGS_PERMANENTLY_DISABLED, "DISABLED" },
-	{ CTDB_NODE_FLAGS_BANNED, "BANNED" },
-	{ CTDB_NODE_FLAGS_UNHEALTHY, "UNHEALTHY" },
-	{ CTDB_NODE_FLAGS_DELETED, "DELETED" },
-	{ CTDB_NODE_FLAGS_STOPPED, "STOPPED" },
-	{ CTDB_NODE_FLAGS_INACTIVE, "INACTIVE" },
-};
-
 void node_tool_print_flags(FILE *f, uint32_t flags)
 {
-	const char *sep = "";
-	size_t i;
+	char word[CTDB_NODE_FLAGS_WORD_LEN];
 
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
-		if ((flags & flag_names[i].flag) == 0) {
-			continue;
-		}
-		fprintf(f, "%s%s", sep, flag_names[i].name);
-		sep = "|";
-	}
-	if (sep[0] == '\0') {
-		fputs("OK", f);
-	}
+	fputs(ctdb_node_flags_word(flags, word), f);
 }
 
 static bool node_is_deleted(const struct ctdb_node_info *node)
@@ -171,7 +147,7 @@ static const char *recovery_mode_string(uint32_t mode)
 	return mode == 0 ? "NORMAL" : "RECOVERY";
 }
 
-static void text_status(FILE *f, char sep, const struct ctdb_node_status *st)
+static int text_status(FILE *f, char sep, const struct ctdb_node_status *st)
 {
 	const struct ctdb_node_info *me = this_node(st);
 	bool unhealthy;
@@ -190,19 +166,21 @@ static void text_status(FILE *f, char sep, const struct ctdb_node_status *st)
 	} else {
 		fprintf(f, "Leader:%u\n", st->leader);
 	}
+	return 0;
 }
 
-static void text_nodestatus(FILE *f, char sep,
-			    const struct ctdb_node_status *st, bool all)
+static int text_nodestatus(FILE *f, char sep,
+			   const struct ctdb_node_status *st, bool all)
 {
 	if (all) {
 		text_node_count(f, st);
 	}
 	text_node_lines(f, st);
+	return 0;
 }
 
-static void text_ips(FILE *f, char sep, uint32_t pnn, bool all,
-		     const struct ctdb_public_ip_list *ips)
+static int text_ips(FILE *f, char sep, uint32_t pnn, bool all,
+		    const struct ctdb_public_ip_list *ips)
 {
 	uint32_t i;
 
@@ -214,25 +192,40 @@ static void text_ips(FILE *f, char sep, uint32_t pnn, bool all,
 	for (i = 0; i < ips->num; i++) {
 		fprintf(f, "%s %d\n", ips->ip[i].address, (int)ips->ip[i].pnn);
 	}
+	return 0;
 }
 
-static void text_runstate(FILE *f, uint32_t runstate)
+static int text_runstate(FILE *f, uint32_t runstate)
 {
 	fprintf(f, "%s\n", ctdb_runstate_to_string(runstate));
+	return 0;
 }
 
-static void text_var(FILE *f, const char *name, uint32_t value)
+static int text_var(FILE *f, const char *name, uint32_t value)
 {
 	fprintf(f, "%-26s = %u\n", name, value);
+	return 0;
 }
 
-static void text_vars(FILE *f, const struct ctdb_var_list *vars)
+static int text_vars(FILE *f, const struct ctdb_var_list *vars)
 {
 	uint32_t i;
 
 	for (i = 0; i < vars->num; i++) {
 		text_var(f, vars->var[i].name, vars->var[i].value);
 	}
+	return 0;
+}
+
+/* What CTDB prints for setvar, stop, continue and shutdown: nothing. */
+static int text_set_var(FILE *f, const char *name, uint32_t value)
+{
+	return 0;
+}
+
+static int text_control(FILE *f, const char *command, bool changed)
+{
+	return 0;
 }
 
 const struct node_format node_format_text = {
@@ -242,6 +235,8 @@ const struct node_format node_format_text = {
 	.runstate = text_runstate,
 	.var = text_var,
 	.vars = text_vars,
+	.set_var = text_set_var,
+	.control = text_control,
 };
 
 /*
@@ -253,8 +248,8 @@ static int flag_bit(uint32_t flags, uint32_t mask)
 	return (flags & mask) != 0 ? 1 : 0;
 }
 
-static void delimited_nodes(FILE *f, char sep,
-			    const struct ctdb_node_status *st)
+static int delimited_nodes(FILE *f, char sep,
+			   const struct ctdb_node_status *st)
 {
 	uint32_t i;
 
@@ -282,22 +277,23 @@ static void delimited_nodes(FILE *f, char sep,
 			sep, 0,
 			sep, n->pnn == st->this_pnn ? 'Y' : 'N', sep);
 	}
+	return 0;
 }
 
-static void delimited_status(FILE *f, char sep,
-			     const struct ctdb_node_status *st)
+static int delimited_status(FILE *f, char sep,
+			    const struct ctdb_node_status *st)
 {
-	delimited_nodes(f, sep, st);
+	return delimited_nodes(f, sep, st);
 }
 
-static void delimited_nodestatus(FILE *f, char sep,
-				 const struct ctdb_node_status *st, bool all)
+static int delimited_nodestatus(FILE *f, char sep,
+				const struct ctdb_node_status *st, bool all)
 {
-	delimited_nodes(f, sep, st);
+	return delimited_nodes(f, sep, st);
 }
 
-static void delimited_ips(FILE *f, char sep, uint32_t pnn, bool all,
-			  const struct ctdb_public_ip_list *ips)
+static int delimited_ips(FILE *f, char sep, uint32_t pnn, bool all,
+			 const struct ctdb_public_ip_list *ips)
 {
 	uint32_t i;
 
@@ -306,6 +302,7 @@ static void delimited_ips(FILE *f, char sep, uint32_t pnn, bool all,
 		fprintf(f, "%c%s%c%d%c\n", sep, ips->ip[i].address, sep,
 			(int)ips->ip[i].pnn, sep);
 	}
+	return 0;
 }
 
 const struct node_format node_format_delimited = {
@@ -315,6 +312,108 @@ const struct node_format node_format_delimited = {
 	.runstate = text_runstate,
 	.var = text_var,
 	.vars = text_vars,
+	.set_var = text_set_var,
+	.control = text_control,
+};
+
+/*
+ * JSON (--json)
+ */
+
+/*
+ * One compact document and a newline; takes the reference.
+ * @return 0, or ENOMEM when j could not be built or written.
+ */
+static int json_emit(FILE *f, json_t *j)
+{
+	int ret;
+
+	if (j == NULL) {
+		return ENOMEM;
+	}
+	ret = json_dumpf(j, f, JSON_COMPACT);
+	json_decref(j);
+	if (ret != 0) {
+		return ENOMEM;
+	}
+	fputc('\n', f);
+	return 0;
+}
+
+static int json_status(FILE *f, char sep, const struct ctdb_node_status *st)
+{
+	return json_emit(f, ctdb_node_status_json(st));
+}
+
+/* {"nodes": [node...]}: the nodes the text lists, deleted ones left out. */
+static int json_nodestatus(FILE *f, char sep,
+			   const struct ctdb_node_status *st, bool all)
+{
+	json_t *nodes = json_array();
+	json_t *node;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; nodes != NULL && i < st->num_nodes; i++) {
+		if (node_is_deleted(&st->nodes[i])) {
+			continue;
+		}
+		node = ctdb_node_info_json(&st->nodes[i], st->this_pnn);
+		ret = json_array_append_new(nodes, node);
+		if (node == NULL || ret != 0) {
+			json_decref(nodes);
+			return ENOMEM;
+		}
+	}
+	if (nodes == NULL) {
+		return ENOMEM;
+	}
+	return json_emit(f, json_pack("{s:o}", "nodes", nodes));
+}
+
+static int json_ips(FILE *f, char sep, uint32_t pnn, bool all,
+		    const struct ctdb_public_ip_list *ips)
+{
+	return json_emit(f, json_pack("{s:I, s:b, s:o}", "pnn",
+				      (json_int_t)pnn, "all", all, "ips",
+				      ctdb_node_ips_json(ips)));
+}
+
+static int json_runstate(FILE *f, uint32_t runstate)
+{
+	return json_emit(f, json_pack("{s:o}", "runstate",
+				      ctdb_node_runstate_json(runstate)));
+}
+
+/* {"MonitorInterval": 15}: listvars' shape, one entry. */
+static int json_var(FILE *f, const char *name, uint32_t value)
+{
+	struct ctdb_var var = { .name = name, .value = value };
+	struct ctdb_var_list vars = { .num = 1, .var = &var };
+
+	return json_emit(f, ctdb_node_vars_json(&vars));
+}
+
+static int json_vars(FILE *f, const struct ctdb_var_list *vars)
+{
+	return json_emit(f, ctdb_node_vars_json(vars));
+}
+
+static int json_control(FILE *f, const char *command, bool changed)
+{
+	return json_emit(f, json_pack("{s:s, s:b, s:b}", "command", command,
+				      "ok", true, "changed", changed));
+}
+
+const struct node_format node_format_json = {
+	.status = json_status,
+	.nodestatus = json_nodestatus,
+	.ips = json_ips,
+	.runstate = json_runstate,
+	.var = json_var,
+	.vars = json_vars,
+	.set_var = json_var,
+	.control = json_control,
 };
 
 /*
@@ -375,8 +474,12 @@ void node_tool_sort_ips(struct ctdb_public_ip_list *ips)
 	qsort(ips->ip, ips->num, sizeof(ips->ip[0]), ip_info_cmp);
 }
 
-int node_tool_runstate_result(FILE *out, uint32_t runstate, int argc,
-			      const char **argv)
+/*
+ * Is the runstate one of argv's (any, for none)? Prints CTDB's message
+ * to msg when not. @return 0 or the exit status.
+ */
+static int runstate_check(FILE *msg, uint32_t runstate, int argc,
+			  const char **argv)
 {
 	uint32_t wanted;
 	bool ok;
@@ -386,7 +489,7 @@ int node_tool_runstate_result(FILE *out, uint32_t runstate, int argc,
 	for (i = 0; i < argc; i++) {
 		ok = ctdb_runstate_from_string(argv[i], &wanted);
 		if (!ok) {
-			fprintf(out, "Invalid run state (%s)\n", argv[i]);
+			fprintf(msg, "Invalid run state (%s)\n", argv[i]);
 			return 1;
 		}
 		if (wanted == runstate) {
@@ -394,12 +497,23 @@ int node_tool_runstate_result(FILE *out, uint32_t runstate, int argc,
 		}
 	}
 	if (argc > 0 && i == argc) {
-		fprintf(out, "CTDB not in required run state (got %s)\n",
+		fprintf(msg, "CTDB not in required run state (got %s)\n",
 			ctdb_runstate_to_string(runstate));
 		return 1;
 	}
-	fprintf(out, "%s\n", ctdb_runstate_to_string(runstate));
 	return 0;
+}
+
+int node_tool_runstate_result(FILE *out, uint32_t runstate, int argc,
+			      const char **argv)
+{
+	int ret;
+
+	ret = runstate_check(out, runstate, argc, argv);
+	if (ret != 0) {
+		return ret;
+	}
+	return text_runstate(out, runstate);
 }
 
 /* One pnn of a list: digits only, as CTDB's parser. */
@@ -548,6 +662,11 @@ struct node_tool_ctx {
 	const char *cmdname;
 	FILE *out;
 	FILE *err;
+	/*
+	 * Where the messages go that CTDB prints on stdout ("No such
+	 * tunable"): out, or err under --json, whose stdout is JSON only.
+	 */
+	FILE *msg;
 	const struct node_format *fmt;
 	char sep;
 	unsigned timeout;
@@ -578,6 +697,17 @@ static int transport_error(struct node_tool_ctx *t, int err)
 		break;
 	}
 	return 1;
+}
+
+/* The output could not be built (JSON only). @return the exit status. */
+static int format_result(struct node_tool_ctx *t, int ret)
+{
+	if (ret != 0) {
+		fprintf(t->err, "Failed to format the output of %s: %s\n",
+			t->cmdname, strerror(ret));
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -631,13 +761,14 @@ static int cmd_status(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 {
 	struct ctdb_node_status *st = NULL;
 	bool ok;
+	int ret;
 
 	ok = get_status(t, mem_ctx, &st);
 	if (!ok) {
 		return 1;
 	}
-	t->fmt->status(t->out, t->sep, st);
-	return 0;
+	ret = t->fmt->status(t->out, t->sep, st);
+	return format_result(t, ret);
 }
 
 static int cmd_nodestatus(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
@@ -658,7 +789,10 @@ static int cmd_nodestatus(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	if (ret != 0) {
 		return ret;
 	}
-	t->fmt->nodestatus(t->out, t->sep, sel, all);
+	ret = t->fmt->nodestatus(t->out, t->sep, sel, all);
+	if (ret != 0) {
+		return format_result(t, ret);
+	}
 	return node_tool_nodestatus_exit(sel);
 }
 
@@ -670,6 +804,7 @@ static int cmd_runstate(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	req = ctdb_node_runstate_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -683,7 +818,12 @@ static int cmd_runstate(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 		fprintf(t->err, "Unable to get runstate\n");
 		return 1;
 	}
-	return node_tool_runstate_result(t->out, runstate, argc - 1, argv + 1);
+	ret = runstate_check(t->msg, runstate, argc - 1, argv + 1);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = t->fmt->runstate(t->out, runstate);
+	return format_result(t, ret);
 }
 
 static int cmd_ip(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
@@ -696,6 +836,7 @@ static int cmd_ip(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	/* The status gives the pnn for the heading. */
 	ok = get_status(t, mem_ctx, &st);
@@ -716,8 +857,8 @@ static int cmd_ip(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 		return 1;
 	}
 	node_tool_sort_ips(ips);
-	t->fmt->ips(t->out, t->sep, st->this_pnn, all, ips);
-	return 0;
+	ret = t->fmt->ips(t->out, t->sep, st->this_pnn, all, ips);
+	return format_result(t, ret);
 }
 
 static int cmd_getvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
@@ -728,6 +869,7 @@ static int cmd_getvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	req = ctdb_node_getvar_send(mem_ctx, t->ev, t->client, argv[1]);
 	ok = node_tool_wait(t, req);
@@ -738,7 +880,7 @@ static int cmd_getvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 		return transport_error(t, err);
 	}
 	if (result == ENOENT) {
-		fprintf(t->out, "No such tunable %s\n", argv[1]);
+		fprintf(t->msg, "No such tunable %s\n", argv[1]);
 		return 1;
 	}
 	if (result != 0) {
@@ -746,8 +888,8 @@ static int cmd_getvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			strerror(result));
 		return 1;
 	}
-	t->fmt->var(t->out, argv[1], value);
-	return 0;
+	ret = t->fmt->var(t->out, argv[1], value);
+	return format_result(t, ret);
 }
 
 /* A whole non-negative number in C notation (10, 0x10, 010) up to 2^32-1. */
@@ -776,6 +918,7 @@ static int cmd_setvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	ok = parse_u32(argv[2], &value);
 	if (!ok) {
@@ -793,7 +936,7 @@ static int cmd_setvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 		return transport_error(t, err);
 	}
 	if (result == ENOENT) {
-		fprintf(t->out, "No such tunable %s\n", argv[1]);
+		fprintf(t->msg, "No such tunable %s\n", argv[1]);
 		return 1;
 	}
 	if (result == ERANGE) {
@@ -806,7 +949,8 @@ static int cmd_setvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			strerror(result));
 		return 1;
 	}
-	return 0;
+	ret = t->fmt->set_var(t->out, argv[1], value);
+	return format_result(t, ret);
 }
 
 static int cmd_listvars(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
@@ -817,6 +961,7 @@ static int cmd_listvars(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	req = ctdb_node_listvars_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -832,8 +977,8 @@ static int cmd_listvars(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			strerror(result));
 		return 1;
 	}
-	t->fmt->vars(t->out, vars);
-	return 0;
+	ret = t->fmt->vars(t->out, vars);
+	return format_result(t, ret);
 }
 
 /* Whether this node is stopped; false (with a message) on failure. */
@@ -863,6 +1008,7 @@ static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	ok = this_node_stopped(t, mem_ctx, &stopped, &pnn);
 	if (!ok) {
@@ -870,7 +1016,8 @@ static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	}
 	if (stopped) {
 		fprintf(t->err, "Node %u is already stopped\n", pnn);
-		return 0;
+		ret = t->fmt->control(t->out, "stop", false);
+		return format_result(t, ret);
 	}
 	req = ctdb_node_stop_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -883,13 +1030,15 @@ static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	/* Stopped by someone else since we looked. */
 	if (result == EALREADY) {
 		fprintf(t->err, "Node %u is already stopped\n", pnn);
-		return 0;
+		ret = t->fmt->control(t->out, "stop", false);
+		return format_result(t, ret);
 	}
 	if (result != 0) {
 		fprintf(t->err, "Failed to stop node %u\n", pnn);
 		return 1;
 	}
-	return 0;
+	ret = t->fmt->control(t->out, "stop", true);
+	return format_result(t, ret);
 }
 
 static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
@@ -901,6 +1050,7 @@ static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	ok = this_node_stopped(t, mem_ctx, &stopped, &pnn);
 	if (!ok) {
@@ -908,7 +1058,8 @@ static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	}
 	if (!stopped) {
 		fprintf(t->err, "Node %u is not stopped\n", pnn);
-		return 0;
+		ret = t->fmt->control(t->out, "continue", false);
+		return format_result(t, ret);
 	}
 	req = ctdb_node_continue_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -920,13 +1071,15 @@ static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	}
 	if (result == EALREADY) {
 		fprintf(t->err, "Node %u is not stopped\n", pnn);
-		return 0;
+		ret = t->fmt->control(t->out, "continue", false);
+		return format_result(t, ret);
 	}
 	if (result != 0) {
 		fprintf(t->err, "Failed to continue node %u\n", pnn);
 		return 1;
 	}
-	return 0;
+	ret = t->fmt->control(t->out, "continue", true);
+	return format_result(t, ret);
 }
 
 static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
@@ -936,6 +1089,7 @@ static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
+	int ret;
 
 	req = ctdb_node_shutdown_send(mem_ctx, t->ev, t->client);
 	ok = node_tool_wait(t, req);
@@ -947,7 +1101,8 @@ static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	 * its reply gets out: that is the shutdown we asked for.
 	 */
 	if (!ok && err == EPIPE) {
-		return 0;
+		ret = t->fmt->control(t->out, "shutdown", true);
+		return format_result(t, ret);
 	}
 	if (!ok) {
 		return transport_error(t, err);
@@ -957,7 +1112,8 @@ static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			strerror(result));
 		return 1;
 	}
-	return 0;
+	ret = t->fmt->control(t->out, "shutdown", true);
+	return format_result(t, ret);
 }
 
 /*
@@ -1083,8 +1239,14 @@ static void node_tool_ctx_init(struct node_tool_ctx *t, FILE *out, FILE *err,
 	t->out = out;
 	t->err = err;
 	t->cmdname = cmd->info.name;
-	t->fmt = opts->machine_readable ? &node_format_delimited
-					: &node_format_text;
+	t->msg = opts->json ? err : out;
+	if (opts->json) {
+		t->fmt = &node_format_json;
+	} else if (opts->machine_readable) {
+		t->fmt = &node_format_delimited;
+	} else {
+		t->fmt = &node_format_text;
+	}
 	t->sep = opts->separator != '\0' ? opts->separator : '|';
 	t->timeout = opts->timeout != 0 ? opts->timeout : cmd->timeout;
 }
@@ -1105,7 +1267,7 @@ int node_tool_run(TALLOC_CTX *mem_ctx, FILE *out, FILE *err,
 		return 1;
 	}
 	if (!args_ok(cmd, argc, argv)) {
-		return usage(out, opts, cmd);
+		return usage(opts->json ? err : out, opts, cmd);
 	}
 
 	tmp_ctx = talloc_new(mem_ctx);

@@ -18,6 +18,7 @@
 
 struct node_tool_options {
 	bool machine_readable; /* -X */
+	bool json;             /* --json; wins over -X */
 	char separator;        /* for -X; 0 means '|' */
 	unsigned timeout;      /* seconds per request; 0: the defaults */
 	const char *socket;    /* NULL: path_socket(mem_ctx, "noded") */
@@ -52,30 +53,44 @@ int node_tool_run(TALLOC_CTX *mem_ctx, FILE *out, FILE *err,
 
 /*
  * Presentation, apart from the transport so it can be tested. One
- * vtable per output style; sep is the -X separator (unused by text).
+ * vtable per output style; sep is the -X separator (unused by text and
+ * JSON). Each returns 0, or ENOMEM when JSON output could not be built
+ * (nothing is printed then).
  */
 struct node_format {
 	/* `ctdb status`: the node list, then (text) the rest. */
-	void (*status)(FILE *f, char sep, const struct ctdb_node_status *st);
+	int (*status)(FILE *f, char sep, const struct ctdb_node_status *st);
 	/*
 	 * `ctdb nodestatus`: the nodes in st (already selected); all adds
 	 * the "Number of nodes" line, as for `nodestatus all`.
 	 */
-	void (*nodestatus)(FILE *f, char sep,
-			   const struct ctdb_node_status *st, bool all);
+	int (*nodestatus)(FILE *f, char sep, const struct ctdb_node_status *st,
+			  bool all);
 	/* `ctdb ip [all]`: ips sorted as node_tool_sort_ips() does. */
-	void (*ips)(FILE *f, char sep, uint32_t pnn, bool all,
-		    const struct ctdb_public_ip_list *ips);
-	void (*runstate)(FILE *f, uint32_t runstate);
+	int (*ips)(FILE *f, char sep, uint32_t pnn, bool all,
+		   const struct ctdb_public_ip_list *ips);
+	int (*runstate)(FILE *f, uint32_t runstate);
 	/* `ctdb getvar`: name as the user typed it. */
-	void (*var)(FILE *f, const char *name, uint32_t value);
-	void (*vars)(FILE *f, const struct ctdb_var_list *vars);
+	int (*var)(FILE *f, const char *name, uint32_t value);
+	int (*vars)(FILE *f, const struct ctdb_var_list *vars);
+	/* `ctdb setvar` done: nothing in text, as CTDB. */
+	int (*set_var)(FILE *f, const char *name, uint32_t value);
+	/*
+	 * stop, continue or shutdown done (changed: false when the node
+	 * was in that state already): nothing in text, as CTDB.
+	 */
+	int (*control)(FILE *f, const char *command, bool changed);
 };
 
 /* Plain text, as ctdb without options. */
 extern const struct node_format node_format_text;
 /* Delimited, as ctdb -X: the same as text where CTDB has no -X form. */
 extern const struct node_format node_format_delimited;
+/*
+ * JSON, as ctdb --json: one compact document and a newline per command,
+ * in the shapes of protocol/event_json.h; see ctdb(1).
+ */
+extern const struct node_format node_format_json;
 
 /*
  * The text status of an UNHEALTHY node has one line more than CTDB's,

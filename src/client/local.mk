@@ -6,4 +6,5 @@ src_client_libclient_a_SOURCES = \
 	src/client/node_client.c src/client/node_client.h \
 	src/client/watch_client.c src/client/watch_client.h
 
-CLIENT_LIBS = src/client/libclient.a src/protocol/libprotocol.a $(COMMON_LIBS)
+CLIENT_LIBS = src/client/libclient.a src/protocol/libprotocol.a $(JANSSON_LIBS) \
+	$(COMMON_LIBS)

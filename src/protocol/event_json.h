@@ -4,6 +4,7 @@
 #define CTDB_PROTOCOL_EVENT_JSON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/time.h>
 
@@ -16,6 +17,12 @@
  * The functions return a new reference, or NULL on ENOMEM. Times are
  * RFC 3339 strings in UTC with microseconds ("2026-11-22T07:01:02.123456Z").
  */
+
+/*
+ * A JSON string of text, each byte that is not part of valid UTF-8 shown
+ * as U+FFFD (json_string() would refuse the whole), NULL as "".
+ */
+json_t *ctdb_json_string(const char *text);
 
 /* Render tv as above into buf. @return buf. */
 #define CTDB_JSON_TIME_LEN 64
@@ -62,5 +69,53 @@ json_t *ctdb_node_vars_json(const struct ctdb_var_list *vars);
  *   {"state": "HEALTHY" | "UNHEALTHY", "reason": null | "text"}
  */
 json_t *ctdb_node_health_json(uint32_t flags, const char *unhealthy_reason);
+
+/*
+ * CTDB's flag word for a node, as `ctdb status` prints it: "OK",
+ * "UNHEALTHY", "STOPPED|INACTIVE", ... in CTDB's order (not the bits').
+ * 0x40 is CTDB's NODE_FLAGS_UNKNOWN, named "UNKNOWN" as there.
+ * @return buf.
+ */
+#define CTDB_NODE_FLAGS_WORD_LEN 96
+const char *ctdb_node_flags_word(uint32_t flags,
+				 char buf[CTDB_NODE_FLAGS_WORD_LEN]);
+
+/*
+ * One node of a node list:
+ *   {"pnn": 0, "address": "10.0.0.1", "flags": 2 (the bits),
+ *    "status": ctdb_node_flags_word(flags), "this": true|false}
+ */
+json_t *ctdb_node_info_json(const struct ctdb_node_info *node,
+			    uint32_t this_pnn);
+
+/*
+ * `ctdb --json status`: what `ctdb status` shows, deleted nodes left out
+ * of "nodes" as there:
+ *   {"pnn": this node, "runstate": "RUNNING",
+ *    "num_nodes": all nodes, deleted included, "deleted_nodes": N,
+ *    "nodes": [node...], "recovery_mode": "NORMAL" | "RECOVERY",
+ *    "leader": pnn | null (none known),
+ *    "health": ctdb_node_health_json() of this node}
+ */
+json_t *ctdb_node_status_json(const struct ctdb_node_status *st);
+
+/*
+ * The reply of an event run, as `ctdb --json event run` prints it:
+ *   {"component": c, "event": e, "result": 0 or the positive errno of
+ *    the reply, "state": "OK" | "FAILED" (ENOEXEC: a script failed) |
+ *    "TIMEDOUT" | "CANCELLED" | "ERROR" (anything else)}
+ */
+json_t *ctdb_event_run_json(const char *component, const char *event,
+			    int result);
+
+/*
+ * One entry of `ctdb --json event script list`:
+ *   {"name": "01.test", "enabled": bool, "installed": bool}
+ * installed: the script is one of the installed (share) scripts, and
+ * enabled then means linked into the events directory; otherwise it is a
+ * script of the events directory, enabled when executable.
+ */
+json_t *ctdb_event_script_entry_json(const char *name, bool enabled,
+				     bool installed);
 
 #endif

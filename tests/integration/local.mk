@@ -22,3 +22,8 @@ WATCH_INTEGRATION_TESTS = \
 TESTS += $(WATCH_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(WATCH_INTEGRATION_TESTS)
 dist_check_SCRIPTS += tests/integration/watch_client.py
+# ctdb --json against ctdb-noded and its ctdb-eventd; json_twin.py holds
+# the text-versus-JSON comparisons.
+TESTS += tests/integration/json_output.sh
+dist_check_SCRIPTS += tests/integration/json_output.sh \
+	tests/integration/json_twin.py

@@ -61,3 +61,12 @@ TESTS += tests/unit/test_event_protocol \
 	tests/unit/test_event_status \
 	tests/unit/test_event_tool
 endif
+
+# The JSON shapes of src/protocol/event_json.c.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_event_json
+TESTS += tests/unit/test_event_json
+tests_unit_test_event_json_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_event_json_SOURCES = tests/unit/test_event_json.c
+tests_unit_test_event_json_LDADD = $(PROTOCOL_LIBS) $(UNIT_LIBS)
+endif

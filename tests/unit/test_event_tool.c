@@ -30,6 +30,8 @@
 #include "common/tevent_unix.h"
 #include "tools/event_tool.h"
 
+#include <jansson.h>
+
 /* Every test that talks to a fake daemon must finish within this. */
 #define TEST_TIMEOUT_SECS 20
 
@@ -98,23 +100,21 @@ static char *read_fd_all(int fd)
  * capturing stdout through the out stream and stderr through fd 2, where
  * the tool's diagnostics are written.
  */
-static void tool_run(struct tool_result *r, ...)
+static void tool_run_va(struct tool_result *r, bool json, va_list ap)
 {
 	const char *argv[32] = { "ctdb-event" };
+	struct event_tool_options opts = { .json = json };
 	int argc = 1;
 	struct memout m;
 	FILE *errf;
 	int saved;
-	va_list ap;
 	const char *a;
 
-	va_start(ap, r);
 	for (a = va_arg(ap, const char *); a != NULL;
 	     a = va_arg(ap, const char *)) {
 		assert_true(argc < 31);
 		argv[argc++] = a;
 	}
-	va_end(ap);
 	argv[argc] = NULL;
 
 	errf = tmpfile();
@@ -124,7 +124,13 @@ static void tool_run(struct tool_result *r, ...)
 	memout_open(&m);
 
 	assert_int_equal(dup2(fileno(errf), 2), 2);
-	r->rc = event_tool_run(NULL, m.f, argc, argv);
+	if (json) {
+		/* Messages to stderr, unbuffered, so in order with D_ERR. */
+		r->rc = event_tool_run_opts(NULL, m.f, stderr, argc, argv,
+					    &opts);
+	} else {
+		r->rc = event_tool_run(NULL, m.f, argc, argv);
+	}
 	assert_int_equal(dup2(saved, 2), 2);
 	close(saved);
 
@@ -132,6 +138,25 @@ static void tool_run(struct tool_result *r, ...)
 	memout_free(&m);
 	r->err = read_fd_all(fileno(errf));
 	fclose(errf);
+}
+
+static void tool_run(struct tool_result *r, ...)
+{
+	va_list ap;
+
+	va_start(ap, r);
+	tool_run_va(r, false, ap);
+	va_end(ap);
+}
+
+/* The same as ctdb --json event ... runs it. */
+static void tool_run_json(struct tool_result *r, ...)
+{
+	va_list ap;
+
+	va_start(ap, r);
+	tool_run_va(r, true, ap);
+	va_end(ap);
 }
 
 static void tool_result_free(struct tool_result *r)
@@ -688,6 +713,152 @@ static void test_status_stops_at_older(void **state)
 		     "Sun Nov 22 03:00:35 2026\n"
 		     "02.ok                OK         0.000 "
 		     "Sun Nov 22 03:00:35 2026\n");
+}
+
+/*
+ * --json forms of run and status results.
+ */
+
+static void check_run_json(int result, const char *out, const char *msg,
+			   int rc)
+{
+	struct memout o;
+	struct memout m;
+
+	memout_open(&o);
+	memout_open(&m);
+	assert_int_equal(event_tool_print_run_json(o.f, m.f, "legacy",
+						   "monitor", result),
+			 rc);
+	assert_string_equal(memout_text(&o), out);
+	assert_string_equal(memout_text(&m), msg);
+	memout_free(&o);
+	memout_free(&m);
+}
+
+#define RUN_JSON(r, state)                                              \
+	"{\"component\":\"legacy\",\"event\":\"monitor\",\"result\":" r \
+	",\"state\":\"" state "\"}\n"
+
+static void test_run_json(void **state)
+{
+	check_run_json(0, RUN_JSON("0", "OK"), "", 0);
+	check_run_json(ENOEXEC, RUN_JSON("8", "FAILED"),
+		       "Event monitor in legacy failed\n", 8);
+	check_run_json(ETIMEDOUT, RUN_JSON("110", "TIMEDOUT"),
+		       "Event monitor in legacy timed out\n", 110);
+	check_run_json(ECANCELED, RUN_JSON("125", "CANCELLED"),
+		       "Event monitor in legacy got cancelled\n", 125);
+	/* Not an outcome of the event: an error, nothing on stdout. */
+	check_run_json(ENOENT, "", "Event dir for legacy does not exist\n",
+		       2);
+	check_run_json(EIO, "",
+		       "Failed to run event monitor in legacy, result=5\n", 5);
+}
+
+/* @return the exit status; *out is the document (caller frees). */
+static int status_json(struct ctdb_event_script *scripts, int num,
+		       int32_t summary, int result, char **out, char **msg)
+{
+	struct ctdb_event_script_list list = {
+		.num_scripts = num,
+		.script = scripts,
+	};
+	struct ctdb_event_reply_status status = {
+		.summary = summary,
+		.script_list = &list,
+	};
+	struct memout o;
+	struct memout m;
+	int rc;
+
+	memout_open(&o);
+	memout_open(&m);
+	rc = event_tool_print_status_json(o.f, m.f, "legacy", "monitor",
+					  result,
+					  result == 0 ? &status : NULL);
+	*out = strdup(memout_text(&o));
+	*msg = strdup(memout_text(&m));
+	memout_free(&o);
+	memout_free(&m);
+	return rc;
+}
+
+/* The names of the scripts of a status document, ","-joined. */
+static void check_json_names(const char *doc, const char *names)
+{
+	json_error_t jerr;
+	json_t *j = json_loads(doc, 0, &jerr);
+	json_t *scripts;
+	char buf[256] = "";
+	size_t i;
+
+	assert_non_null(j);
+	scripts = json_object_get(j, "scripts");
+	assert_true(json_is_array(scripts));
+	for (i = 0; i < json_array_size(scripts); i++) {
+		json_t *name = json_object_get(json_array_get(scripts, i),
+					       "name");
+
+		if (i > 0) {
+			strcat(buf, ",");
+		}
+		strcat(buf, json_string_value(name));
+	}
+	assert_string_equal(buf, names);
+	json_decref(j);
+}
+
+static void test_status_json(void **state)
+{
+	struct ctdb_event_script s[5];
+	char *out;
+	char *msg;
+	int rc;
+
+	/* The scripts the text shows: -ENOMSG skipped, stop at older. */
+	s[0] = mkscript("01.ok", 0, 100, 200, NULL);
+	s[1] = mkscript("02.fail", 3, 100, 300, "bad\n");
+	s[2] = mkscript("03.skipped", -ENOMSG, 0, 0, NULL);
+	s[3] = mkscript("04.old", 0, 99, 100, NULL);
+	s[4] = mkscript("05.new", 0, 500, 600, NULL);
+	rc = status_json(s, 5, 3, 0, &out, &msg);
+	assert_int_equal(rc, 3);
+	assert_string_equal(msg, "");
+	check_json_names(out, "01.ok,02.fail");
+	assert_non_null(strstr(out, "\"result\":3,\"state\":\"ERROR\""));
+	assert_int_equal(out[strlen(out) - 1], '\n');
+	/* One line. */
+	assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);
+	free(out);
+	free(msg);
+
+	rc = status_json(s, 0, 0, 0, &out, &msg);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "{\"component\":\"legacy\",\"event\":"
+				 "\"monitor\",\"result\":0,\"state\":\"OK\","
+				 "\"scripts\":[]}\n");
+	free(out);
+	free(msg);
+
+	rc = status_json(s, 1, -ETIMEDOUT, 0, &out, &msg);
+	assert_int_equal(rc, 110);
+	free(out);
+	free(msg);
+
+	/* Errors: the text's message, nothing on stdout, its status. */
+	rc = status_json(NULL, 0, 0, EINVAL, &out, &msg);
+	assert_int_equal(rc, 22);
+	assert_string_equal(out, "");
+	assert_string_equal(msg, "Event monitor has never run in legacy\n");
+	free(out);
+	free(msg);
+	rc = status_json(NULL, 0, 0, ENOENT, &out, &msg);
+	assert_int_equal(rc, 2);
+	assert_string_equal(out, "");
+	assert_string_equal(msg, "Event dir for legacy does not exist\n");
+	free(out);
+	free(msg);
 }
 
 /*
@@ -1614,6 +1785,53 @@ static void test_script_list(void **state)
 	tool_result_free(&r);
 }
 
+static void test_script_list_json(void **state)
+{
+	struct tool_result r;
+
+	tool_run_json(&r, "script", "list", "lst", NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(
+		r.out,
+		"{\"component\":\"lst\",\"scripts\":["
+		"{\"name\":\"00.ctdb\",\"enabled\":true,\"installed\":true},"
+		"{\"name\":\"10.interface\",\"enabled\":false,"
+		"\"installed\":true},"
+		"{\"name\":\"50.samba\",\"enabled\":false,\"installed\":true},"
+		"{\"name\":\"05.local\",\"enabled\":true,\"installed\":false},"
+		"{\"name\":\"10.interface\",\"enabled\":true,"
+		"\"installed\":false},"
+		"{\"name\":\"60.localoff\",\"enabled\":false,"
+		"\"installed\":false},"
+		"{\"name\":\"80.dir\",\"enabled\":true,\"installed\":false}"
+		"]}\n");
+	assert_string_equal(r.err, "");
+	tool_result_free(&r);
+
+	tool_run_json(&r, "script", "enable", "lst", "50.samba", NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "{\"component\":\"lst\",\"script\":"
+				   "\"50.samba\",\"enabled\":true}\n");
+	tool_result_free(&r);
+	tool_run_json(&r, "script", "disable", "lst", "50.samba", NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "{\"component\":\"lst\",\"script\":"
+				   "\"50.samba\",\"enabled\":false}\n");
+	tool_result_free(&r);
+
+	/* What the text prints on stdout goes to stderr. */
+	tool_run_json(&r, "script", "enable", "lst", "nosuch", NULL);
+	assert_int_equal(r.rc, 2);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "Script nosuch does not exist in lst\n");
+	tool_result_free(&r);
+	tool_run_json(&r, "script", "list", NULL);
+	assert_int_equal(r.rc, 1);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "Usage: ctdb-event"));
+	tool_result_free(&r);
+}
+
 static void test_script_list_errors(void **state)
 {
 	struct tool_result r;
@@ -1826,6 +2044,8 @@ int main(void)
 		cmocka_unit_test(test_status_exit_codes),
 		cmocka_unit_test(test_status_enomsg_skipped),
 		cmocka_unit_test(test_status_stops_at_older),
+		cmocka_unit_test(test_run_json),
+		cmocka_unit_test(test_status_json),
 		cmocka_unit_test(test_run_request_bytes),
 		cmocka_unit_test(test_run_replies),
 		cmocka_unit_test(test_run_transport_errors),
@@ -1840,6 +2060,7 @@ int main(void)
 		cmocka_unit_test(test_client_freed_with_pending),
 		cmocka_unit_test(test_client_connect_errors),
 		cmocka_unit_test_setup(test_script_list, scripts_setup),
+		cmocka_unit_test_setup(test_script_list_json, scripts_setup),
 		cmocka_unit_test_setup(test_script_list_errors, scripts_setup),
 		cmocka_unit_test_setup(test_script_enable_link, scripts_setup),
 		cmocka_unit_test_setup(test_script_enable_file, scripts_setup),

@@ -653,6 +653,154 @@ static void test_separator(void **state)
 }
 
 /*
+ * JSON (--json): one compact line per command, the shapes of ctdb(1)
+ */
+
+static void test_json_status(void **state)
+{
+	struct ctdb_node_info nodes[] = {
+		{ .pnn = 0, .flags = 0, .address = ADDR0 },
+		{ .pnn = 1, .flags = CTDB_NODE_FLAGS_DELETED,
+		  .address = ADDR1 },
+	};
+	struct ctdb_node_status st = st_healthy;
+	struct capture c;
+
+	capture_start(&c);
+	assert_int_equal(node_format_json.status(c.f, '|', &st_unhealthy), 0);
+	capture_check(&c, "{\"pnn\":0,\"runstate\":\"RUNNING\","
+			  "\"num_nodes\":1,\"deleted_nodes\":0,"
+			  "\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0 "\","
+			  "\"flags\":2,\"status\":\"UNHEALTHY\","
+			  "\"this\":true}],\"recovery_mode\":\"NORMAL\","
+			  "\"leader\":0,\"health\":{\"state\":\"UNHEALTHY\","
+			  "\"reason\":\"" REASON "\"}}\n");
+
+	/* No leader is null; STOPPED implies INACTIVE, as in the text. */
+	capture_start(&c);
+	node_format_json.status(c.f, '|', &st_stopped);
+	capture_check(&c, "{\"pnn\":0,\"runstate\":\"RUNNING\","
+			  "\"num_nodes\":1,\"deleted_nodes\":0,"
+			  "\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0 "\","
+			  "\"flags\":32,\"status\":\"STOPPED|INACTIVE\","
+			  "\"this\":true}],\"recovery_mode\":\"RECOVERY\","
+			  "\"leader\":null,\"health\":{\"state\":\"HEALTHY\","
+			  "\"reason\":null}}\n");
+
+	/* Deleted nodes are counted, not listed, as in the text. */
+	st.num_nodes = 2;
+	st.nodes = nodes;
+	capture_start(&c);
+	node_format_json.status(c.f, '|', &st);
+	capture_check(&c, "{\"pnn\":0,\"runstate\":\"RUNNING\","
+			  "\"num_nodes\":2,\"deleted_nodes\":1,"
+			  "\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0 "\","
+			  "\"flags\":0,\"status\":\"OK\",\"this\":true}],"
+			  "\"recovery_mode\":\"NORMAL\",\"leader\":0,"
+			  "\"health\":{\"state\":\"HEALTHY\","
+			  "\"reason\":null}}\n");
+	capture_start(&c);
+	node_format_json.nodestatus(c.f, '|', &st, true);
+	capture_check(&c, "{\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0
+			  "\",\"flags\":0,\"status\":\"OK\","
+			  "\"this\":true}]}\n");
+	(void)state;
+}
+
+static void test_json_nodestatus(void **state)
+{
+	struct capture c;
+
+	capture_start(&c);
+	node_format_json.nodestatus(c.f, '|', &st_two, false);
+	capture_check(&c, "{\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0
+			  "\",\"flags\":0,\"status\":\"OK\",\"this\":true},"
+			  "{\"pnn\":1,\"address\":\"" ADDR1 "\",\"flags\":3,"
+			  "\"status\":\"DISCONNECTED|UNHEALTHY|INACTIVE\","
+			  "\"this\":false}]}\n");
+	(void)state;
+}
+
+static void test_json_others(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_public_ip_list *ips = ips_on(mem_ctx, 1);
+	struct ctdb_public_ip_list none = { .num = 0 };
+	struct ctdb_var var[] = {
+		{ .name = "MonitorInterval", .value = 15 },
+		{ .name = "EventScriptTimeout", .value = 30 },
+	};
+	struct ctdb_var_list vars = { .num = 2, .var = var };
+	struct ctdb_var_list no_vars = { .num = 0 };
+	const struct node_format *j = &node_format_json;
+	struct capture c;
+
+	ips->ip[2].pnn = -1;
+	capture_start(&c);
+	j->ips(c.f, '|', 1, false, ips);
+	capture_check(&c, "{\"pnn\":1,\"all\":false,\"ips\":["
+			  "{\"address\":\"127.0.100.102\",\"bits\":32,"
+			  "\"ifaces\":[\"lo\"],\"pnn\":1},"
+			  "{\"address\":\"127.0.100.9\",\"bits\":32,"
+			  "\"ifaces\":[\"lo\"],\"pnn\":1},"
+			  "{\"address\":\"127.0.100.10\",\"bits\":32,"
+			  "\"ifaces\":[\"lo\"],\"pnn\":-1}]}\n");
+	capture_start(&c);
+	j->ips(c.f, '|', 0, true, &none);
+	capture_check(&c, "{\"pnn\":0,\"all\":true,\"ips\":[]}\n");
+
+	capture_start(&c);
+	j->runstate(c.f, CTDB_RUNSTATE_FIRST_RECOVERY);
+	capture_check(&c, "{\"runstate\":\"FIRST_RECOVERY\"}\n");
+
+	capture_start(&c);
+	j->var(c.f, "monitorinterval", 15);
+	capture_check(&c, "{\"monitorinterval\":15}\n");
+	capture_start(&c);
+	j->set_var(c.f, "MonitorInterval", 4294967295U);
+	capture_check(&c, "{\"MonitorInterval\":4294967295}\n");
+	capture_start(&c);
+	j->vars(c.f, &vars);
+	capture_check(&c, "{\"MonitorInterval\":15,"
+			  "\"EventScriptTimeout\":30}\n");
+	capture_start(&c);
+	j->vars(c.f, &no_vars);
+	capture_check(&c, "{}\n");
+
+	capture_start(&c);
+	j->control(c.f, "stop", true);
+	capture_check(&c, "{\"command\":\"stop\",\"ok\":true,"
+			  "\"changed\":true}\n");
+	capture_start(&c);
+	j->control(c.f, "continue", false);
+	capture_check(&c, "{\"command\":\"continue\",\"ok\":true,"
+			  "\"changed\":false}\n");
+
+	/* Text and -X print nothing for these, as CTDB. */
+	capture_start(&c);
+	node_format_text.set_var(c.f, "MonitorInterval", 1);
+	node_format_text.control(c.f, "stop", true);
+	node_format_delimited.set_var(c.f, "MonitorInterval", 1);
+	node_format_delimited.control(c.f, "shutdown", true);
+	capture_check(&c, "");
+}
+
+/* A reason or address that is not UTF-8 still gives valid JSON. */
+static void test_json_bad_utf8(void **state)
+{
+	struct ctdb_node_status st = st_unhealthy;
+	struct capture c;
+
+	st.unhealthy_reason = "bad \xff byte";
+	capture_start(&c);
+	node_format_json.status(c.f, '|', &st);
+	fclose(c.f);
+	assert_non_null(strstr(c.buf, "\"reason\":\"bad \xef\xbf\xbd byte\""));
+	free(c.buf);
+	(void)state;
+}
+
+/*
  * ip
  */
 
@@ -1040,6 +1188,24 @@ struct tool_result {
 	char *err;
 };
 
+static void run_tool_opts(TALLOC_CTX *mem_ctx,
+			  const struct node_tool_options *opts,
+			  struct tool_result *r, int argc, const char **argv)
+{
+	struct capture out;
+	struct capture err;
+
+	capture_start(&out);
+	capture_start(&err);
+	r->status = node_tool_run(mem_ctx, out.f, err.f, opts, argc, argv);
+	fclose(out.f);
+	fclose(err.f);
+	r->out = talloc_strdup(mem_ctx, out.buf);
+	r->err = talloc_strdup(mem_ctx, err.buf);
+	free(out.buf);
+	free(err.buf);
+}
+
 static void run_tool(TALLOC_CTX *mem_ctx, const char *sockpath,
 		     bool machine_readable, unsigned timeout,
 		     struct tool_result *r, int argc, const char **argv)
@@ -1049,18 +1215,8 @@ static void run_tool(TALLOC_CTX *mem_ctx, const char *sockpath,
 		.socket = sockpath,
 		.timeout = timeout,
 	};
-	struct capture out;
-	struct capture err;
 
-	capture_start(&out);
-	capture_start(&err);
-	r->status = node_tool_run(mem_ctx, out.f, err.f, &opts, argc, argv);
-	fclose(out.f);
-	fclose(err.f);
-	r->out = talloc_strdup(mem_ctx, out.buf);
-	r->err = talloc_strdup(mem_ctx, err.buf);
-	free(out.buf);
-	free(err.buf);
+	run_tool_opts(mem_ctx, &opts, r, argc, argv);
 }
 
 /* One command against a fake daemon; returns the cmds it received. */
@@ -1100,6 +1256,78 @@ static void test_e2e_status(void **state)
 	assert_int_equal(r.status, 2);
 	assert_int_equal(r.status, run->status);
 	(void)n;
+}
+
+/* One command with --json (and -X, which it overrides) against a fake. */
+static void run_json_against(TALLOC_CTX *mem_ctx,
+			     const struct fake_daemon *fd,
+			     struct tool_result *r, int argc,
+			     const char **argv)
+{
+	struct node_tool_options opts = {
+		.machine_readable = true,
+		.json = true,
+	};
+	uint32_t cmds[8];
+	struct fake f;
+
+	fake_start(mem_ctx, &f, fd);
+	opts.socket = f.path;
+	run_tool_opts(mem_ctx, &opts, r, argc, argv);
+	fake_finish(&f, cmds, 8);
+}
+
+/* --json: documents on stdout, messages on stderr. */
+static void test_e2e_json(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct fake_daemon fd = {
+		.status = &st_healthy,
+		.runstate = CTDB_RUNSTATE_RUNNING,
+		.getvar_result = ENOENT,
+	};
+	struct node_tool_options opts = {
+		.json = true,
+		.socket = "/nonexistent/noded.socket",
+	};
+	struct tool_result r;
+	const char *runstate[] = { "runstate" };
+	const char *runstate_setup[] = { "runstate", "setup" };
+	const char *getvar[] = { "getvar", "Nope" };
+	const char *usage[] = { "getvar" };
+	const char *stop[] = { "stop" };
+	const char *status[] = { "status" };
+
+	run_json_against(mem_ctx, &fd, &r, 1, runstate);
+	assert_string_equal(r.out, "{\"runstate\":\"RUNNING\"}\n");
+	assert_string_equal(r.err, "");
+	assert_int_equal(r.status, 0);
+
+	/* CTDB prints these on stdout: under --json they go to stderr. */
+	run_json_against(mem_ctx, &fd, &r, 2, runstate_setup);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err,
+			    "CTDB not in required run state (got RUNNING)\n");
+	assert_int_equal(r.status, 1);
+	run_json_against(mem_ctx, &fd, &r, 2, getvar);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "No such tunable Nope\n");
+	assert_int_equal(r.status, 1);
+
+	run_json_against(mem_ctx, &fd, &r, 1, stop);
+	assert_string_equal(r.out, "{\"command\":\"stop\",\"ok\":true,"
+				   "\"changed\":true}\n");
+	assert_int_equal(r.status, 0);
+
+	/* Refused before connecting; no connection at all. */
+	run_tool_opts(mem_ctx, &opts, &r, 1, usage);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "getvar"));
+	assert_int_equal(r.status, 1);
+	run_tool_opts(mem_ctx, &opts, &r, 1, status);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "Failed to connect"));
+	assert_int_equal(r.status, 1);
 }
 
 static void test_e2e_ip_and_runstate(void **state)
@@ -1477,12 +1705,17 @@ int main(void)
 		T(test_deleted_nodes),
 		T(test_flag_names),
 		T(test_separator),
+		T(test_json_status),
+		T(test_json_nodestatus),
+		T(test_json_others),
+		T(test_json_bad_utf8),
 		T(test_ips),
 		T(test_sort_ips),
 		T(test_runstate),
 		T(test_getvar),
 		T(test_listvars),
 		T(test_e2e_status),
+		T(test_e2e_json),
 		T(test_e2e_ip_and_runstate),
 		T(test_e2e_vars),
 		T(test_e2e_stop_continue),
