@@ -397,6 +397,16 @@ static bool component_valid(const char *component)
 	return ok;
 }
 
+static bool event_valid(const char *event)
+{
+	bool ok = name_valid(event);
+
+	if (!ok) {
+		D_ERR("Invalid event name '%s'\n", event);
+	}
+	return ok;
+}
+
 static bool script_name_valid(const char *script)
 {
 	bool ok = name_valid(script);
@@ -518,7 +528,7 @@ static int event_tool_cmd_run(struct event_tool_context *ctx, int argc,
 		event_tool_print_command_usage(ctx->out, "run");
 		return 1;
 	}
-	ok = component_valid(argv[1]);
+	ok = component_valid(argv[1]) && event_valid(argv[2]);
 	if (!ok) {
 		return EINVAL;
 	}
@@ -574,7 +584,7 @@ static int event_tool_cmd_status(struct event_tool_context *ctx, int argc,
 		event_tool_print_command_usage(ctx->out, "status");
 		return 1;
 	}
-	ok = component_valid(argv[0]);
+	ok = component_valid(argv[0]) && event_valid(argv[1]);
 	if (!ok) {
 		return EINVAL;
 	}
