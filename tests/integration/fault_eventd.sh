@@ -19,6 +19,15 @@ h_require_ours
 command -v python3 >/dev/null 2>&1 || h_skip "python3 not installed"
 h_init
 
+# The system's interpreter if there is one (a pyenv shim is slow to start).
+PY=python3
+for p in /usr/bin/python3 /usr/local/bin/python3; do
+	if [ -x "$p" ]; then
+		PY=$p
+		break
+	fi
+done
+
 B=$(setup_base fe INFO) || h_die "setup_base failed"
 GRACE=$((1 * H_SCALE))
 conf_add "$B" "[event]" "	kill grace period = $GRACE"
@@ -446,7 +455,7 @@ case_end "client SIGKILLed mid-RUN: event completes, status kept"
 case_begin h "a client sends half a packet and stalls"
 stall()
 {
-	python3 "$TESTDIR/stall.py" "$B/run/eventd.socket" "$@" \
+	"$PY" "$TESTDIR/stall.py" "$B/run/eventd.socket" "$@" \
 		>"$TESTDIR/$3.result" 2>&1 &
 	H_BG_PIDS+=("$!")
 	STALL_PID=$!
