@@ -276,6 +276,9 @@ EOF
 gc=$(cat "$B/gchild.pid" 2>/dev/null)
 # Documented: what a script leaves behind when it exits is not killed.
 check "b: the grandchild is left running (documented)" h_alive "${gc:-none}"
+# Shows that the leftover check of every case can see such a process.
+check "b: the leftover check finds it by its mark" \
+	eval 'marked_procs | grep -q -x "${gc:-none}"'
 check "b: the daemon closed its end of the pipe while the grandchild holds it" \
 	wait_until 5 fds_back
 [ -n "$gc" ] && kill -KILL "$gc" 2>/dev/null

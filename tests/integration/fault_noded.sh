@@ -140,6 +140,8 @@ if start_pair "$B"; then
 		hp=$(cat "$B/hang.pid")
 		check "i2: the orphaned monitor script outlives both (documented)" \
 			h_alive "$hp"
+		check "i2: the leftover check finds it by its mark" \
+			eval 'marked_procs "$MARK" | grep -q -x "$hp"'
 		kill -KILL -- "-$hp" 2>/dev/null
 	else
 		h_fail "i2: the monitor did not hang"
