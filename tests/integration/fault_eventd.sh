@@ -329,6 +329,64 @@ if ! grep -q -a __asan_init "$OUR_EVENTD" && [ -z "${VALGRIND:-}" ]; then
 fi
 case_end "100 MB output: 1 MiB kept + marker, RSS bounded"
 
+# ------------------------------------------------------------- (c2)
+
+case_begin c2 "a client pipelines requests and does not read the replies"
+# 100 STATUS requests for the 1 MiB status of (c), sent at once; the
+# replies are read only when the test says so, after the client's socket
+# buffer has filled up.
+cat >"$TESTDIR/pipeline.py" <<'EOF'
+import fcntl, os, socket, struct, sys, termios, time
+path, n, base = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def string(v):
+    b = v.encode() + b"\0"
+    return struct.pack("<I", len(b)) + b
+body = struct.pack("<I", 2) + string("flood") + string("monitor")
+pkt = struct.pack("<III", 12 + len(body), 0, 1) + body
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(path)
+s.sendall(pkt * n)
+for _ in range(1200):
+    avail = struct.unpack("i", fcntl.ioctl(s, termios.FIONREAD, b"\0" * 4))[0]
+    if avail >= 100000:
+        break
+    time.sleep(0.05)
+open(os.path.join(base, "pipeline.full"), "w").close()
+for _ in range(1200):
+    if os.path.exists(os.path.join(base, "pipeline.read")):
+        break
+    time.sleep(0.05)
+s.settimeout(60)
+got, buf = 0, bytearray()
+while got < n:
+    chunk = s.recv(1 << 20)
+    if not chunk:
+        break
+    buf += chunk
+    while len(buf) >= 4 and len(buf) >= struct.unpack_from("<I", buf)[0]:
+        del buf[:struct.unpack_from("<I", buf)[0]]
+        got += 1
+print("%d replies" % got)
+EOF
+rm -f "$B"/pipeline.*
+HWMC=$(daemon_kb VmHWM)
+"$PY" "$TESTDIR/pipeline.py" "$B/run/eventd.socket" 100 "$B" \
+	>"$TESTDIR/pipeline.out" 2>&1 &
+pp=$!
+H_BG_PIDS+=("$pp")
+check "c2: the client's socket buffer fills up" wait_file "$B/pipeline.full"
+HWMD=$(daemon_kb VmHWM)
+echo "c2: daemon VmHWM ${HWMC} -> ${HWMD} kB with 100 MiB of replies asked for"
+# Without flow control the daemon would queue all 100 replies at once.
+check "c2: the daemon queued a bounded amount (< 16 MiB more)" \
+	test $((HWMD - HWMC)) -lt 16384
+touch "$B/pipeline.read"
+wait "$pp"
+expect "c2: every request is answered once the client reads" cat "$TESTDIR/pipeline.out" <<'EOF'
+100 replies
+EOF
+case_end "pipelined requests, replies unread: input paused, all answered"
+
 # ------------------------------------------------------------- (d)
 
 case_begin d "a script that dies on a signal"
