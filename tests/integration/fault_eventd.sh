@@ -34,6 +34,14 @@ conf_add "$B" "[event]" "	kill grace period = $GRACE"
 # The output limit is left at its default, 1 MiB.
 LIMIT=1048576
 
+# Memory bounds are asserted on a plain build only: AddressSanitizer's
+# quarantine keeps every freed buffer for a while, and valgrind's figures
+# are its own. The figures are printed either way.
+MEMCHECK=yes
+if [ -n "${VALGRIND:-}" ] || grep -q -a __asan_init "$OUR_EVENTD"; then
+	MEMCHECK=no
+fi
+
 # Every script and whatever it starts inherits this from the daemon's
 # environment, so leftovers are found without knowing their pids.
 MARK="fault-eventd-$$"
@@ -322,9 +330,8 @@ EOF
 HWM1=$(daemon_kb VmHWM)
 RSS1=$(daemon_kb VmRSS)
 echo "c: daemon VmHWM ${HWM0} -> ${HWM1} kB, VmRSS now ${RSS1} kB"
-check "c: peak RSS grew by less than 16 MiB" test $((HWM1 - HWM0)) -lt 16384
-# Sanitizer runtimes carry their own overhead; the growth bound holds there.
-if ! grep -q -a __asan_init "$OUR_EVENTD" && [ -z "${VALGRIND:-}" ]; then
+if [ $MEMCHECK = yes ]; then
+	check "c: peak RSS grew by less than 16 MiB" test $((HWM1 - HWM0)) -lt 16384
 	check "c: peak RSS below 32 MiB" test "$HWM1" -lt 32768
 fi
 case_end "100 MB output: 1 MiB kept + marker, RSS bounded"
@@ -378,8 +385,10 @@ check "c2: the client's socket buffer fills up" wait_file "$B/pipeline.full"
 HWMD=$(daemon_kb VmHWM)
 echo "c2: daemon VmHWM ${HWMC} -> ${HWMD} kB with 100 MiB of replies asked for"
 # Without flow control the daemon would queue all 100 replies at once.
-check "c2: the daemon queued a bounded amount (< 16 MiB more)" \
-	test $((HWMD - HWMC)) -lt 16384
+if [ $MEMCHECK = yes ]; then
+	check "c2: the daemon queued a bounded amount (< 16 MiB more)" \
+		test $((HWMD - HWMC)) -lt 16384
+fi
 touch "$B/pipeline.read"
 wait "$pp"
 expect "c2: every request is answered once the client reads" cat "$TESTDIR/pipeline.out" <<'EOF'
