@@ -422,6 +422,16 @@ static bool component_valid(const char *component)
 	return ok;
 }
 
+static bool event_valid(const char *event)
+{
+	bool ok = name_valid(event);
+
+	if (!ok) {
+		D_ERR("Invalid event name '%s'\n", event);
+	}
+	return ok;
+}
+
 static bool script_name_valid(const char *script)
 {
 	bool ok = name_valid(script);
@@ -543,7 +553,7 @@ static int event_tool_cmd_run(struct event_tool_context *ctx, int argc,
 		event_tool_print_command_usage(ctx->msg, "run");
 		return 1;
 	}
-	ok = component_valid(argv[1]);
+	ok = component_valid(argv[1]) && event_valid(argv[2]);
 	if (!ok) {
 		return EINVAL;
 	}
@@ -603,7 +613,7 @@ static int event_tool_cmd_status(struct event_tool_context *ctx, int argc,
 		event_tool_print_command_usage(ctx->msg, "status");
 		return 1;
 	}
-	ok = component_valid(argv[0]);
+	ok = component_valid(argv[0]) && event_valid(argv[1]);
 	if (!ok) {
 		return EINVAL;
 	}

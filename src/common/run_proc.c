@@ -332,6 +332,7 @@ struct run_proc_state {
 	size_t output_size;
 	char *discard;
 	bool truncated;
+	size_t discarded;
 	enum run_proc_how how;
 	int status;
 };
@@ -514,6 +515,7 @@ static ssize_t run_proc_read(struct run_proc_state *state, int fd,
 		n = read(fd, state->discard, want);
 		if (n > 0) {
 			state->truncated = true;
+			state->discarded += (size_t)n;
 		}
 		return n;
 	}
@@ -721,6 +723,7 @@ bool run_proc_recv(struct tevent_req *req, int *perr, TALLOC_CTX *mem_ctx,
 	result->output = output;
 	result->output_len = state->output_len;
 	result->truncated = state->truncated;
+	result->discarded = state->discarded;
 
 	tevent_req_received(req);
 	return true;

@@ -39,6 +39,7 @@ struct run_proc_result {
 	char *output;   /* NUL-terminated; NULL if the child wrote nothing */
 	size_t output_len;
 	bool truncated; /* more than max_output bytes were written */
+	size_t discarded; /* bytes read past max_output and dropped */
 };
 
 /**
@@ -51,7 +52,9 @@ struct run_proc_result {
  *        The output pipe is closed then, so later writes of the child get
  *        EPIPE (SIGPIPE).
  * @param max_output keep at most this many bytes of output (0 = no limit);
- *        the rest is read and discarded and the result says truncated.
+ *        the rest is read and discarded, and the result says truncated
+ *        and how many bytes were dropped (only those read before the
+ *        child exited or timed out).
  *        NUL bytes in the output are replaced by '?', so output stays one
  *        C string.
  *

@@ -8,6 +8,13 @@
 
 #include "common/sock_io.h"
 
+/*
+ * A peer that sends requests without reading the replies would have us
+ * queue replies without bound. Past this many unwritten bytes the queue
+ * neither reads nor delivers packets until the peer has taken some.
+ */
+#define SOCK_QUEUE_PAUSE_BYTES (256 * 1024)
+
 struct sock_out {
 	struct sock_out *next;
 	uint8_t *buf;
@@ -36,6 +43,7 @@ struct sock_queue {
 
 	bool *freed;       /* set when freed from inside a callback */
 	bool failed;
+	bool paused;       /* input held back: too much output pending */
 };
 
 static void sock_queue_handler(struct tevent_context *ev,
@@ -140,6 +148,11 @@ static bool sock_queue_deliver(struct sock_queue *queue)
 		uint32_t len = packet_length(queue->in);
 		uint8_t *pkt;
 
+		if (queue->out_pending > SOCK_QUEUE_PAUSE_BYTES) {
+			queue->paused = true;
+			TEVENT_FD_NOT_READABLE(queue->fde);
+			return true;
+		}
 		if (len < sizeof(uint32_t)) {
 			return sock_queue_fail(queue, EPROTO);
 		}
@@ -276,8 +289,17 @@ static void sock_queue_handler(struct tevent_context *ev,
 			return;
 		}
 		queue->freed = NULL;
+		if (queue->paused && !queue->failed &&
+		    queue->out_pending <= SOCK_QUEUE_PAUSE_BYTES) {
+			/* The peer reads again: take up what it sent. */
+			queue->paused = false;
+			TEVENT_FD_READABLE(queue->fde);
+			if (!sock_queue_deliver(queue)) {
+				return;
+			}
+		}
 	}
-	if ((flags & TEVENT_FD_READ) && !queue->failed) {
+	if ((flags & TEVENT_FD_READ) && !queue->failed && !queue->paused) {
 		sock_queue_read(queue);
 	}
 }

@@ -39,7 +39,9 @@ struct sock_queue *sock_queue_setup(TALLOC_CTX *mem_ctx,
 
 /**
  * Queue a copy of buf for writing. Writing never blocks; a write error is
- * reported through the read callback.
+ * reported through the read callback. While more than 256 KiB wait to be
+ * written, no packet is read or delivered, so a peer that does not read
+ * its replies cannot make them pile up.
  * @return 0, ENOMEM, or EPIPE once the queue has failed.
  */
 int sock_queue_write(struct sock_queue *queue, const uint8_t *buf,

@@ -214,8 +214,8 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	struct timeval deadline;
 	int ret;
 
-	if (run->component == NULL || run->event == NULL ||
-	    run->event[0] == '\0') {
+	/* Event names follow the same rule as other names from a client. */
+	if (run->component == NULL || !script_name_safe(run->event)) {
 		return EINVAL;
 	}
 	/* CTDB counts the deadline from the request's arrival. */
@@ -329,7 +329,7 @@ static void eventd_status(struct eventd_client *client, uint32_t reqid,
 		return;
 	}
 	ret = component_get(client->ectx, status->component, &rctx);
-	if (ret == 0 && status->event == NULL) {
+	if (ret == 0 && !script_name_safe(status->event)) {
 		ret = EINVAL;
 	}
 	if (ret != 0) {

@@ -546,6 +546,24 @@ static void run_next_script(struct tevent_req *req)
 	state->subreq = subreq;
 }
 
+/*
+ * Output cut at the limit says so itself, so that whoever reads the status
+ * or the log knows it is incomplete. Without memory for the marker the
+ * output is kept as it is.
+ */
+static char *output_mark_truncated(char *output, size_t discarded)
+{
+	char *marked;
+
+	if (output == NULL) {
+		return NULL;
+	}
+	marked = talloc_asprintf_append_buffer(
+		output, "\n[output truncated: %zu bytes discarded]",
+		discarded);
+	return marked != NULL ? marked : output;
+}
+
 static void run_script_done(struct tevent_req *subreq)
 {
 	struct tevent_req *req = tevent_req_callback_data(subreq,
@@ -566,6 +584,10 @@ static void run_script_done(struct tevent_req *subreq)
 		return;
 	}
 	rec->output = result.output;
+	if (result.truncated) {
+		rec->output = output_mark_truncated(result.output,
+						    result.discarded);
+	}
 	switch (result.how) {
 	case RUN_PROC_EXITED:
 		rec->result = script_result_from_exit(result.status);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -135,6 +136,44 @@ bool script_name_safe(const char *name)
 	       strchr(name, '/') == NULL;
 }
 
+/*
+ * Whoever may write the component directory may add, replace or link
+ * scripts in it, so it gets the same rules as a script. Only the
+ * directory holding the entry is checked, not its parents.
+ */
+static const char *dir_insecure_reason(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+	size_t len;
+	int ret;
+
+	if (slash == NULL) {
+		return NULL;
+	}
+	len = slash == path ? 1 : (size_t)(slash - path);
+	if (len >= sizeof(dir)) {
+		return NULL;
+	}
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	ret = stat(dir, &st);
+	if (ret != 0) {
+		return NULL; /* the script's own stat reports the error */
+	}
+	if ((st.st_mode & S_IWOTH) != 0) {
+		return "directory is world-writable";
+	}
+	if ((st.st_mode & S_IWGRP) != 0) {
+		return "directory is group-writable";
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		return "directory is owned by another user";
+	}
+	return NULL;
+}
+
 const char *script_insecure_reason(const char *path)
 {
 	struct stat st;
@@ -153,5 +192,5 @@ const char *script_insecure_reason(const char *path)
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
 		return "script is owned by another user";
 	}
-	return NULL;
+	return dir_insecure_reason(path);
 }

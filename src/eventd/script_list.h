@@ -39,14 +39,15 @@ int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 		    struct script_list **out);
 
 /*
- * A name given by a client (component or script) may not be empty,
+ * A name given by a client (component, event or script) may not be empty,
  * contain '/' or start with '.', so it can never leave its directory.
  */
 bool script_name_safe(const char *name);
 
 /**
- * Why a script must not run, or NULL if it may: group- or
- * world-writable, or owned by a user other than root and us.
+ * Why a script must not run, or NULL if it may: the script or the
+ * directory holding it is group- or world-writable, or owned by a user
+ * other than root and us.
  */
 const char *script_insecure_reason(const char *path);
 

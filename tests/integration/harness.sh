@@ -78,6 +78,9 @@ h_die()
 
 h_init()
 {
+	# The daemon refuses scripts in group- or world-writable directories:
+	# a caller's umask 002 must not make every fixture insecure.
+	umask 022
 	TESTDIR=$(mktemp -d /tmp/ce.XXXXXX) || h_die "mktemp failed"
 	mkdir "$TESTDIR/vg"
 	trap h_cleanup EXIT

@@ -7,7 +7,9 @@ INTEGRATION_TESTS = \
 	tests/integration/eventd_timeout.sh \
 	tests/integration/eventd_daemon.sh \
 	tests/integration/eventd_script_cmd.sh \
-	tests/integration/eventd_protocol.sh
+	tests/integration/eventd_protocol.sh \
+	tests/integration/fault_eventd.sh \
+	tests/integration/security.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -420,6 +420,56 @@ static void test_insecure_owner(void **pstate)
 	assert_null(reason);
 }
 
+/* The directory holding a script is checked as the script is. */
+static void test_insecure_dir(void **pstate)
+{
+	TALLOC_CTX *mem = *pstate;
+	char *dir = make_dir(mem, "dirmodes");
+	char *path;
+	const char *reason;
+	int ret;
+
+	path = make_file(mem, dir, "10.a.script", 0755);
+	reason = script_insecure_reason(path);
+	assert_null(reason);
+
+	ret = chmod(dir, 0775);
+	assert_int_equal(ret, 0);
+	reason = script_insecure_reason(path);
+	assert_non_null(reason);
+	assert_string_equal(reason, "directory is group-writable");
+
+	ret = chmod(dir, 01777);
+	assert_int_equal(ret, 0);
+	reason = script_insecure_reason(path);
+	assert_non_null(reason);
+	assert_string_equal(reason, "directory is world-writable");
+
+	/* The script's own problem is named first. */
+	ret = chmod(path, 0757);
+	assert_int_equal(ret, 0);
+	reason = script_insecure_reason(path);
+	assert_non_null(reason);
+	assert_string_equal(reason, "script is world-writable");
+
+	ret = chmod(dir, 0755);
+	assert_int_equal(ret, 0);
+	ret = chmod(path, 0755);
+	assert_int_equal(ret, 0);
+	if (geteuid() != 0) {
+		return;
+	}
+	ret = chown(dir, 12345, -1);
+	assert_int_equal(ret, 0);
+	reason = script_insecure_reason(path);
+	assert_non_null(reason);
+	assert_string_equal(reason, "directory is owned by another user");
+	ret = chown(dir, 0, -1);
+	assert_int_equal(ret, 0);
+	reason = script_insecure_reason(path);
+	assert_null(reason);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +485,7 @@ int main(void)
 		T(test_insecure_modes),
 		T(test_insecure_missing),
 		T(test_insecure_owner),
+		T(test_insecure_dir),
 #undef T
 	};
 

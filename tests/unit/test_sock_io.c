@@ -42,6 +42,8 @@ struct fixture {
 	unsigned error_calls;
 	bool free_on_packet; /* the callback frees the queue on a packet */
 	bool free_on_error;  /* ... or on the end/error callback */
+	uint8_t *reply;      /* if set, written back for every packet */
+	size_t reply_len;
 };
 
 static void read_fn(uint8_t *buf, size_t buflen, int err, void *private_data)
@@ -61,6 +63,11 @@ static void read_fn(uint8_t *buf, size_t buflen, int err, void *private_data)
 	f->pkts[f->npkts].buf = talloc_steal(f->mem, buf);
 	f->pkts[f->npkts].len = buflen;
 	f->npkts++;
+	if (f->reply != NULL) {
+		int ret = sock_queue_write(f->queue, f->reply, f->reply_len);
+
+		assert_int_equal(ret, 0);
+	}
 	if (f->free_on_packet) {
 		TALLOC_FREE(f->queue);
 	}
@@ -554,6 +561,50 @@ static void test_free_in_write_error_callback(void **pstate)
 	assert_int_equal(f->error_calls, 1);
 }
 
+/* Read whatever the queue wrote to the raw peer, without blocking. */
+static bool peer_drained_and_all_packets(struct fixture *f)
+{
+	static uint8_t sink[65536];
+	ssize_t n;
+
+	do {
+		n = recv(f->fds[1], sink, sizeof(sink), MSG_DONTWAIT);
+	} while (n > 0);
+	return f->npkts >= want_packets;
+}
+
+/*
+ * A peer that sends requests but does not read the replies: the queue
+ * stops delivering once too much output is pending, and takes up the
+ * rest when the peer reads.
+ */
+static void test_unread_replies_pause_input(void **pstate)
+{
+	struct fixture *f = *pstate;
+	const unsigned n = 10;
+	uint8_t *pkt = make_packet(f->mem, 32, 5);
+	unsigned i;
+
+	f->reply_len = 200 * 1024;
+	f->reply = make_packet(f->mem, f->reply_len, 6);
+	start_queue(f, 1024);
+	for (i = 0; i < n; i++) {
+		write_all(f->fds[1], pkt, 32);
+	}
+	/* Nothing reads the replies: delivery must stop short of n. */
+	loop_for_ms(f, 200);
+	assert_true(f->npkts < n);
+	assert_true(sock_queue_pending(f->queue) > 256 * 1024);
+
+	want_packets = n;
+	loop_until(f, peer_drained_and_all_packets);
+	assert_int_equal(f->npkts, n);
+	for (i = 0; i < n; i++) {
+		assert_packet(f, i, 32, 5);
+	}
+	assert_false(f->got_error);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +625,7 @@ int main(void)
 		T(test_free_in_error_callback),
 		T(test_free_in_eof_callback),
 		T(test_free_in_write_error_callback),
+		T(test_unread_replies_pause_input),
 #undef T
 	};
 
