@@ -57,6 +57,7 @@ struct eventd_context *eventd_context_new(TALLOC_CTX *mem_ctx,
 	ectx->opts.debug_script = config->debug_script;
 	ectx->opts.kill_grace = config->kill_grace;
 	ectx->opts.output_limit = config->output_limit;
+	ectx->opts.history_length = config->history_length;
 	ectx->opts.debug_timeout = RUN_EVENT_DEBUG_TIMEOUT;
 	return ectx;
 }

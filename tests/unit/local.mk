@@ -54,3 +54,12 @@ TESTS += tests/unit/test_event_protocol \
 	tests/unit/test_event_status \
 	tests/unit/test_event_tool
 endif
+
+# OpenMetrics registry (src/common/metrics.c) and the history ring.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_metrics
+TESTS += tests/unit/test_metrics
+tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+endif
