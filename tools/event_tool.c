@@ -22,6 +22,7 @@
 #include "common/path.h"
 #include "common/tevent_unix.h"
 #include "eventd/script_list.h"
+#include "tools/event_history.h"
 #include "tools/event_tool.h"
 
 /* The script pattern of CTDB >= 4.9, as the daemon uses it. */
@@ -34,6 +35,7 @@ struct event_tool_context {
 	/* Set when the daemon closed the connection or sent garbage. */
 	bool disconnected;
 	char *debug;
+	bool json; /* JSON instead of text, for the commands that have it */
 };
 
 struct event_tool_command {
@@ -70,6 +72,22 @@ static const struct event_tool_command event_tool_commands[] = {
 
 #define NUM_COMMANDS \
 	(sizeof(event_tool_commands) / sizeof(event_tool_commands[0]))
+
+static int event_tool_cmd_history(struct event_tool_context *ctx, int argc,
+				  const char **argv);
+
+/*
+ * Our own commands. They stay out of the usage table above, which must
+ * read exactly as CTDB's; ctdb(1) documents them.
+ */
+static const struct event_tool_command event_tool_extra_commands[] = {
+	{ "history", event_tool_cmd_history,
+	  "<component> <event>", "Show the last runs of an event" },
+};
+
+#define NUM_EXTRA_COMMANDS \
+	(sizeof(event_tool_extra_commands) / \
+	 sizeof(event_tool_extra_commands[0]))
 
 /*
  * Usage. CTDB's tool prints its options with popt; the text below is that
@@ -605,6 +623,78 @@ static int event_tool_cmd_status(struct event_tool_context *ctx, int argc,
 	D_NOTICE("Command status finished with result=%d\n", result);
 	return event_tool_print_status_result(ctx->out, argv[0], argv[1],
 					      result, status);
+}
+
+/*
+ * History: ours, so a daemon that closes the connection (Samba's does on
+ * a command it does not know) simply does not support it.
+ */
+
+static int history_print(struct event_tool_context *ctx, const char *json)
+{
+	json_t *runs = NULL;
+	int ret;
+
+	ret = event_history_parse(json, &runs);
+	if (ret != 0) {
+		D_ERR("history: malformed reply from the daemon\n");
+		return 1;
+	}
+	if (ctx->json) {
+		ret = event_history_print_json(ctx->out, runs);
+	} else {
+		event_history_print_text(ctx->out, runs);
+	}
+	json_decref(runs);
+	return ret == 0 ? 0 : 1;
+}
+
+static int event_tool_cmd_history(struct event_tool_context *ctx, int argc,
+				  const char **argv)
+{
+	struct tevent_req *req;
+	char *json = NULL;
+	int result = 0;
+	int err = 0;
+	int ret;
+	bool ok;
+
+	if (argc != 2) {
+		fprintf(ctx->out, "Usage: ctdb event history <component> "
+				  "<event>\n");
+		return 1;
+	}
+	ok = component_valid(argv[0]);
+	if (!ok) {
+		return EINVAL;
+	}
+	ret = event_tool_connect(ctx);
+	if (ret != 0) {
+		return ret;
+	}
+	req = ctdb_event_history_send(ctx, ctx->ev, ctx->client, argv[0],
+				      argv[1]);
+	ok = event_tool_wait(ctx, req, &err);
+	if (ok) {
+		ok = ctdb_event_history_recv(req, &err, &result, ctx, &json);
+	}
+	TALLOC_FREE(req);
+	if (!ok && (err == EPIPE || ctx->disconnected)) {
+		D_ERR("history: not supported by this daemon\n");
+		return 1;
+	}
+	if (!ok) {
+		D_ERR("Failed to get history of event %s in %s, ret=%d\n",
+		      argv[1], argv[0], err);
+		return 1;
+	}
+	D_NOTICE("Command history finished with result=%d\n", result);
+	if (result != 0) {
+		/* The same words as status, for the same results. */
+		return event_tool_print_status_result(ctx->out, argv[0],
+						      argv[1], result, NULL);
+	}
+	return history_print(ctx, json);
 }
 
 /*
@@ -1150,12 +1240,24 @@ command_match(int argc, const char **argv, int *pwords)
 			return cmd;
 		}
 	}
+	for (i = 0; i < NUM_EXTRA_COMMANDS; i++) {
+		const struct event_tool_command *cmd =
+			&event_tool_extra_commands[i];
+		int words = command_words(cmd->name, argc, argv);
+
+		if (words > 0) {
+			*pwords = words;
+			return cmd;
+		}
+	}
 	return NULL;
 }
 
 static const struct poptOption event_tool_options[] = {
 	{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
 	{ "debug", 'd', POPT_ARG_STRING, NULL, 'd', NULL, NULL },
+	/* Ours, for history; not in CTDB's usage text. */
+	{ "json", 0, POPT_ARG_NONE, NULL, 'j', NULL, NULL },
 	POPT_TABLEEND
 };
 
@@ -1177,6 +1279,10 @@ static int parse_options(struct event_tool_context *ctx, poptContext pc,
 			TALLOC_FREE(ctx->debug);
 			ctx->debug = talloc_strdup(ctx, arg == NULL ? "" : arg);
 			free(arg);
+			continue;
+		}
+		if (opt == 'j') {
+			ctx->json = true;
 			continue;
 		}
 		D_ERR("Invalid option %s: %s\n", poptBadOption(pc, 0),

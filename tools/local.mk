@@ -2,12 +2,13 @@
 # tools: ctdb-event and ctdb. The event tool is a library both link.
 noinst_LIBRARIES += tools/libeventtool.a
 tools_libeventtool_a_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
-tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h
+tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h \
+	tools/event_history.c tools/event_history.h
 
 # script list/enable use the daemon's naming rule from libeventd's
 # script_list.o (nothing else of the daemon is linked).
 EVENT_TOOL_LIBS = tools/libeventtool.a src/eventd/libeventd.a $(CLIENT_LIBS) \
-	$(POPT_LIBS)
+	$(POPT_LIBS) $(JANSSON_LIBS)
 
 ctdbhelper_PROGRAMS += ctdb-event
 ctdb_event_SOURCES = tools/ctdb-event.c

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Per-component store of the last completed runs of every event. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "eventd/event_status.h"
+#include "protocol/event_json.h"
 
 /*
  * The runs of one event: a ring of cap slots holding count records from
@@ -213,4 +215,67 @@ event_record_to_wire(TALLOC_CTX *mem_ctx, const struct event_record *rec)
 		list->script[i].output = s->output;
 	}
 	return status;
+}
+
+/* One run as the shared JSON shape, plus its number. */
+static json_t *record_json(const char *component,
+			   const struct event_record *rec)
+{
+	struct ctdb_event_reply_status *wire;
+	json_t *run;
+	int ret;
+
+	wire = event_record_to_wire(NULL, rec);
+	if (wire == NULL) {
+		return NULL;
+	}
+	run = ctdb_event_status_json(component, rec->event, wire);
+	talloc_free(wire);
+	if (run == NULL) {
+		return NULL;
+	}
+	ret = json_object_set_new(run, "seq", json_integer((json_int_t)rec->seq));
+	if (ret != 0) {
+		json_decref(run);
+		return NULL;
+	}
+	return run;
+}
+
+int event_status_history_json(TALLOC_CTX *mem_ctx,
+			      const struct event_status_store *store,
+			      const char *component, const char *event,
+			      char **out)
+{
+	unsigned num = event_status_store_count(store, event);
+	json_t *runs;
+	json_t *run;
+	char *text;
+	unsigned i;
+	int ret;
+
+	if (num == 0) {
+		return EINVAL;
+	}
+	runs = json_array();
+	if (runs == NULL) {
+		return ENOMEM;
+	}
+	for (i = 0; i < num; i++) {
+		run = record_json(component,
+				  event_status_store_nth(store, event, i));
+		ret = json_array_append_new(runs, run);
+		if (run == NULL || ret != 0) {
+			json_decref(runs);
+			return ENOMEM;
+		}
+	}
+	text = json_dumps(runs, JSON_COMPACT);
+	json_decref(runs);
+	if (text == NULL) {
+		return ENOMEM;
+	}
+	*out = talloc_strdup(mem_ctx, text);
+	free(text);
+	return *out == NULL ? ENOMEM : 0;
 }

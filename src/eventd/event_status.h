@@ -60,6 +60,17 @@ const struct event_record *
 event_status_store_get(const struct event_status_store *store,
 		       const char *event);
 
+/*
+ * The kept runs of event as a JSON array text (on mem_ctx), oldest first:
+ * each is ctdb_event_status_json() of the run plus "seq", the run's
+ * number (1 for the event's first completed run, so gaps show dropped
+ * runs). @return 0, EINVAL if the event never completed, or ENOMEM.
+ */
+int event_status_history_json(TALLOC_CTX *mem_ctx,
+			      const struct event_status_store *store,
+			      const char *component, const char *event,
+			      char **out);
+
 /* The wire form of a record, allocated on mem_ctx. NULL on ENOMEM. */
 struct ctdb_event_reply_status *
 event_record_to_wire(TALLOC_CTX *mem_ctx, const struct event_record *rec);

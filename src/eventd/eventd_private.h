@@ -12,12 +12,14 @@
 #include "eventd/run_event.h"
 
 struct eventd_component;
+struct eventd_metrics;
 
 struct eventd_context {
 	struct tevent_context *ev;
 	struct eventd_config *config;
 	struct run_event_options opts;
 	struct eventd_component *components;
+	struct eventd_metrics *metrics;
 };
 
 /* From eventd/eventd_cmd.c */
