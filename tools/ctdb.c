@@ -6,6 +6,7 @@
 #include <talloc.h>
 
 #include "tools/event_tool.h"
+#include "tools/metrics_tool.h"
 #include "tools/node_tool.h"
 
 struct ctdb_command {
@@ -25,8 +26,15 @@ static int control_event(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	return event_tool_main(mem_ctx, argc, argv);
 }
 
+static int control_metrics(TALLOC_CTX *mem_ctx, int argc, const char **argv)
+{
+	return metrics_tool_run(mem_ctx, stdout, argc, argv);
+}
+
 static const struct ctdb_command ctdb_commands[] = {
 	{ "event", control_event, "", "event and event script commands" },
+	{ "metrics", control_metrics, "",
+	  "print metrics in the OpenMetrics text format" },
 };
 
 #define NUM_COMMANDS (sizeof(ctdb_commands) / sizeof(ctdb_commands[0]))

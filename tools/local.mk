@@ -16,5 +16,5 @@ ctdb_event_LDADD = $(EVENT_TOOL_LIBS)
 
 bin_PROGRAMS += ctdb
 ctdb_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
-ctdb_SOURCES = tools/ctdb.c
+ctdb_SOURCES = tools/ctdb.c tools/metrics_tool.c tools/metrics_tool.h
 ctdb_LDADD = $(NODE_TOOL_LIBS) $(EVENT_TOOL_LIBS)

@@ -7,9 +7,11 @@ INTEGRATION_TESTS = \
 	tests/integration/eventd_timeout.sh \
 	tests/integration/eventd_daemon.sh \
 	tests/integration/eventd_script_cmd.sh \
-	tests/integration/eventd_protocol.sh
+	tests/integration/eventd_protocol.sh \
+	tests/integration/history_metrics.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/harness.sh
 dist_check_SCRIPTS += tests/integration/proto_client.py
+dist_check_SCRIPTS += tests/integration/openmetrics_check.py
