@@ -62,4 +62,12 @@ TESTS += tests/unit/test_metrics
 tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
 tests_unit_test_metrics_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+
+# The presentation of `ctdb event history` and `ctdb metrics`.
+check_PROGRAMS += tests/unit/test_event_history
+TESTS += tests/unit/test_event_history
+tests_unit_test_event_history_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_event_history_SOURCES = tests/unit/test_event_history.c \
+	tools/metrics_tool.c
+tests_unit_test_event_history_LDADD = $(EVENT_TOOL_LIBS) $(UNIT_LIBS)
 endif
