@@ -248,8 +248,9 @@ static bool ctdb_event_text_recv(struct tevent_req *req, uint32_t cmd,
 		*result = reply->result;
 		if (reply->result == 0) {
 			/* The decoder's string is ours to keep. */
-			*text = talloc_steal(mem_ctx,
-					     (char *)(uintptr_t)reply->data.text);
+			char *s = (char *)(uintptr_t)reply->data.text;
+
+			*text = talloc_steal(mem_ctx, s);
 		}
 	}
 	tevent_req_received(req);

@@ -353,8 +353,9 @@ bool ctdb_node_metrics_recv(struct tevent_req *req, int *perr, int *result,
 		*result = reply->result;
 		if (reply->result == 0) {
 			/* The decoder's string is ours to keep. */
-			*text = talloc_steal(mem_ctx,
-					     (char *)(uintptr_t)reply->data.text);
+			char *s = (char *)(uintptr_t)reply->data.text;
+
+			*text = talloc_steal(mem_ctx, s);
 		}
 	}
 	tevent_req_received(req);

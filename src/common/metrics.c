@@ -517,12 +517,17 @@ static char *render_histogram(char *out, const struct metric_family *f,
 				    label_set(out, f, s, "le", le),
 				    (double)cumulative);
 	}
+	if (out == NULL) {
+		return NULL;
+	}
 	out = append_sample(out, f->name, "_count",
-			    out == NULL ? NULL : label_set(out, f, s, NULL, NULL),
+			    label_set(out, f, s, NULL, NULL),
 			    (double)s->count);
+	if (out == NULL) {
+		return NULL;
+	}
 	out = append_sample(out, f->name, "_sum",
-			    out == NULL ? NULL : label_set(out, f, s, NULL, NULL),
-			    s->value);
+			    label_set(out, f, s, NULL, NULL), s->value);
 	return out;
 }
 

@@ -234,7 +234,8 @@ static json_t *record_json(const char *component,
 	if (run == NULL) {
 		return NULL;
 	}
-	ret = json_object_set_new(run, "seq", json_integer((json_int_t)rec->seq));
+	ret = json_object_set_new(run, "seq",
+				  json_integer((json_int_t)rec->seq));
 	if (ret != 0) {
 		json_decref(run);
 		return NULL;

@@ -4,11 +4,14 @@
 # prints for node_exporter's textfile collector), written from the
 # specification because no parser of it is packaged here.
 #
-# Usage: openmetrics_check.py [FILE]   (stdin without FILE)
+# Usage: openmetrics_check.py [--dump] [FILE]   (stdin without FILE)
+#        openmetrics_check.py --each FILE...
 # Exit 0 if the exposition is valid, 1 with "line N: reason" on stderr at
 # the first violation. With --dump, a valid exposition is also printed as
-# "sample-name{sorted labels} value" lines (labels unescaped), for tests
-# that want to look values up without parsing the format themselves.
+# "sample-name{sorted labels} value" lines (labels sorted and escaped as
+# in the format), for tests that look values up without parsing the
+# format themselves. With --each, one line per file, "FILE: valid" or
+# "FILE: invalid: line N: reason", and exit 0.
 
 import math
 import re
@@ -371,24 +374,40 @@ def escape(value):
         "\n", "\\n")
 
 
-def main(argv):
-    dump = False
-    args = argv[1:]
-    if args and args[0] == "--dump":
-        dump = True
-        args = args[1:]
-    if args:
-        with open(args[0], "rb") as f:
-            data = f.read()
-    else:
-        data = sys.stdin.buffer.read()
+def check_data(data):
+    """Return (None, checker) if data is valid, else (message, checker)."""
     checker = Checker()
     checker.lineno = 0
     try:
         checker.check(data)
     except Invalid as e:
-        sys.stderr.write("openmetrics_check: line %d: %s\n"
-                         % (checker.lineno, e))
+        return "line %d: %s" % (checker.lineno, e), checker
+    return None, checker
+
+
+def read(path):
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def main(argv):
+    args = argv[1:]
+    if args and args[0] == "--each":
+        # One verdict per file, for tests that check many inputs at once.
+        for path in args[1:]:
+            error, _ = check_data(read(path))
+            print("%s: %s" % (path, "valid" if error is None
+                              else "invalid: " + error))
+        return 0
+    dump = False
+    if args and args[0] == "--dump":
+        dump = True
+        args = args[1:]
+    error, checker = check_data(read(args[0] if args else "-"))
+    if error is not None:
+        sys.stderr.write("openmetrics_check: %s\n" % error)
         return 1
     if dump:
         for name, labels, value in checker.dump:

@@ -79,7 +79,8 @@ static void test_text_failures(void **state)
 		"\"result\":0,\"begin\":\"B1\",\"duration\":1.5,"
 		"\"output\":\"fine\\n\"},"
 		"{\"name\":\"02.slow\",\"state\":\"TIMEDOUT\","
-		"\"result\":-110,\"error\":\"Connection timed out\",\"begin\":\"B2\","
+		"\"result\":-110,\"error\":\"Connection timed out\","
+		"\"begin\":\"B2\","
 		"\"duration\":3,\"output\":null}]},"
 		"{\"seq\":2,\"result\":-13,\"state\":\"CANNOT RUN\","
 		"\"scripts\":[{\"name\":\"01.a\",\"state\":\"CANNOT RUN\","
@@ -133,11 +134,13 @@ static void test_parse_rejects(void **state)
 		"[1]",
 		"[{}]",
 		"[{\"seq\":1,\"result\":0,\"state\":\"OK\"}]",
-		"[{\"seq\":\"1\",\"result\":0,\"state\":\"OK\",\"scripts\":[]}]",
-		"[{\"seq\":1,\"result\":0,\"state\":\"OK\",\"scripts\":[{}]}]",
+		"[{\"seq\":\"1\",\"result\":0,\"state\":\"OK\","
+		"\"scripts\":[]}]",
+		"[{\"seq\":1,\"result\":0,\"state\":\"OK\","
+		"\"scripts\":[{}]}]",
 		"[{\"seq\":1,\"result\":0,\"state\":\"OK\",\"scripts\":"
-		"[{\"name\":\"a\",\"state\":\"OK\",\"result\":0,\"begin\":\"b\","
-		"\"duration\":0,\"output\":1}]}]",
+		"[{\"name\":\"a\",\"state\":\"OK\",\"result\":0,"
+		"\"begin\":\"b\",\"duration\":0,\"output\":1}]}]",
 		"[{\"seq\":1,\"seq\":2,\"result\":0,\"state\":\"OK\","
 		"\"scripts\":[]}]",
 		"[] trailing",
@@ -160,7 +163,8 @@ static void test_metrics_print(void **state)
 	struct capture c;
 
 	capture_start(&c);
-	metrics_tool_print(c.f, "# TYPE a gauge\na 1\n", "# TYPE b gauge\nb 2");
+	metrics_tool_print(c.f, "# TYPE a gauge\na 1\n",
+			   "# TYPE b gauge\nb 2");
 	capture_is(&c, "# TYPE a gauge\na 1\n# TYPE b gauge\nb 2\n# EOF\n");
 
 	capture_start(&c);
