@@ -389,4 +389,41 @@ check "failed monitors are counted as errors" \
 	[ "$(om_sum "$TESTDIR/m2.om" '^ctdb_events_total\{component="legacy",event="monitor",result="error"\}')" -ge 1 ]
 nl_stop "$N"
 
+# node_exporter's textfile collector, where installed, reads the file.
+# It parses the older Prometheus text format: the histograms and gauges
+# keep their types, the counters' samples become untyped.
+NE=$(command -v prometheus-node-exporter || command -v node_exporter)
+ne_scrape()
+{
+	python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+		"http://127.0.0.1:$1/metrics" >"$TESTDIR/scrape.txt" 2>/dev/null
+}
+if [ -n "$NE" ]; then
+	mkdir "$TESTDIR/textfile"
+	cp "$TESTDIR/m2.om" "$TESTDIR/textfile/ctdb.prom"
+	port=$((20000 + $$ % 20000))
+	"$NE" --collector.disable-defaults --collector.textfile \
+		--collector.textfile.directory="$TESTDIR/textfile" \
+		--web.listen-address="127.0.0.1:$port" >"$TESTDIR/ne.log" 2>&1 &
+	ne_pid=$!
+	H_DAEMON_PIDS+=("$ne_pid")
+	if check "node_exporter serves the textfile" \
+		wait_until 15 ne_scrape "$port"; then
+		check "... without a scrape error" \
+			grep -qx 'node_textfile_scrape_error 0' "$TESTDIR/scrape.txt"
+		check "... with the metrics of both daemons" \
+			grep -q '^ctdb_events_total{component="legacy",event="takeip",result="ok"} 2$' "$TESTDIR/scrape.txt" &&
+			grep -q '^ctdb_script_duration_seconds_bucket{' "$TESTDIR/scrape.txt" &&
+			grep -qx 'ctdb_health_transitions_total{to="unhealthy"} 1' "$TESTDIR/scrape.txt" &&
+			grep -qx 'ctdb_node_healthy 1' "$TESTDIR/scrape.txt"
+	else
+		sed -e 's/^/    /' "$TESTDIR/ne.log"
+	fi
+	kill "$ne_pid" 2>/dev/null
+	wait "$ne_pid" 2>/dev/null
+else
+	echo "node_exporter not installed: its check skipped"
+fi
+
 h_finish
