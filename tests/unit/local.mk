@@ -63,6 +63,12 @@ tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
 tests_unit_test_metrics_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_eventd_metrics
+TESTS += tests/unit/test_eventd_metrics
+tests_unit_test_eventd_metrics_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_eventd_metrics_SOURCES = tests/unit/test_eventd_metrics.c
+tests_unit_test_eventd_metrics_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
+
 # The presentation of `ctdb event history` and `ctdb metrics`.
 check_PROGRAMS += tests/unit/test_event_history
 TESTS += tests/unit/test_event_history
