@@ -6,6 +6,7 @@
 #include <talloc.h>
 
 #include "tools/event_tool.h"
+#include "tools/metrics_tool.h"
 #include "tools/node_tool.h"
 #include "tools/watch_tool.h"
 
@@ -34,12 +35,19 @@ static int control_event(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	return event_tool_main_opts(mem_ctx, argc, argv, &opts);
 }
 
+static int control_metrics(TALLOC_CTX *mem_ctx, int argc, const char **argv)
+{
+	return metrics_tool_run(mem_ctx, stdout, argc, argv);
+}
+
 static const struct ctdb_command ctdb_commands[] = {
 	{ "event", control_event, "", "event and event script commands" },
 	{ "watch", watch_tool_watch, "[<key>...]",
 	  "print keys' values, then their changes, as JSON lines" },
 	{ "wait", watch_tool_wait, "<key>=|!=<value> [--timeout S]",
 	  "wait until a key holds (or not) a value" },
+	{ "metrics", control_metrics, "",
+	  "print metrics in the OpenMetrics text format" },
 };
 
 #define NUM_COMMANDS (sizeof(ctdb_commands) / sizeof(ctdb_commands[0]))

@@ -23,6 +23,7 @@
 #include "common/tevent_unix.h"
 #include "eventd/script_list.h"
 #include "protocol/event_json.h"
+#include "tools/event_history.h"
 #include "tools/event_tool.h"
 
 /* The script pattern of CTDB >= 4.9, as the daemon uses it. */
@@ -78,6 +79,22 @@ static const struct event_tool_command event_tool_commands[] = {
 
 #define NUM_COMMANDS \
 	(sizeof(event_tool_commands) / sizeof(event_tool_commands[0]))
+
+static int event_tool_cmd_history(struct event_tool_context *ctx, int argc,
+				  const char **argv);
+
+/*
+ * Our own commands. They stay out of the usage table above, which must
+ * read exactly as CTDB's; ctdb(1) documents them.
+ */
+static const struct event_tool_command event_tool_extra_commands[] = {
+	{ "history", event_tool_cmd_history,
+	  "<component> <event>", "Show the last runs of an event" },
+};
+
+#define NUM_EXTRA_COMMANDS \
+	(sizeof(event_tool_extra_commands) / \
+	 sizeof(event_tool_extra_commands[0]))
 
 /*
  * Usage. CTDB's tool prints its options with popt; the text below is that
@@ -648,6 +665,78 @@ static int event_tool_cmd_status(struct event_tool_context *ctx, int argc,
 	}
 	return event_tool_print_status_result(ctx->out, argv[0], argv[1],
 					      result, status);
+}
+
+/*
+ * History: ours, so a daemon that closes the connection (Samba's does on
+ * a command it does not know) simply does not support it.
+ */
+
+static int history_print(struct event_tool_context *ctx, const char *json)
+{
+	json_t *runs = NULL;
+	int ret;
+
+	ret = event_history_parse(json, &runs);
+	if (ret != 0) {
+		D_ERR("history: malformed reply from the daemon\n");
+		return 1;
+	}
+	if (ctx->json) {
+		ret = event_history_print_json(ctx->out, runs);
+	} else {
+		event_history_print_text(ctx->out, runs);
+	}
+	json_decref(runs);
+	return ret == 0 ? 0 : 1;
+}
+
+static int event_tool_cmd_history(struct event_tool_context *ctx, int argc,
+				  const char **argv)
+{
+	struct tevent_req *req;
+	char *json = NULL;
+	int result = 0;
+	int err = 0;
+	int ret;
+	bool ok;
+
+	if (argc != 2) {
+		fprintf(ctx->out, "Usage: ctdb event history <component> "
+				  "<event>\n");
+		return 1;
+	}
+	ok = component_valid(argv[0]);
+	if (!ok) {
+		return EINVAL;
+	}
+	ret = event_tool_connect(ctx);
+	if (ret != 0) {
+		return ret;
+	}
+	req = ctdb_event_history_send(ctx, ctx->ev, ctx->client, argv[0],
+				      argv[1]);
+	ok = event_tool_wait(ctx, req, &err);
+	if (ok) {
+		ok = ctdb_event_history_recv(req, &err, &result, ctx, &json);
+	}
+	TALLOC_FREE(req);
+	if (!ok && (err == EPIPE || ctx->disconnected)) {
+		D_ERR("history: not supported by this daemon\n");
+		return 1;
+	}
+	if (!ok) {
+		D_ERR("Failed to get history of event %s in %s, ret=%d\n",
+		      argv[1], argv[0], err);
+		return 1;
+	}
+	D_NOTICE("Command history finished with result=%d\n", result);
+	if (result != 0) {
+		/* The same words as status, for the same results. */
+		return event_tool_print_status_result(ctx->out, argv[0],
+						      argv[1], result, NULL);
+	}
+	return history_print(ctx, json);
 }
 
 /*
@@ -1377,6 +1466,16 @@ command_match(int argc, const char **argv, int *pwords)
 
 	for (i = 0; i < NUM_COMMANDS; i++) {
 		const struct event_tool_command *cmd = &event_tool_commands[i];
+		int words = command_words(cmd->name, argc, argv);
+
+		if (words > 0) {
+			*pwords = words;
+			return cmd;
+		}
+	}
+	for (i = 0; i < NUM_EXTRA_COMMANDS; i++) {
+		const struct event_tool_command *cmd =
+			&event_tool_extra_commands[i];
 		int words = command_words(cmd->name, argc, argv);
 
 		if (words > 0) {

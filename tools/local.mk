@@ -2,12 +2,13 @@
 # tools: ctdb-event and ctdb. The event tool is a library both link.
 noinst_LIBRARIES += tools/libeventtool.a
 tools_libeventtool_a_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
-tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h
+tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h \
+	tools/event_history.c tools/event_history.h
 
 # script list/enable use the daemon's naming rule from libeventd's
 # script_list.o (nothing else of the daemon is linked).
 EVENT_TOOL_LIBS = tools/libeventtool.a src/eventd/libeventd.a $(CLIENT_LIBS) \
-	$(POPT_LIBS)
+	$(POPT_LIBS) $(JANSSON_LIBS)
 
 ctdbhelper_PROGRAMS += ctdb-event
 ctdb_event_SOURCES = tools/ctdb-event.c
@@ -15,5 +16,6 @@ ctdb_event_LDADD = $(EVENT_TOOL_LIBS)
 
 bin_PROGRAMS += ctdb
 ctdb_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
-ctdb_SOURCES = tools/ctdb.c tools/watch_tool.c tools/watch_tool.h
+ctdb_SOURCES = tools/ctdb.c tools/watch_tool.c tools/watch_tool.h \
+	tools/metrics_tool.c tools/metrics_tool.h
 ctdb_LDADD = $(NODE_TOOL_LIBS) $(EVENT_TOOL_LIBS)

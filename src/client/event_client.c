@@ -2,6 +2,7 @@
 /* Client for ctdb-eventd: pipelined requests matched to replies by reqid. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "client/event_client.h"
 #include "common/sock_client.h"
@@ -205,4 +206,67 @@ bool ctdb_event_script_recv(struct tevent_req *req, int *perr, int *result)
 	}
 	tevent_req_received(req);
 	return ok;
+}
+
+struct tevent_req *
+ctdb_event_history_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+			struct ctdb_event_client *client, const char *component,
+			const char *event)
+{
+	struct ctdb_event_request_status data = {
+		.component = component,
+		.event = event,
+	};
+	struct ctdb_event_request request = {
+		.cmd = CTDB_EVENT_CMD_HISTORY,
+		.data.history = &data,
+	};
+
+	return ctdb_event_msg_send(mem_ctx, ev, client, &request);
+}
+
+struct tevent_req *ctdb_event_metrics_send(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct ctdb_event_client *client)
+{
+	struct ctdb_event_request request = {
+		.cmd = CTDB_EVENT_CMD_METRICS,
+	};
+
+	return ctdb_event_msg_send(mem_ctx, ev, client, &request);
+}
+
+static bool ctdb_event_text_recv(struct tevent_req *req, uint32_t cmd,
+				 int *perr, int *result, TALLOC_CTX *mem_ctx,
+				 char **text)
+{
+	struct ctdb_event_reply *reply = NULL;
+	bool ok;
+
+	ok = ctdb_event_msg_recv(req, cmd, perr, &reply);
+	if (ok) {
+		*result = reply->result;
+		if (reply->result == 0) {
+			/* The decoder's string is ours to keep. */
+			char *s = (char *)(uintptr_t)reply->data.text;
+
+			*text = talloc_steal(mem_ctx, s);
+		}
+	}
+	tevent_req_received(req);
+	return ok;
+}
+
+bool ctdb_event_history_recv(struct tevent_req *req, int *perr, int *result,
+			     TALLOC_CTX *mem_ctx, char **json)
+{
+	return ctdb_event_text_recv(req, CTDB_EVENT_CMD_HISTORY, perr, result,
+				    mem_ctx, json);
+}
+
+bool ctdb_event_metrics_recv(struct tevent_req *req, int *perr, int *result,
+			     TALLOC_CTX *mem_ctx, char **text)
+{
+	return ctdb_event_text_recv(req, CTDB_EVENT_CMD_METRICS, perr, result,
+				    mem_ctx, text);
 }

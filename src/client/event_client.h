@@ -58,4 +58,27 @@ ctdb_event_script_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		       const struct ctdb_event_request_script *script);
 bool ctdb_event_script_recv(struct tevent_req *req, int *perr, int *result);
 
+/*
+ * Our extensions. Samba's daemon closes the connection on them, so
+ * *perr EPIPE means "not supported by this daemon" there.
+ *
+ * HISTORY: *json (on mem_ctx, when *result is 0) is a JSON array of the
+ * kept runs of event, oldest first, each ctdb_event_status_json() plus
+ * "seq"; *result is ENOENT for an unknown component and EINVAL for an
+ * event that never completed, as for STATUS.
+ */
+struct tevent_req *
+ctdb_event_history_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+			struct ctdb_event_client *client, const char *component,
+			const char *event);
+bool ctdb_event_history_recv(struct tevent_req *req, int *perr, int *result,
+			     TALLOC_CTX *mem_ctx, char **json);
+
+/* METRICS: *text is OpenMetrics families without the final "# EOF". */
+struct tevent_req *ctdb_event_metrics_send(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct ctdb_event_client *client);
+bool ctdb_event_metrics_recv(struct tevent_req *req, int *perr, int *result,
+			     TALLOC_CTX *mem_ctx, char **text);
+
 #endif

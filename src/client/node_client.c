@@ -2,6 +2,7 @@
 /* Client for ctdb-noded: pipelined requests matched to replies by reqid. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "client/node_client.h"
 #include "common/sock_client.h"
@@ -332,4 +333,31 @@ struct tevent_req *ctdb_node_shutdown_send(TALLOC_CTX *mem_ctx,
 bool ctdb_node_shutdown_recv(struct tevent_req *req, int *perr, int *result)
 {
 	return ctdb_node_result_recv(req, CTDB_NODE_CMD_SHUTDOWN, perr, result);
+}
+
+struct tevent_req *ctdb_node_metrics_send(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct ctdb_node_client *client)
+{
+	return ctdb_node_cmd_send(mem_ctx, ev, client, CTDB_NODE_CMD_METRICS);
+}
+
+bool ctdb_node_metrics_recv(struct tevent_req *req, int *perr, int *result,
+			    TALLOC_CTX *mem_ctx, char **text)
+{
+	struct ctdb_node_reply *reply = NULL;
+	bool ok;
+
+	ok = ctdb_node_msg_recv(req, CTDB_NODE_CMD_METRICS, perr, &reply);
+	if (ok) {
+		*result = reply->result;
+		if (reply->result == 0) {
+			/* The decoder's string is ours to keep. */
+			char *s = (char *)(uintptr_t)reply->data.text;
+
+			*text = talloc_steal(mem_ctx, s);
+		}
+	}
+	tevent_req_received(req);
+	return ok;
 }

@@ -98,4 +98,11 @@ struct tevent_req *ctdb_node_shutdown_send(TALLOC_CTX *mem_ctx,
 					   struct ctdb_node_client *client);
 bool ctdb_node_shutdown_recv(struct tevent_req *req, int *perr, int *result);
 
+/* The daemon's OpenMetrics families; *text (on mem_ctx) when *result is 0. */
+struct tevent_req *ctdb_node_metrics_send(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct ctdb_node_client *client);
+bool ctdb_node_metrics_recv(struct tevent_req *req, int *perr, int *result,
+			    TALLOC_CTX *mem_ctx, char **text);
+
 #endif

@@ -13,7 +13,8 @@ src_common_libcommon_a_SOURCES = \
 	src/common/sock_daemon.c src/common/sock_daemon.h \
 	src/common/sock_client.c src/common/sock_client.h \
 	src/common/keyspace.c src/common/keyspace.h \
-	src/common/watch_stream.c src/common/watch_stream.h
+	src/common/watch_stream.c src/common/watch_stream.h \
+	src/common/metrics.c src/common/metrics.h
 
 COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS) \
 	$(JANSSON_LIBS)

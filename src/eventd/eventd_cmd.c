@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ctdb-eventd command handlers: RUN, STATUS and SCRIPT over the socket. */
+/* ctdb-eventd command handlers: RUN, STATUS, SCRIPT, HISTORY and METRICS. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "common/sock_io.h"
 #include "common/tevent_unix.h"
 #include "common/watch_stream.h"
+#include "eventd/eventd_metrics.h"
 #include "eventd/eventd_private.h"
 #include "eventd/script_list.h"
 #include "protocol/event_json.h"
@@ -45,8 +46,10 @@ struct eventd_run_cmd {
 	struct eventd_client *client;
 	uint32_t reqid;
 	struct eventd_context *ectx;
+	/* For the metrics, counted even when the client is gone. */
+	struct eventd_metrics *metrics;
 	struct run_event_context *rctx;
-	char *component;
+	const char *component; /* the component outlives its runs */
 	char *event;
 };
 
@@ -65,9 +68,11 @@ struct eventd_context *eventd_context_new(TALLOC_CTX *mem_ctx,
 	ectx->opts.debug_script = config->debug_script;
 	ectx->opts.kill_grace = config->kill_grace;
 	ectx->opts.output_limit = config->output_limit;
+	ectx->opts.history_length = config->history_length;
 	ectx->opts.debug_timeout = RUN_EVENT_DEBUG_TIMEOUT;
 	ectx->ks = keyspace_new(ectx, ev);
-	if (ectx->ks == NULL) {
+	ectx->metrics = eventd_metrics_new(ectx);
+	if (ectx->ks == NULL || ectx->metrics == NULL) {
 		talloc_free(ectx);
 		return NULL;
 	}
@@ -92,7 +97,8 @@ void eventd_shutdown(void *private_data)
  * directory is an error each time until it appears, as in CTDB.
  */
 static int component_get(struct eventd_context *ectx, const char *name,
-			 struct run_event_context **out)
+			 struct run_event_context **out,
+			 const char **pname)
 {
 	struct eventd_component *c;
 	struct stat st;
@@ -105,6 +111,9 @@ static int component_get(struct eventd_context *ectx, const char *name,
 	for (c = ectx->components; c != NULL; c = c->next) {
 		if (strcmp(c->name, name) == 0) {
 			*out = c->rctx;
+			if (pname != NULL) {
+				*pname = c->name;
+			}
 			return 0;
 		}
 	}
@@ -137,6 +146,9 @@ static int component_get(struct eventd_context *ectx, const char *name,
 	c->next = ectx->components;
 	ectx->components = c;
 	*out = c->rctx;
+	if (pname != NULL) {
+		*pname = c->name;
+	}
 	return 0;
 }
 
@@ -212,6 +224,7 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	struct eventd_run_cmd *cmd;
 	struct tevent_req *subreq;
 	struct timeval deadline;
+	const char *component = NULL;
 	int ret;
 
 	/* Event names follow the same rule as other names from a client. */
@@ -220,7 +233,7 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	}
 	/* CTDB counts the deadline from the request's arrival. */
 	deadline = tevent_timeval_current_ofs(run->timeout, 0);
-	ret = component_get(ectx, run->component, &rctx);
+	ret = component_get(ectx, run->component, &rctx, &component);
 	if (ret != 0) {
 		return ret;
 	}
@@ -231,10 +244,11 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	cmd->client = client;
 	cmd->reqid = reqid;
 	cmd->ectx = ectx;
+	cmd->metrics = ectx->metrics;
 	cmd->rctx = rctx;
-	cmd->component = talloc_strdup(cmd, run->component);
+	cmd->component = component;
 	cmd->event = talloc_strdup(cmd, run->event);
-	if (cmd->component == NULL || cmd->event == NULL) {
+	if (cmd->event == NULL) {
 		talloc_free(cmd);
 		return ENOMEM;
 	}
@@ -292,6 +306,30 @@ static void eventd_publish_event(struct eventd_run_cmd *cmd)
 	}
 }
 
+/*
+ * Metrics of a finished RUN. A completed run is the newest record of its
+ * event at this point: the store took it just before completing the
+ * request, and events of a component run one at a time.
+ */
+static void eventd_run_count(struct eventd_run_cmd *cmd, bool completed,
+			     int err)
+{
+	struct eventd_metrics *em = cmd->metrics;
+	const struct event_record *rec;
+
+	if (completed) {
+		rec = event_status_store_get(run_event_status(cmd->rctx),
+					     cmd->event);
+		if (rec != NULL) {
+			eventd_metrics_run(em, cmd->component, rec);
+		}
+		return;
+	}
+	if (err == ECANCELED && strcmp(cmd->event, "monitor") == 0) {
+		eventd_metrics_cancelled(em, cmd->component);
+	}
+}
+
 static void eventd_run_done(struct tevent_req *subreq)
 {
 	struct eventd_run_cmd *cmd = tevent_req_callback_data(
@@ -306,6 +344,7 @@ static void eventd_run_done(struct tevent_req *subreq)
 		result = reply_result_from_summary(&summary);
 	}
 	eventd_publish_event(cmd);
+	eventd_run_count(cmd, ok, result);
 	if (cmd->client != NULL) {
 		client_reply(cmd->client, cmd->reqid, CTDB_EVENT_CMD_RUN,
 			     result, NULL);
@@ -328,7 +367,7 @@ static void eventd_status(struct eventd_client *client, uint32_t reqid,
 			     NULL);
 		return;
 	}
-	ret = component_get(client->ectx, status->component, &rctx);
+	ret = component_get(client->ectx, status->component, &rctx, NULL);
 	if (ret == 0 && !script_name_safe(status->event)) {
 		ret = EINVAL;
 	}
@@ -350,6 +389,69 @@ static void eventd_status(struct eventd_client *client, uint32_t reqid,
 	}
 	client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, 0, wire);
 	talloc_free(wire);
+}
+
+/* ---------- HISTORY and METRICS ---------- */
+
+static void client_reply_text(struct eventd_client *client, uint32_t reqid,
+			      uint32_t cmd, int result, const char *text)
+{
+	struct ctdb_event_header h = {
+		.version = CTDB_EVENT_WIRE_VERSION,
+		.reqid = reqid,
+	};
+	struct ctdb_event_reply reply = {
+		.cmd = cmd,
+		.result = result,
+		.data.text = text,
+	};
+	uint8_t *buf = NULL;
+	size_t buflen = 0;
+	int ret;
+
+	ret = ctdb_event_reply_marshall(client, &h, &reply, &buf, &buflen);
+	if (ret != 0) {
+		D_ERR("Failed to marshall %s reply, ret=%d",
+		      ctdb_event_command_to_string(cmd), ret);
+		return;
+	}
+	ret = sock_queue_write(client->queue, buf, buflen);
+	talloc_free(buf);
+	if (ret != 0) {
+		D_ERR("Failed to queue reply, ret=%d", ret);
+	}
+}
+
+/* As STATUS: ENOENT for a missing component, EINVAL for an event never run. */
+static void eventd_history(struct eventd_client *client, uint32_t reqid,
+			   const struct ctdb_event_request_status *history)
+{
+	struct run_event_context *rctx = NULL;
+	const char *component = NULL;
+	char *json = NULL;
+	int ret;
+
+	ret = component_get(client->ectx, history->component, &rctx,
+			    &component);
+	if (ret == 0) {
+		ret = event_status_history_json(client,
+						run_event_status(rctx),
+						component, history->event,
+						&json);
+	}
+	client_reply_text(client, reqid, CTDB_EVENT_CMD_HISTORY, ret,
+			  ret == 0 ? json : NULL);
+	talloc_free(json);
+}
+
+static void eventd_metrics(struct eventd_client *client, uint32_t reqid)
+{
+	char *text;
+
+	text = eventd_metrics_render(client, client->ectx->metrics);
+	client_reply_text(client, reqid, CTDB_EVENT_CMD_METRICS,
+			  text == NULL ? ENOMEM : 0, text);
+	talloc_free(text);
 }
 
 /* ---------- SCRIPT ---------- */
@@ -429,7 +531,7 @@ static int eventd_script(struct eventd_client *client,
 	    !script_name_safe(script->script)) {
 		return EINVAL;
 	}
-	ret = component_get(client->ectx, script->component, &rctx);
+	ret = component_get(client->ectx, script->component, &rctx, NULL);
 	if (ret != 0) {
 		return ret;
 	}
@@ -572,6 +674,12 @@ static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
 	case CTDB_EVENT_CMD_SCRIPT:
 		ret = eventd_script(client, request->data.script);
 		client_reply(client, h.reqid, request->cmd, ret, NULL);
+		break;
+	case CTDB_EVENT_CMD_HISTORY:
+		eventd_history(client, h.reqid, request->data.history);
+		break;
+	case CTDB_EVENT_CMD_METRICS:
+		eventd_metrics(client, h.reqid);
 		break;
 	}
 	talloc_free(request);

@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "common/path.h"
 #include "eventd/eventd_config.h"
+#include "eventd/event_status.h"
 
 static bool check_debug_script(TALLOC_CTX *mem_ctx, struct eventd_config *c,
 			       const char *value, char **reason)
@@ -116,6 +117,19 @@ static bool event_entry(TALLOC_CTX *mem_ctx, struct eventd_config *c,
 		c->output_limit = v;
 		return true;
 	}
+	if (strcasecmp(key, "history length") == 0) {
+		ok = conf_parse_uint(value, EVENT_STATUS_HISTORY_MAX, &v);
+		if (!ok) {
+			*reason = talloc_asprintf(
+				mem_ctx,
+				"invalid history length '%s' (expected runs "
+				"kept per event, 0 to %u)",
+				value, EVENT_STATUS_HISTORY_MAX);
+			return false;
+		}
+		c->history_length = v;
+		return true;
+	}
 	return true;
 }
 
@@ -148,6 +162,7 @@ int eventd_config_load(TALLOC_CTX *mem_ctx, const char *path,
 	c->log_level = DEBUG_NOTICE;
 	c->kill_grace = EVENTD_DEFAULT_KILL_GRACE;
 	c->output_limit = EVENTD_DEFAULT_OUTPUT_LIMIT;
+	c->history_length = EVENTD_DEFAULT_HISTORY_LENGTH;
 
 	ret = conf_parse_file(c, path, eventd_config_entry, c, errmsg);
 	if (ret != 0 && ret != ENOENT) {

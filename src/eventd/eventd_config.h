@@ -12,10 +12,12 @@ struct eventd_config {
 	char *debug_script;   /* [event] debug script, absolute, or NULL */
 	unsigned kill_grace;  /* [event] kill grace period (ours) */
 	size_t output_limit;  /* [event] output limit (ours) */
+	unsigned history_length; /* [event] history length (ours) */
 };
 
 #define EVENTD_DEFAULT_KILL_GRACE 5
 #define EVENTD_DEFAULT_OUTPUT_LIMIT (1024 * 1024)
+#define EVENTD_DEFAULT_HISTORY_LENGTH 16
 
 /**
  * Read <etcdir>/ctdb.conf (a missing file means defaults). Keys of other

@@ -13,6 +13,7 @@
 #include "eventd/run_event.h"
 
 struct eventd_component;
+struct eventd_metrics;
 
 struct eventd_context {
 	struct tevent_context *ev;
@@ -21,6 +22,7 @@ struct eventd_context {
 	struct eventd_component *components;
 	/* event.<component>.<event>: the last run, for `ctdb watch` */
 	struct keyspace *ks;
+	struct eventd_metrics *metrics;
 };
 
 /* From eventd/eventd_cmd.c */

@@ -8,9 +8,11 @@ src_eventd_libeventd_a_SOURCES = \
 	src/eventd/event_status.c src/eventd/event_status.h \
 	src/eventd/run_event.c src/eventd/run_event.h \
 	src/eventd/eventd_config.c src/eventd/eventd_config.h \
-	src/eventd/eventd_cmd.c src/eventd/eventd_private.h
+	src/eventd/eventd_cmd.c src/eventd/eventd_private.h \
+	src/eventd/eventd_metrics.c src/eventd/eventd_metrics.h
 
-EVENTD_LIBS = src/eventd/libeventd.a src/protocol/libprotocol.a $(COMMON_LIBS)
+EVENTD_LIBS = src/eventd/libeventd.a src/protocol/libprotocol.a $(COMMON_LIBS) \
+	$(JANSSON_LIBS)
 
 ctdbhelper_PROGRAMS += ctdb-eventd
 ctdb_eventd_SOURCES = src/eventd/eventd.c

@@ -83,6 +83,10 @@ run_event_context_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 							opts->debug_script);
 	}
 	rctx->store = event_status_store_new(rctx);
+	if (rctx->store != NULL) {
+		event_status_store_set_history(rctx->store,
+					       opts->history_length);
+	}
 	rctx->kick = tevent_create_immediate(rctx);
 	if (rctx->component == NULL || rctx->dir == NULL ||
 	    rctx->store == NULL || rctx->kick == NULL) {

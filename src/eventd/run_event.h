@@ -17,6 +17,7 @@ struct run_event_options {
 	unsigned kill_grace;      /* seconds from SIGTERM to SIGKILL */
 	size_t output_limit;      /* bytes kept per script, 0 = no limit */
 	unsigned debug_timeout;   /* seconds the debug script may take */
+	unsigned history_length;  /* runs kept per event (0: the last one) */
 };
 
 #define RUN_EVENT_DEBUG_TIMEOUT 30

@@ -554,6 +554,7 @@ static void control_dispatch(struct control_client *client, uint32_t reqid,
 		.cmd = request->cmd,
 	};
 	TALLOC_CTX *tmp_ctx = talloc_new(client);
+	char *metrics_text = NULL;
 	int ret = ENOMEM;
 
 	if (tmp_ctx == NULL) {
@@ -590,6 +591,10 @@ static void control_dispatch(struct control_client *client, uint32_t reqid,
 			talloc_free(tmp_ctx);
 			return;
 		}
+		break;
+	case CTDB_NODE_CMD_METRICS:
+		ret = noded_metrics_render(tmp_ctx, nctx, &metrics_text);
+		reply.data.text = metrics_text;
 		break;
 	case CTDB_NODE_CMD_SHUTDOWN:
 		D_NOTICE("Shutdown requested by a client");

@@ -174,6 +174,10 @@ void noded_set_flags(struct noded_context *nctx, uint32_t flags,
 	D_NOTICE("node %s -> %s: %s", noded_state_name(old),
 		 noded_state_name(flags), why);
 	noded_keys_update(nctx);
+	if (((old ^ flags) & CTDB_NODE_FLAGS_UNHEALTHY) != 0) {
+		noded_metrics_health(
+			nctx, (flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0);
+	}
 
 	ret = cluster_set_this_flags(nctx->cluster, flags);
 	if (ret != 0) {

@@ -47,6 +47,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/monitor.c \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
+	src/noded/noded_metrics.c \
 	src/noded/notify.c \
 	src/noded/runstate.c \
 	src/noded/takeover.c

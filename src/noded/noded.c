@@ -178,6 +178,10 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 		talloc_free(nctx);
 		return NULL;
 	}
+	if (noded_metrics_init(nctx) != 0) {
+		talloc_free(nctx);
+		return NULL;
+	}
 	(void)cluster_set_this_flags(nctx->cluster, nctx->flags);
 	noded_keys_update(nctx);
 	return nctx;

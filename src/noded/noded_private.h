@@ -33,6 +33,7 @@
 
 struct eventd_handle;
 struct monitor_context;
+struct noded_metrics;
 struct takeover_context;
 
 /* Everything read from ctdb.conf, ctdb.tunables and public_addresses. */
@@ -75,6 +76,7 @@ struct noded_context {
 	struct monitor_context *monitor; /* TALLOC_FREE stops monitoring */
 	struct takeover_context *takeover;
 	char *notify_status;             /* last STATUS= sent */
+	struct noded_metrics *metrics;   /* NULL: nothing is counted */
 
 	bool exiting;  /* an error decided the exit: send no more events */
 
@@ -294,6 +296,26 @@ void noded_keys_update(struct noded_context *nctx);
 void noded_notify_ready(struct noded_context *nctx);
 void noded_notify_status(struct noded_context *nctx);
 void noded_notify_stopping(struct noded_context *nctx);
+
+/* From noded/noded_metrics.c */
+
+/*
+ * The families `ctdb metrics` shows for the node daemon:
+ *   ctdb_noded_start_time_seconds        gauge
+ *   ctdb_health_transitions_total{to}    counter, to="healthy"|"unhealthy"
+ *   ctdb_node_healthy                    gauge, 1 or 0
+ *   ctdb_ip_moves_total{action}          counter, "takeip"|"releaseip"
+ *   ctdb_public_ips_hosted               gauge
+ *   ctdb_runstate{runstate}              gauge, 1 for the current one
+ */
+int noded_metrics_init(struct noded_context *nctx);
+/* Count a change of the UNHEALTHY flag. */
+void noded_metrics_health(struct noded_context *nctx, bool healthy);
+/* Count an IP taken (take) or released successfully. */
+void noded_metrics_ip_move(struct noded_context *nctx, bool take);
+/* OpenMetrics text without "# EOF". @return 0 or ENOMEM. */
+int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+			 char **out);
 
 /* From noded/noded.c */
 

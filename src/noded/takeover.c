@@ -333,6 +333,7 @@ static void takeover_step_result(struct takeover_context *tctx,
 			return;
 		}
 		tctx->held[step->ip] = (strcmp(step->event, "takeip") == 0);
+		noded_metrics_ip_move(tctx->nctx, tctx->held[step->ip]);
 		D_NOTICE("%s IP %s/%u on %s",
 			 tctx->held[step->ip] ? "Took" : "Released",
 			 ip->address, ip->bits, ip->ifaces[0]);

@@ -28,6 +28,8 @@ static bool command_is_valid(uint32_t cmd)
 	case CTDB_EVENT_CMD_RUN:
 	case CTDB_EVENT_CMD_STATUS:
 	case CTDB_EVENT_CMD_SCRIPT:
+	case CTDB_EVENT_CMD_HISTORY:
+	case CTDB_EVENT_CMD_METRICS:
 		return true;
 	}
 	return false;
@@ -106,6 +108,21 @@ static int request_wire_len(const void *data, size_t *plen)
 		len = ctdb_len_add(len, 4);
 		break;
 	}
+	case CTDB_EVENT_CMD_HISTORY: {
+		const struct ctdb_event_request_status *history =
+			in->data.history;
+
+		/* Unlike STATUS (CTDB's), both names are required. */
+		if (history == NULL || history->component == NULL ||
+		    history->event == NULL) {
+			return EINVAL;
+		}
+		len = ctdb_len_add(len, ctdb_stringn_len(history->component));
+		len = ctdb_len_add(len, ctdb_stringn_len(history->event));
+		break;
+	}
+	case CTDB_EVENT_CMD_METRICS:
+		break;
 	default:
 		return EINVAL;
 	}
@@ -137,6 +154,10 @@ static void request_push_body(const void *data, uint8_t *buf,
 		ctdb_push_stringn(buf, offset, in->data.script->component);
 		ctdb_push_stringn(buf, offset, in->data.script->script);
 		ctdb_push_u32(buf, offset, in->data.script->action);
+		break;
+	case CTDB_EVENT_CMD_HISTORY:
+		ctdb_push_stringn(buf, offset, in->data.history->component);
+		ctdb_push_stringn(buf, offset, in->data.history->event);
 		break;
 	}
 }
@@ -205,6 +226,33 @@ fail:
 	return ret;
 }
 
+static int request_history_pull(struct ctdb_pull_cursor *c,
+				TALLOC_CTX *mem_ctx,
+				struct ctdb_event_request_status **out)
+{
+	struct ctdb_event_request_status *history;
+	int ret;
+
+	history = talloc_zero(mem_ctx, struct ctdb_event_request_status);
+	if (history == NULL) {
+		return ENOMEM;
+	}
+	ret = ctdb_pull_stringn_required(c, history, &history->component);
+	if (ret != 0) {
+		goto fail;
+	}
+	ret = ctdb_pull_stringn_required(c, history, &history->event);
+	if (ret != 0) {
+		goto fail;
+	}
+	*out = history;
+	return 0;
+
+fail:
+	talloc_free(history);
+	return ret;
+}
+
 static int request_script_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 			       struct ctdb_event_request_script **out)
 {
@@ -260,6 +308,9 @@ static int request_body_pull(struct ctdb_pull_cursor *c, uint32_t cmd,
 		break;
 	case CTDB_EVENT_CMD_SCRIPT:
 		ret = request_script_pull(c, req, &req->data.script);
+		break;
+	case CTDB_EVENT_CMD_HISTORY:
+		ret = request_history_pull(c, req, &req->data.history);
 		break;
 	}
 	if (ret != 0) {
@@ -320,6 +371,14 @@ static bool reply_has_body(const struct ctdb_event_reply *in)
 	return in->cmd == CTDB_EVENT_CMD_STATUS && in->result == 0;
 }
 
+/* HISTORY and METRICS answer with one string when they succeed. */
+static bool reply_has_text(const struct ctdb_event_reply *in)
+{
+	return (in->cmd == CTDB_EVENT_CMD_HISTORY ||
+		in->cmd == CTDB_EVENT_CMD_METRICS) &&
+	       in->result == 0;
+}
+
 static int script_list_wire_len(const struct ctdb_event_script_list *list,
 				size_t *plen)
 {
@@ -371,6 +430,12 @@ static int reply_wire_len(const void *data, size_t *plen)
 		len = ctdb_len_add(len, 4); /* summary */
 		len = ctdb_len_add(len, list_len);
 	}
+	if (reply_has_text(in)) {
+		if (in->data.text == NULL) {
+			return EINVAL;
+		}
+		len = ctdb_len_add(len, ctdb_stringn_len(in->data.text));
+	}
 
 	*plen = len;
 	return 0;
@@ -385,6 +450,10 @@ static void reply_push_body(const void *data, uint8_t *buf, size_t *offset)
 	ctdb_push_u32(buf, offset, in->cmd);
 	ctdb_push_i32(buf, offset, in->result);
 
+	if (reply_has_text(in)) {
+		ctdb_push_stringn(buf, offset, in->data.text);
+		return;
+	}
 	if (!reply_has_body(in)) {
 		return;
 	}
@@ -518,6 +587,13 @@ static int reply_body_pull(struct ctdb_pull_cursor *c, uint32_t cmd,
 			return ret;
 		}
 	}
+	if (reply_has_text(reply)) {
+		ret = ctdb_pull_stringn_required(c, reply, &reply->data.text);
+		if (ret != 0) {
+			talloc_free(reply);
+			return ret;
+		}
+	}
 	*out = reply;
 	return 0;
 }
@@ -597,6 +673,10 @@ const char *ctdb_event_command_to_string(uint32_t cmd)
 		return "STATUS";
 	case CTDB_EVENT_CMD_SCRIPT:
 		return "SCRIPT";
+	case CTDB_EVENT_CMD_HISTORY:
+		return "HISTORY";
+	case CTDB_EVENT_CMD_METRICS:
+		return "METRICS";
 	}
 	return "UNKNOWN";
 }

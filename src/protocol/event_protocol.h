@@ -73,6 +73,9 @@ struct ctdb_event_request {
 		struct ctdb_event_request_run *run;
 		struct ctdb_event_request_status *status;
 		struct ctdb_event_request_script *script;
+		/* HISTORY: the same two strings as STATUS */
+		struct ctdb_event_request_status *history;
+		/* METRICS has no body */
 	} data;
 };
 
@@ -106,6 +109,12 @@ struct ctdb_event_reply {
 	union {
 		/* only for CTDB_EVENT_CMD_STATUS with result 0 */
 		struct ctdb_event_reply_status *status;
+		/*
+		 * HISTORY with result 0: a JSON array of runs, oldest first;
+		 * METRICS with result 0: OpenMetrics text without "# EOF".
+		 * One stringn on the wire, never NULL.
+		 */
+		const char *text;
 	} data;
 };
 

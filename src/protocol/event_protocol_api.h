@@ -18,7 +18,10 @@
  *  - buflen must equal the header's length and no byte may be left over;
  *  - a string of length N must hold exactly N bytes with its only NUL last
  *    (N = 0 is NULL);
- *  - cmd must be RUN, STATUS or SCRIPT; a SCRIPT action 0 or 1;
+ *  - cmd must be RUN, STATUS, SCRIPT or one of our HISTORY and METRICS;
+ *    a SCRIPT action 0 or 1;
+ *  - HISTORY's component and event, and the text of a successful
+ *    HISTORY or METRICS reply, may not be NULL;
  *  - num_scripts must be >= 0 and fit in the packet.
  * Any violation returns EPROTO (truncated or inconsistent data) or EINVAL
  * (an unknown enum value). Outputs are written only on success and are

@@ -24,6 +24,7 @@
  *                                        stringn ifaces, i32 pnn }
  *             GETVAR:   u32 value
  *             LISTVARS: u32 num, num x { stringn name, u32 value }
+ *             METRICS:  stringn OpenMetrics text (never NULL)
  *
  * A stringn is a u32 N then N bytes whose only NUL is the last; N = 0 is
  * NULL. Names and addresses may not be NULL; ifaces and the unhealthy
@@ -59,6 +60,7 @@ static bool command_is_valid(uint32_t cmd)
 	case CTDB_NODE_CMD_STOP:
 	case CTDB_NODE_CMD_CONTINUE:
 	case CTDB_NODE_CMD_SHUTDOWN:
+	case CTDB_NODE_CMD_METRICS:
 		return true;
 	}
 	return false;
@@ -242,6 +244,7 @@ static bool command_has_reply_body(uint32_t cmd)
 	case CTDB_NODE_CMD_IPS:
 	case CTDB_NODE_CMD_GETVAR:
 	case CTDB_NODE_CMD_LISTVARS:
+	case CTDB_NODE_CMD_METRICS:
 		return true;
 	}
 	return false;
@@ -348,6 +351,12 @@ static int reply_body_wire_len(const struct ctdb_node_reply *in,
 		return 0;
 	case CTDB_NODE_CMD_LISTVARS:
 		return vars_wire_len(in->data.vars, plen);
+	case CTDB_NODE_CMD_METRICS:
+		if (in->data.text == NULL) {
+			return EINVAL;
+		}
+		*plen = ctdb_stringn_len(in->data.text);
+		return 0;
 	}
 	*plen = 0;
 	return 0;
@@ -449,6 +458,9 @@ static void reply_push_body(const void *data, uint8_t *buf, size_t *offset)
 		break;
 	case CTDB_NODE_CMD_LISTVARS:
 		push_vars(buf, offset, in->data.vars);
+		break;
+	case CTDB_NODE_CMD_METRICS:
+		ctdb_push_stringn(buf, offset, in->data.text);
 		break;
 	}
 }
@@ -653,6 +665,9 @@ static int reply_body_pull(struct ctdb_pull_cursor *c,
 		return ctdb_pull_u32(c, &reply->data.value);
 	case CTDB_NODE_CMD_LISTVARS:
 		return vars_pull(c, reply, &reply->data.vars);
+	case CTDB_NODE_CMD_METRICS:
+		return ctdb_pull_stringn_required(c, reply,
+						  &reply->data.text);
 	}
 	return 0;
 }

@@ -112,6 +112,7 @@ struct ctdb_node_reply {
 		struct ctdb_public_ip_list *ips;
 		uint32_t value;
 		struct ctdb_var_list *vars;
+		const char *text; /* METRICS */
 	} data;
 };
 

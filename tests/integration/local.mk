@@ -9,7 +9,8 @@ INTEGRATION_TESTS = \
 	tests/integration/eventd_script_cmd.sh \
 	tests/integration/eventd_protocol.sh \
 	tests/integration/fault_eventd.sh \
-	tests/integration/security.sh
+	tests/integration/security.sh \
+	tests/integration/history_metrics.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
@@ -29,3 +30,4 @@ dist_check_SCRIPTS += tests/integration/watch_client.py
 TESTS += tests/integration/json_output.sh
 dist_check_SCRIPTS += tests/integration/json_output.sh \
 	tests/integration/json_twin.py
+dist_check_SCRIPTS += tests/integration/openmetrics_check.py

@@ -70,3 +70,26 @@ tests_unit_test_event_json_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_event_json_SOURCES = tests/unit/test_event_json.c
 tests_unit_test_event_json_LDADD = $(PROTOCOL_LIBS) $(UNIT_LIBS)
 endif
+
+# OpenMetrics registry (src/common/metrics.c) and the history ring.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_metrics
+TESTS += tests/unit/test_metrics
+tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_eventd_metrics
+TESTS += tests/unit/test_eventd_metrics
+tests_unit_test_eventd_metrics_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_eventd_metrics_SOURCES = tests/unit/test_eventd_metrics.c
+tests_unit_test_eventd_metrics_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
+
+# The presentation of `ctdb event history` and `ctdb metrics`.
+check_PROGRAMS += tests/unit/test_event_history
+TESTS += tests/unit/test_event_history
+tests_unit_test_event_history_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_event_history_SOURCES = tests/unit/test_event_history.c \
+	tools/metrics_tool.c
+tests_unit_test_event_history_LDADD = $(EVENT_TOOL_LIBS) $(UNIT_LIBS)
+endif

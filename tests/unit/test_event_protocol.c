@@ -257,6 +257,15 @@ static void assert_request_equal(const struct ctdb_event_request *a,
 		assert_int_equal(a->data.script->action,
 				 b->data.script->action);
 		break;
+	case CTDB_EVENT_CMD_HISTORY:
+		assert_non_null(b->data.history);
+		assert_string_equal(a->data.history->component,
+				    b->data.history->component);
+		assert_string_equal(a->data.history->event,
+				    b->data.history->event);
+		break;
+	case CTDB_EVENT_CMD_METRICS:
+		break;
 	default:
 		fail_msg("unexpected cmd %u", (unsigned)a->cmd);
 	}
@@ -284,6 +293,13 @@ static void assert_reply_equal(const struct ctdb_event_reply *a,
 
 	assert_int_equal(a->cmd, b->cmd);
 	assert_int_equal(a->result, b->result);
+	if ((a->cmd == CTDB_EVENT_CMD_HISTORY ||
+	     a->cmd == CTDB_EVENT_CMD_METRICS) &&
+	    a->result == 0) {
+		assert_non_null(b->data.text);
+		assert_string_equal(a->data.text, b->data.text);
+		return;
+	}
 	if (a->cmd != CTDB_EVENT_CMD_STATUS || a->result != 0) {
 		return;
 	}
@@ -1669,6 +1685,171 @@ static void test_command_to_string(void **state)
 	assert_string_equal(ctdb_event_command_to_string(4), "UNKNOWN");
 }
 
+/*
+ * Our extensions: HISTORY (101) and METRICS (102)
+ */
+
+static const uint8_t wire_history_request[] = {
+	39, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, /* header, reqid 7 */
+	101, 0, 0, 0,                           /* HISTORY */
+	7, 0, 0, 0, 'l', 'e', 'g', 'a', 'c', 'y', 0,
+	8, 0, 0, 0, 'm', 'o', 'n', 'i', 't', 'o', 'r', 0,
+};
+
+static const uint8_t wire_history_reply[] = {
+	27, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0,
+	101, 0, 0, 0, /* HISTORY */
+	0, 0, 0, 0,   /* result 0 */
+	3, 0, 0, 0, '[', ']', 0,
+};
+
+static void test_history_request(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_event_request_status history = {
+		.component = "legacy",
+		.event = "monitor",
+	};
+	struct ctdb_event_request req = {
+		.cmd = CTDB_EVENT_CMD_HISTORY,
+		.data.history = &history,
+	};
+	uint8_t *buf;
+	uint8_t *bad;
+
+	buf = request_roundtrip(mem_ctx, &req, 7, sizeof(wire_history_request));
+	assert_memory_equal(buf, wire_history_request,
+			    sizeof(wire_history_request));
+
+	/* Both names are required, on push and on pull. */
+	history.event = NULL;
+	assert_int_equal(ctdb_event_request_len(NULL, &req), 0);
+	history.event = "monitor";
+	history.component = NULL;
+	assert_int_equal(ctdb_event_request_len(NULL, &req), 0);
+	req.data.history = NULL;
+	assert_int_equal(ctdb_event_request_len(NULL, &req), 0);
+
+	/* An empty (NULL) event: N = 0 where "monitor" was. */
+	bad = append_bytes(mem_ctx, wire_history_request, 27, 4);
+	expect_request_fail(mem_ctx, bad, 31, EPROTO);
+	/* Trailing garbage and every truncation are refused. */
+	bad = append_bytes(mem_ctx, wire_history_request,
+			   sizeof(wire_history_request), 1);
+	expect_request_fail(mem_ctx, bad, sizeof(wire_history_request) + 1,
+			    EPROTO);
+}
+
+static void test_history_request_truncations(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	uint8_t *buf;
+	size_t len;
+
+	for (len = 16; len < sizeof(wire_history_request); len++) {
+		buf = mutable_copy(mem_ctx, wire_history_request, len);
+		put_u32(buf, 0, (uint32_t)len);
+		expect_request_fail(mem_ctx, buf, len, EPROTO);
+	}
+}
+
+static void test_metrics_request(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_event_request req = {
+		.cmd = CTDB_EVENT_CMD_METRICS,
+	};
+	uint8_t *buf;
+	uint8_t *bad;
+
+	buf = request_roundtrip(mem_ctx, &req, 3, 16);
+	assert_int_equal(buf[12], 102);
+	/* No body: one more byte is garbage. */
+	bad = append_bytes(mem_ctx, buf, 16, 1);
+	expect_request_fail(mem_ctx, bad, 17, EPROTO);
+}
+
+static void test_text_replies(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	const char *metrics = "# TYPE x counter\n"
+			      "x_total{a=\"\\\"\"} 1\n";
+	struct ctdb_event_reply reply = {
+		.cmd = CTDB_EVENT_CMD_HISTORY,
+		.result = 0,
+		.data.text = "[]",
+	};
+	uint8_t *buf;
+
+	buf = reply_roundtrip(mem_ctx, &reply, 7, sizeof(wire_history_reply));
+	assert_memory_equal(buf, wire_history_reply,
+			    sizeof(wire_history_reply));
+
+	reply.cmd = CTDB_EVENT_CMD_METRICS;
+	reply.data.text = metrics;
+	(void)reply_roundtrip(mem_ctx, &reply, 1,
+			      20 + 4 + strlen(metrics) + 1);
+	/* An empty text is "", not NULL. */
+	reply.data.text = "";
+	(void)reply_roundtrip(mem_ctx, &reply, 1, 20 + 4 + 1);
+
+	/* Errors carry no body (ENOENT: unknown component). */
+	reply.cmd = CTDB_EVENT_CMD_HISTORY;
+	reply.result = ENOENT;
+	reply.data.text = NULL;
+	(void)reply_roundtrip(mem_ctx, &reply, 1, 20);
+
+	/* Success needs the text. */
+	reply.result = 0;
+	assert_int_equal(ctdb_event_reply_len(NULL, &reply), 0);
+	reply.cmd = CTDB_EVENT_CMD_METRICS;
+	assert_int_equal(ctdb_event_reply_len(NULL, &reply), 0);
+}
+
+static void test_text_reply_malformed(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	uint8_t *buf;
+	size_t len;
+
+	/* Every truncation, with a length field that agrees. */
+	for (len = 16; len < sizeof(wire_history_reply); len++) {
+		buf = mutable_copy(mem_ctx, wire_history_reply, len);
+		put_u32(buf, 0, (uint32_t)len);
+		expect_reply_fail(mem_ctx, buf, len, EPROTO);
+	}
+	/* A NULL text (N = 0) on success. */
+	buf = mutable_copy(mem_ctx, wire_history_reply, 24);
+	put_u32(buf, 0, 24);
+	put_u32(buf, 20, 0);
+	expect_reply_fail(mem_ctx, buf, 24, EPROTO);
+	/* A NUL inside the string, and a missing final NUL. */
+	buf = mutable_copy(mem_ctx, wire_history_reply,
+			   sizeof(wire_history_reply));
+	buf[24] = 0;
+	expect_reply_fail(mem_ctx, buf, sizeof(wire_history_reply), EPROTO);
+	buf = mutable_copy(mem_ctx, wire_history_reply,
+			   sizeof(wire_history_reply));
+	buf[26] = 'x';
+	expect_reply_fail(mem_ctx, buf, sizeof(wire_history_reply), EPROTO);
+	/* A body on an error reply is trailing garbage. */
+	buf = mutable_copy(mem_ctx, wire_history_reply,
+			   sizeof(wire_history_reply));
+	put_u32(buf, 16, ENOENT);
+	expect_reply_fail(mem_ctx, buf, sizeof(wire_history_reply), EPROTO);
+	/* Trailing bytes after the text. */
+	buf = append_bytes(mem_ctx, wire_history_reply,
+			   sizeof(wire_history_reply), 2);
+	expect_reply_fail(mem_ctx, buf, sizeof(wire_history_reply) + 2,
+			  EPROTO);
+	assert_string_equal(
+		ctdb_event_command_to_string(CTDB_EVENT_CMD_HISTORY),
+		"HISTORY");
+	assert_string_equal(
+		ctdb_event_command_to_string(CTDB_EVENT_CMD_METRICS),
+		"METRICS");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1709,6 +1890,11 @@ int main(void)
 		T(test_pull_every_truncation),
 		T(test_pull_corrupt_every_byte),
 		T(test_command_to_string),
+		T(test_history_request),
+		T(test_history_request_truncations),
+		T(test_metrics_request),
+		T(test_text_replies),
+		T(test_text_reply_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

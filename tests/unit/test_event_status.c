@@ -420,6 +420,108 @@ static void test_result_failed(void **pstate)
 	assert_true(script_result_failed(&r));
 }
 
+/* ---------- history ---------- */
+
+/* Put runs first..last of monitor, each recognisable by its summary code. */
+static void put_runs(TALLOC_CTX *mem, struct event_status_store *store,
+		     int first, int last)
+{
+	int i;
+
+	for (i = first; i <= last; i++) {
+		event_status_store_put(store,
+				       make_record(mem, "monitor", 1,
+						   result(SCRIPT_ERROR, i)));
+	}
+}
+
+/* The kept runs are exactly want_first..want_last, oldest first. */
+static void assert_history(const struct event_status_store *store,
+			   int want_first, int want_last)
+{
+	unsigned n = (unsigned)(want_last - want_first + 1);
+	const struct event_record *rec;
+	unsigned i;
+
+	assert_int_equal(event_status_store_count(store, "monitor"), n);
+	for (i = 0; i < n; i++) {
+		rec = event_status_store_nth(store, "monitor", i);
+		assert_non_null(rec);
+		assert_int_equal(rec->summary.code, want_first + (int)i);
+		/* seq numbers every completed run from 1, dropped or not. */
+		assert_int_equal(rec->seq, (uint64_t)(want_first + (int)i));
+	}
+	assert_null(event_status_store_nth(store, "monitor", n));
+	rec = event_status_store_get(store, "monitor");
+	assert_non_null(rec);
+	assert_int_equal(rec->summary.code, want_last);
+}
+
+static void test_history_keeps_exactly_n(void **pstate)
+{
+	TALLOC_CTX *mem = *pstate;
+	struct event_status_store *store = event_status_store_new(mem);
+
+	event_status_store_set_history(store, 16);
+	put_runs(mem, store, 1, 5);
+	assert_history(store, 1, 5);
+	put_runs(mem, store, 6, 16);
+	assert_history(store, 1, 16);
+	/* The 17th to 20th drop the oldest, one each. */
+	put_runs(mem, store, 17, 20);
+	assert_history(store, 5, 20);
+	/* Other events have their own ring. */
+	assert_int_equal(event_status_store_count(store, "startup"), 0);
+	assert_null(event_status_store_nth(store, "startup", 0));
+}
+
+static void test_history_zero_and_one(void **pstate)
+{
+	TALLOC_CTX *mem = *pstate;
+	struct event_status_store *zero = event_status_store_new(mem);
+	struct event_status_store *one = event_status_store_new(mem);
+	struct event_status_store *dflt = event_status_store_new(mem);
+
+	event_status_store_set_history(zero, 0);
+	event_status_store_set_history(one, 1);
+	put_runs(mem, zero, 1, 3);
+	put_runs(mem, one, 1, 3);
+	put_runs(mem, dflt, 1, 3);
+	/* 0 disables history beyond the last run, which status needs. */
+	assert_history(zero, 3, 3);
+	assert_history(one, 3, 3);
+	assert_history(dflt, 3, 3);
+}
+
+static void test_history_resize(void **pstate)
+{
+	TALLOC_CTX *mem = *pstate;
+	struct event_status_store *store = event_status_store_new(mem);
+
+	event_status_store_set_history(store, 4);
+	put_runs(mem, store, 1, 6); /* the ring has wrapped */
+	assert_history(store, 3, 6);
+	event_status_store_set_history(store, 2);
+	assert_history(store, 5, 6);
+	event_status_store_set_history(store, 3);
+	put_runs(mem, store, 7, 8);
+	assert_history(store, 6, 8);
+}
+
+static void test_history_memory_bounded(void **pstate)
+{
+	TALLOC_CTX *mem = *pstate;
+	struct event_status_store *store = event_status_store_new(mem);
+	size_t full;
+
+	event_status_store_set_history(store, 8);
+	put_runs(mem, store, 1, 8);
+	full = talloc_total_size(store);
+	put_runs(mem, store, 9, 200);
+	assert_int_equal(talloc_total_size(store), full);
+	assert_history(store, 193, 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +538,10 @@ int main(void)
 		T(test_result_from_errno),
 		T(test_result_from_signal),
 		T(test_result_failed),
+		T(test_history_keeps_exactly_n),
+		T(test_history_zero_and_one),
+		T(test_history_resize),
+		T(test_history_memory_bounded),
 #undef T
 	};
 

@@ -257,6 +257,10 @@ static void assert_reply_equal(const struct ctdb_node_reply *a,
 	case CTDB_NODE_CMD_LISTVARS:
 		assert_vars_equal(a->data.vars, b->data.vars);
 		break;
+	case CTDB_NODE_CMD_METRICS:
+		assert_non_null(b->data.text);
+		assert_string_equal(a->data.text, b->data.text);
+		break;
 	default:
 		break;
 	}
@@ -832,7 +836,7 @@ static void expect_push_reply_einval(TALLOC_CTX *mem_ctx,
 
 static void test_push_invalid_requests(void **state)
 {
-	const uint32_t bad_cmds[] = { 0, 1, 2, 3, 99, 109, UINT32_MAX };
+	const uint32_t bad_cmds[] = { 0, 1, 2, 3, 99, 199, UINT32_MAX };
 	struct ctdb_var no_name = { .name = NULL, .value = 1 };
 	struct ctdb_node_request req = { 0 };
 	size_t i;
@@ -1015,7 +1019,7 @@ static void test_pull_unknown_cmd(void **state)
 {
 	TALLOC_CTX *mem_ctx = *state;
 	/* CTDB's event commands included: they are not node commands. */
-	const uint32_t bad[] = { 0, 1, 2, 3, 99, 109, 200, UINT32_MAX };
+	const uint32_t bad[] = { 0, 1, 2, 3, 99, 199, 200, UINT32_MAX };
 	uint8_t *req = copy_exact(mem_ctx, wire_status_req,
 				  sizeof(wire_status_req));
 	uint8_t *rep = copy_exact(mem_ctx, wire_stop_reply,
@@ -1366,6 +1370,68 @@ static void test_pull_corrupt_every_byte(void **state)
 	}
 }
 
+/* METRICS (109): no request body; the reply is one stringn, here "". */
+static const uint8_t wire_metrics_reply[] = {
+	25, 0, 0, 0, 1, 0, 0, 0, 43, 0, 0, 0,
+	109, 0, 0, 0, /* METRICS */
+	0, 0, 0, 0,   /* result 0 */
+	1, 0, 0, 0, 0,
+};
+
+static void test_metrics(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_node_request req = { .cmd = CTDB_NODE_CMD_METRICS };
+	struct ctdb_node_reply reply = {
+		.cmd = CTDB_NODE_CMD_METRICS,
+		.data.text = "# TYPE a gauge\na 1\n",
+	};
+	struct ctdb_event_header h = {
+		.version = CTDB_NODE_PROTOCOL_VERSION, .reqid = 43,
+	};
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	request_roundtrip(mem_ctx, &req, 16);
+	reply_roundtrip(mem_ctx, &reply, 20 + 4 + strlen(reply.data.text) + 1);
+	reply.data.text = "";
+	reply_roundtrip(mem_ctx, &reply, sizeof(wire_metrics_reply));
+	ret = ctdb_node_reply_marshall(mem_ctx, &h, &reply, &buf, &len);
+	assert_int_equal(ret, 0);
+	assert_int_equal(len, sizeof(wire_metrics_reply));
+	assert_memory_equal(buf, wire_metrics_reply, len);
+	reply.result = EIO;
+	reply_roundtrip(mem_ctx, &reply, 20);
+
+	/* Success without text cannot be sent. */
+	reply.result = 0;
+	reply.data.text = NULL;
+	assert_int_equal(ctdb_node_reply_len(NULL, &reply), 0);
+
+	/* Every truncation, with a length field that agrees. */
+	for (len = 16; len < sizeof(wire_metrics_reply); len++) {
+		buf = copy_exact(mem_ctx, wire_metrics_reply, len);
+		put_u32(buf, 0, (uint32_t)len);
+		expect_reply_fail(mem_ctx, buf, len, EPROTO);
+	}
+	/* A NULL text: N = 0. */
+	buf = copy_exact(mem_ctx, wire_metrics_reply, 24);
+	put_u32(buf, 0, 24);
+	put_u32(buf, 20, 0);
+	expect_reply_fail(mem_ctx, buf, 24, EPROTO);
+	/* A body on an error reply. */
+	buf = copy_exact(mem_ctx, wire_metrics_reply, 25);
+	put_u32(buf, 16, EIO);
+	expect_reply_fail(mem_ctx, buf, 25, EPROTO);
+	/* A request with a body. */
+	buf = talloc_zero_array(mem_ctx, uint8_t, 20);
+	assert_non_null(buf);
+	put_u32(buf, 0, 20);
+	put_u32(buf, 12, CTDB_NODE_CMD_METRICS);
+	expect_request_fail(mem_ctx, buf, 20, EPROTO);
+}
+
 static void test_runstate_strings(void **state)
 {
 	const char *names[] = {
@@ -1434,6 +1500,7 @@ int main(void)
 		T(test_pull_every_truncation),
 		T(test_pull_corrupt_every_byte),
 		T(test_runstate_strings),
+		T(test_metrics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

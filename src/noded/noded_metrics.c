@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ctdb-noded's metrics: health transitions, IP moves, gauges of its state. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "noded/noded_private.h"
+#include "protocol/node_protocol_api.h"
+
+struct noded_metrics {
+	struct metrics *m;
+	struct metric_family *start_time;
+	struct metric_family *transitions;
+	struct metric_family *healthy;
+	struct metric_family *ip_moves;
+	struct metric_family *ips_hosted;
+	struct metric_family *runstate;
+};
+
+static const char *const to_labels[] = { "to", NULL };
+static const char *const action_labels[] = { "action", NULL };
+static const char *const runstate_labels[] = { "runstate", NULL };
+
+struct family_spec {
+	size_t offset; /* of the family pointer in struct noded_metrics */
+	const char *name;
+	enum metric_type type;
+	const char *unit;
+	const char *const *labels;
+	const char *help;
+};
+
+/* Every family name is unique across both daemons (see eventd_metrics.c). */
+static const struct family_spec noded_families[] = {
+	{ offsetof(struct noded_metrics, start_time),
+	  "ctdb_noded_start_time_seconds", METRIC_GAUGE, "seconds", NULL,
+	  "When ctdb-noded started, in seconds since the epoch" },
+	{ offsetof(struct noded_metrics, transitions),
+	  "ctdb_health_transitions", METRIC_COUNTER, NULL, to_labels,
+	  "Changes of this node's health, by the state it changed to" },
+	{ offsetof(struct noded_metrics, healthy), "ctdb_node_healthy",
+	  METRIC_GAUGE, NULL, NULL,
+	  "1 while this node is HEALTHY, 0 while it is UNHEALTHY" },
+	{ offsetof(struct noded_metrics, ip_moves), "ctdb_ip_moves",
+	  METRIC_COUNTER, NULL, action_labels,
+	  "Public IP addresses taken or released by this node" },
+	{ offsetof(struct noded_metrics, ips_hosted), "ctdb_public_ips_hosted",
+	  METRIC_GAUGE, NULL, NULL,
+	  "Public IP addresses this node currently hosts" },
+	{ offsetof(struct noded_metrics, runstate), "ctdb_runstate",
+	  METRIC_GAUGE, NULL, runstate_labels,
+	  "1 for this node's current runstate, 0 for the others" },
+};
+
+#define NUM_FAMILIES (sizeof(noded_families) / sizeof(noded_families[0]))
+
+int noded_metrics_init(struct noded_context *nctx)
+{
+	struct noded_metrics *nm;
+	struct timeval now;
+	size_t i;
+	int err = 0;
+
+	nm = talloc_zero(nctx, struct noded_metrics);
+	if (nm == NULL) {
+		return ENOMEM;
+	}
+	nm->m = metrics_new(nm);
+	if (nm->m == NULL) {
+		talloc_free(nm);
+		return ENOMEM;
+	}
+	for (i = 0; i < NUM_FAMILIES; i++) {
+		const struct family_spec *spec = &noded_families[i];
+		struct metric_family *f;
+
+		f = metrics_family_add(nm->m, spec->name, spec->type,
+				       spec->help, spec->unit, spec->labels,
+				       NULL, 0, &err);
+		if (f == NULL) {
+			talloc_free(nm);
+			return err;
+		}
+		*(struct metric_family **)((char *)nm + spec->offset) = f;
+	}
+	gettimeofday(&now, NULL);
+	(void)metrics_gauge_set(nm->start_time, NULL,
+				(double)now.tv_sec + now.tv_usec * 1.0e-6);
+	nctx->metrics = nm;
+	return 0;
+}
+
+static void count(struct metric_family *f, const char *label)
+{
+	const char *values[] = { label };
+	int ret;
+
+	ret = metrics_counter_add(f, values, 1);
+	if (ret != 0) {
+		D_ERR("Failed to count %s: %s", label, strerror(ret));
+	}
+}
+
+void noded_metrics_health(struct noded_context *nctx, bool healthy)
+{
+	if (nctx->metrics == NULL) {
+		return;
+	}
+	count(nctx->metrics->transitions, healthy ? "healthy" : "unhealthy");
+}
+
+void noded_metrics_ip_move(struct noded_context *nctx, bool take)
+{
+	if (nctx->metrics == NULL) {
+		return;
+	}
+	count(nctx->metrics->ip_moves, take ? "takeip" : "releaseip");
+}
+
+/* The gauges are read from the node's state when asked, never stale. */
+static int noded_metrics_gauges(struct noded_context *nctx)
+{
+	struct noded_metrics *nm = nctx->metrics;
+	bool healthy = (nctx->flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0;
+	uint32_t rs;
+	int ret;
+
+	ret = metrics_gauge_set(nm->healthy, NULL, healthy ? 1 : 0);
+	if (ret == 0) {
+		ret = metrics_gauge_set(nm->ips_hosted, NULL,
+					takeover_num_held(nctx->takeover));
+	}
+	for (rs = CTDB_RUNSTATE_UNKNOWN;
+	     rs <= CTDB_RUNSTATE_SHUTDOWN && ret == 0; rs++) {
+		const char *values[] = { ctdb_runstate_to_string(rs) };
+
+		ret = metrics_gauge_set(nm->runstate, values,
+					rs == nctx->runstate ? 1 : 0);
+	}
+	return ret;
+}
+
+int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+			 char **out)
+{
+	int ret;
+
+	if (nctx->metrics == NULL) {
+		return ENOMEM;
+	}
+	ret = noded_metrics_gauges(nctx);
+	if (ret != 0) {
+		return ret;
+	}
+	*out = metrics_render(mem_ctx, nctx->metrics->m);
+	return *out == NULL ? ENOMEM : 0;
+}
