@@ -53,8 +53,9 @@ struct ctdb_watch_reply {
 	const char *line; /* NOTIFY only */
 };
 
-/* Longest key a daemon accepts. */
+/* Longest key, and most keys in one WATCH, a daemon accepts. */
 #define CTDB_WATCH_KEY_MAX 256
+#define CTDB_WATCH_MAX_KEYS 1024
 
 /**
  * A key a watcher may name: 1 to CTDB_WATCH_KEY_MAX bytes, printable
