@@ -132,17 +132,18 @@ def stall(path, kind, readyfile, keys):
         time.sleep(60)
 
 
-def recv_reply(sock):
+def recv_reply(c):
     """One whole packet: (cmd, result), or None when closed."""
-    data = b""
-    while len(data) < 4 or len(data) < U32.unpack_from(data, 0)[0]:
-        more = sock.recv(65536)
+    while len(c.buf) < 4 or len(c.buf) < U32.unpack_from(c.buf, 0)[0]:
+        if len(c.buf) >= 4 and U32.unpack_from(c.buf, 0)[0] < 20:
+            return None
+        more = c.sock.recv(65536)
         if not more:
             return None
-        data += more
-        if len(data) >= 4 and U32.unpack_from(data, 0)[0] < 20:
-            return None
-    return U32.unpack_from(data, 12)[0], I32.unpack_from(data, 16)[0]
+        c.buf += more
+    (n,) = U32.unpack_from(c.buf, 0)
+    pkt, c.buf = c.buf[:n], c.buf[n:]
+    return U32.unpack_from(pkt, 12)[0], I32.unpack_from(pkt, 16)[0]
 
 
 def notify_bad(path, kind, mode="empty"):
@@ -157,13 +158,13 @@ def notify_bad(path, kind, mode="empty"):
     c.sock.setblocking(True)
     c.sock.settimeout(10)
     if mode == "twice":
-        first = recv_reply(c.sock)
+        first = recv_reply(c)
         if first != (watch, 0):
             print("first WATCH: %r" % (first,))
             return 1
-        line = recv_reply(c.sock)  # the current value (null)
+        recv_reply(c)  # the current value (null)
         c.sock.sendall(watch_request(kind, ["only.two"], reqid=2))
-    reply = recv_reply(c.sock)
+    reply = recv_reply(c)
     if reply is None:
         print("closed")
         return 1
