@@ -11,6 +11,7 @@ FUZZ_REPLAY_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_SRCDIR=\"$(abs_top_srcdir)\"
 FUZZ_REPLAY_TESTS = \
 	fuzz/replay_event_protocol \
 	fuzz/replay_node_protocol \
+	fuzz/replay_watch_protocol \
 	fuzz/replay_conf \
 	fuzz/replay_tunables \
 	fuzz/replay_public_ips
@@ -28,6 +29,12 @@ fuzz_replay_node_protocol_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS) \
 fuzz_replay_node_protocol_SOURCES = fuzz/fuzz_node_protocol.c \
 	fuzz/replay.c fuzz/fuzz.h
 fuzz_replay_node_protocol_LDADD = $(PROTOCOL_LIBS)
+
+fuzz_replay_watch_protocol_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS) \
+	-DFUZZ_TARGET=\"watch_protocol\"
+fuzz_replay_watch_protocol_SOURCES = fuzz/fuzz_watch_protocol.c \
+	fuzz/replay.c fuzz/fuzz.h
+fuzz_replay_watch_protocol_LDADD = $(PROTOCOL_LIBS)
 
 fuzz_replay_conf_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS) -DFUZZ_TARGET=\"conf\"
 fuzz_replay_conf_SOURCES = fuzz/fuzz_conf.c fuzz/replay.c fuzz/fuzz.h
@@ -69,6 +76,7 @@ fuzz_libfuzz_nodedpure_a_SOURCES = $(src_noded_libnodedpure_a_SOURCES)
 FUZZ_BINARIES = \
 	fuzz/fuzz_event_protocol \
 	fuzz/fuzz_node_protocol \
+	fuzz/fuzz_watch_protocol \
 	fuzz/fuzz_conf \
 	fuzz/fuzz_tunables \
 	fuzz/fuzz_public_ips
@@ -84,6 +92,12 @@ fuzz_fuzz_node_protocol_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_fuzz_node_protocol_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_node_protocol_SOURCES = fuzz/fuzz_node_protocol.c fuzz/fuzz.h
 fuzz_fuzz_node_protocol_LDADD = fuzz/libfuzz_protocol.a $(TALLOC_LIBS)
+
+fuzz_fuzz_watch_protocol_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+fuzz_fuzz_watch_protocol_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_watch_protocol_SOURCES = fuzz/fuzz_watch_protocol.c fuzz/fuzz.h
+fuzz_fuzz_watch_protocol_LDADD = fuzz/libfuzz_protocol.a $(TALLOC_LIBS) \
+	$(JANSSON_LIBS)
 
 fuzz_fuzz_conf_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_fuzz_conf_LDFLAGS = $(FUZZ_LDFLAGS)

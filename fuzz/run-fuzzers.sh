@@ -22,7 +22,8 @@ jobs=$(nproc 2>/dev/null || echo 1)
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=.
 outdir=
-all_targets="event_protocol node_protocol conf tunables public_ips"
+all_targets="event_protocol node_protocol watch_protocol conf tunables
+	public_ips"
 
 usage() {
 	sed -n '/^# usage:/,/^# inputs go/s/^# \{0,1\}//p' "$0" >&2

@@ -44,7 +44,7 @@ static const struct ctdb_command ctdb_commands[] = {
 	{ "event", control_event, "", "event and event script commands" },
 	{ "watch", watch_tool_watch, "[<key>...]",
 	  "print keys' values, then their changes, as JSON lines" },
-	{ "wait", watch_tool_wait, "<key>=|!=<value> [--timeout S]",
+	{ "wait", watch_tool_wait, "<key>[!]=<value> [-t S]",
 	  "wait until a key holds (or not) a value" },
 	{ "metrics", control_metrics, "",
 	  "print metrics in the OpenMetrics text format" },

@@ -558,6 +558,9 @@ static int eventd_watch_check(struct eventd_client *client,
 	if (client->watch.cmds != NULL) {
 		return EBUSY;
 	}
+	if (req->num_keys > CTDB_WATCH_MAX_KEYS) {
+		return EINVAL;
+	}
 	for (i = 0; i < req->num_keys; i++) {
 		if (!ctdb_watch_key_valid(req->keys[i])) {
 			return EINVAL;

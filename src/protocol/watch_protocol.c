@@ -112,7 +112,8 @@ static bool node_request_cmd_valid(uint32_t cmd)
 static int key_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 		    void *elem)
 {
-	return ctdb_pull_stringn(c, mem_ctx, (const char **)elem);
+	/* A NULL key could not be sent by a correct peer: refuse it. */
+	return ctdb_pull_stringn_required(c, mem_ctx, (const char **)elem);
 }
 
 static int request_body_pull(struct ctdb_pull_cursor *c, uint32_t cmd,

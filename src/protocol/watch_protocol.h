@@ -29,7 +29,8 @@
  *
  * Decoding is strict as for the other messages: exact length, known cmd,
  * every string exactly its N bytes with its only NUL last, num_keys no
- * more than the packet can hold, a NOTIFY line never NULL, no leftover
+ * more than the packet can hold, no NULL key (N = 0; an empty key ""
+ * decodes, for the daemon to refuse), a NOTIFY line never NULL, no leftover
  * byte. EPROTO for truncated or inconsistent data, EINVAL for an unknown
  * cmd. A WATCH reply with a non-zero result ends the stream.
  */
@@ -53,8 +54,9 @@ struct ctdb_watch_reply {
 	const char *line; /* NOTIFY only */
 };
 
-/* Longest key a daemon accepts. */
+/* Longest key, and most keys in one WATCH, a daemon accepts. */
 #define CTDB_WATCH_KEY_MAX 256
+#define CTDB_WATCH_MAX_KEYS 1024
 
 /**
  * A key a watcher may name: 1 to CTDB_WATCH_KEY_MAX bytes, printable

@@ -12,8 +12,10 @@ Sub-commands
   stall SOCKET KIND READYFILE [KEY...]
       one connection sending WATCH (no key: all keys), never reading;
       creates READYFILE once sent and sleeps until killed.
-  notify-bad SOCKET KIND
-      sends WATCH with an empty key and prints the reply's result.
+  notify-bad SOCKET KIND [empty|many|twice]
+      sends WATCH with an empty key (default), with 1025 keys, or two
+      WATCH requests on one connection, and prints the result of the
+      (last) WATCH reply.
 
 KIND is "event" (WATCH 103, NOTIFY 104) or "node" (WATCH 110, NOTIFY 111).
 The layout is the one documented in src/protocol/watch_protocol.h; the
@@ -130,20 +132,43 @@ def stall(path, kind, readyfile, keys):
         time.sleep(60)
 
 
-def notify_bad(path, kind):
-    c = Conn(path, kind, [""])
+def recv_reply(c):
+    """One whole packet: (cmd, result), or None when closed."""
+    while len(c.buf) < 4 or len(c.buf) < U32.unpack_from(c.buf, 0)[0]:
+        if len(c.buf) >= 4 and U32.unpack_from(c.buf, 0)[0] < 20:
+            return None
+        more = c.sock.recv(65536)
+        if not more:
+            return None
+        c.buf += more
+    (n,) = U32.unpack_from(c.buf, 0)
+    pkt, c.buf = c.buf[:n], c.buf[n:]
+    return U32.unpack_from(pkt, 12)[0], I32.unpack_from(pkt, 16)[0]
+
+
+def notify_bad(path, kind, mode="empty"):
+    watch, _, _ = KINDS[kind]
+    if mode == "many":
+        keys = ["k%d" % i for i in range(1025)]
+    elif mode == "twice":
+        keys = ["only.one"]
+    else:
+        keys = [""]
+    c = Conn(path, kind, keys)
     c.sock.setblocking(True)
     c.sock.settimeout(10)
-    data = b""
-    while len(data) < 20:
-        more = c.sock.recv(20 - len(data))
-        if not more:
-            print("closed")
+    if mode == "twice":
+        first = recv_reply(c)
+        if first != (watch, 0):
+            print("first WATCH: %r" % (first,))
             return 1
-        data += more
-    (cmd,) = U32.unpack_from(data, 12)
-    (result,) = I32.unpack_from(data, 16)
-    print("cmd=%d result=%d" % (cmd, result))
+        recv_reply(c)  # the current value (null)
+        c.sock.sendall(watch_request(kind, ["only.two"], reqid=2))
+    reply = recv_reply(c)
+    if reply is None:
+        print("closed")
+        return 1
+    print("cmd=%d result=%d" % reply)
     return 0
 
 
@@ -153,8 +178,8 @@ def main(argv):
                     argv[6], float(argv[7]))
     if len(argv) >= 4 and argv[0] == "stall":
         return stall(argv[1], argv[2], argv[3], argv[4:])
-    if len(argv) == 3 and argv[0] == "notify-bad":
-        return notify_bad(argv[1], argv[2])
+    if len(argv) in (3, 4) and argv[0] == "notify-bad":
+        return notify_bad(*argv[1:])
     sys.stderr.write(__doc__)
     return 2
 

@@ -232,6 +232,20 @@ if [ "$v" = "cmd=103 result=22" ]; then
 else
 	h_fail "empty key: $v"
 fi
+v=$(python3 "$abs_top_srcdir/tests/integration/watch_client.py" notify-bad \
+	"$B/run/eventd.socket" event many)
+if [ "$v" = "cmd=103 result=22" ]; then
+	h_pass "1025 keys get EINVAL"
+else
+	h_fail "1025 keys: $v"
+fi
+v=$(python3 "$abs_top_srcdir/tests/integration/watch_client.py" notify-bad \
+	"$B/run/eventd.socket" event twice)
+if [ "$v" = "cmd=103 result=16" ]; then
+	h_pass "a second WATCH on one connection gets EBUSY"
+else
+	h_fail "second WATCH: $v"
+fi
 if h_alive "$DAEMON_PID" && "$OUR_CTDB" event status legacy monitor >/dev/null; then
 	h_pass "the daemon still serves"
 else

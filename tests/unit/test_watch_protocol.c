@@ -145,6 +145,14 @@ static void test_request_bad(void **state)
 						  &ctdb_watch_cmds_node, &h,
 						  mem_ctx, &out),
 			 EPROTO);
+	/* A NULL key (N = 0) is refused. */
+	memcpy(bad, wire_watch, sizeof(wire_watch));
+	bad[0] = 24;
+	bad[16] = 1;
+	memset(bad + 20, 0, 4);
+	assert_int_equal(ctdb_watch_request_pull(bad, 24, &ctdb_watch_cmds_node,
+						  &h, mem_ctx, &out),
+			 EPROTO);
 	/* A NULL key cannot be sent. */
 	assert_int_equal(ctdb_watch_request_marshall(mem_ctx,
 						     &ctdb_watch_cmds_node,
