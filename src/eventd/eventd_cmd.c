@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ctdb-eventd command handlers: RUN, STATUS and SCRIPT over the socket. */
+/* ctdb-eventd command handlers: RUN, STATUS, SCRIPT and RUN_INPUT. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -14,8 +14,11 @@
 #include "eventd/script_list.h"
 #include "protocol/event_protocol_api.h"
 
-/* Requests are small; anything bigger is garbage or an attack. */
-#define EVENTD_MAX_REQUEST (64 * 1024)
+/*
+ * Requests are small (a RUN_INPUT carries at most CTDB_EVENT_INPUT_MAX
+ * bytes of input besides); anything bigger is garbage or an attack.
+ */
+#define EVENTD_MAX_REQUEST (64 * 1024 + CTDB_EVENT_INPUT_MAX)
 
 struct eventd_component {
 	struct eventd_component *next;
@@ -40,6 +43,7 @@ struct eventd_run_cmd {
 	struct eventd_run_cmd *prev, *next;
 	struct eventd_client *client;
 	uint32_t reqid;
+	uint32_t cmd; /* RUN or RUN_INPUT, echoed in the reply */
 };
 
 struct eventd_context *eventd_context_new(TALLOC_CTX *mem_ctx,
@@ -191,8 +195,10 @@ static int reply_result_from_summary(const struct script_result *summary)
 	return 0;
 }
 
+/* RUN, and RUN_INPUT with input (NULL for RUN) for the scripts' stdin. */
 static int eventd_run(struct eventd_client *client, uint32_t reqid,
-		      const struct ctdb_event_request_run *run)
+		      uint32_t cmd_id, const struct ctdb_event_request_run *run,
+		      const char *input)
 {
 	struct eventd_context *ectx = client->ectx;
 	struct run_event_context *rctx = NULL;
@@ -217,6 +223,7 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	}
 	cmd->client = client;
 	cmd->reqid = reqid;
+	cmd->cmd = cmd_id;
 	cmd->next = client->runs;
 	if (client->runs != NULL) {
 		client->runs->prev = cmd;
@@ -224,10 +231,19 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	client->runs = cmd;
 	talloc_set_destructor(cmd, eventd_run_cmd_destructor);
 
-	/* Timeout 0 means no limit, as ctdb(1) has always documented. */
-	subreq = run_event_send(cmd, ectx->ev, rctx, run->event, run->args,
-				run->timeout > 0 ? &deadline : NULL,
-				(run->flags & CTDB_EVENT_RUN_ALL) != 0);
+	/*
+	 * Timeout 0 means no limit, as ctdb(1) has always documented. A
+	 * RUN_INPUT without input still gets a pipe (an immediate EOF), so a
+	 * hook that reads its stdin never reads the daemon's.
+	 */
+	if (cmd_id == CTDB_EVENT_CMD_RUN_INPUT && input == NULL) {
+		input = "";
+	}
+	subreq = run_event_input_send(cmd, ectx->ev, rctx, run->event,
+				      run->args,
+				      run->timeout > 0 ? &deadline : NULL,
+				      (run->flags & CTDB_EVENT_RUN_ALL) != 0,
+				      input);
 	if (subreq == NULL) {
 		talloc_free(cmd);
 		return ENOMEM;
@@ -250,8 +266,8 @@ static void eventd_run_done(struct tevent_req *subreq)
 		result = reply_result_from_summary(&summary);
 	}
 	if (cmd->client != NULL) {
-		client_reply(cmd->client, cmd->reqid, CTDB_EVENT_CMD_RUN,
-			     result, NULL);
+		client_reply(cmd->client, cmd->reqid, cmd->cmd, result,
+			     NULL);
 	}
 	talloc_free(cmd);
 }
@@ -414,7 +430,16 @@ static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
 	}
 	switch (request->cmd) {
 	case CTDB_EVENT_CMD_RUN:
-		ret = eventd_run(client, h.reqid, request->data.run);
+		ret = eventd_run(client, h.reqid, request->cmd,
+				 request->data.run, NULL);
+		if (ret != 0) {
+			client_reply(client, h.reqid, request->cmd, ret, NULL);
+		}
+		break;
+	case CTDB_EVENT_CMD_RUN_INPUT:
+		ret = eventd_run(client, h.reqid, request->cmd,
+				 &request->data.run_input->run,
+				 request->data.run_input->input);
 		if (ret != 0) {
 			client_reply(client, h.reqid, request->cmd, ret, NULL);
 		}

@@ -18,7 +18,9 @@
  *  - buflen must equal the header's length and no byte may be left over;
  *  - a string of length N must hold exactly N bytes with its only NUL last
  *    (N = 0 is NULL);
- *  - cmd must be RUN, STATUS or SCRIPT; a SCRIPT action 0 or 1;
+ *  - cmd must be RUN, STATUS, SCRIPT or RUN_INPUT; a SCRIPT action 0
+ *    or 1; a RUN_INPUT input at most CTDB_EVENT_INPUT_MAX bytes (EINVAL,
+ *    checked before the bytes are copied);
  *  - num_scripts must be >= 0 and fit in the packet.
  * Any violation returns EPROTO (truncated or inconsistent data) or EINVAL
  * (an unknown enum value). Outputs are written only on success and are
