@@ -274,6 +274,8 @@ static void control_stop_trigger(struct tevent_req *req, void *private_data)
 
 	/* Before RUNNING nothing was started that the event would stop. */
 	if (state->nctx->runstate != CTDB_RUNSTATE_RUNNING) {
+		notification_stopped(state->nctx->notification,
+				     "stopped by the administrator");
 		tevent_req_done(req);
 		return;
 	}
@@ -289,6 +291,8 @@ static void control_stop_event_done(struct tevent_req *subreq)
 {
 	struct tevent_req *req = tevent_req_callback_data(subreq,
 							  struct tevent_req);
+	struct control_admin_state *state = tevent_req_data(
+		req, struct control_admin_state);
 	bool ok;
 	int result = 0;
 	int err = 0;
@@ -300,6 +304,8 @@ static void control_stop_event_done(struct tevent_req *subreq)
 		D_ERR("stopped event failed: %s",
 		      ok ? noded_event_result_string(result) : strerror(err));
 	}
+	notification_stopped(state->nctx->notification,
+			     "stopped by the administrator");
 	tevent_req_done(req);
 }
 

@@ -47,12 +47,13 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/monitor.c \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
+	src/noded/notification.c \
 	src/noded/notify.c \
 	src/noded/runstate.c \
 	src/noded/takeover.c
 
 NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a \
-	$(CLIENT_LIBS)
+	$(CLIENT_LIBS) $(JANSSON_LIBS)
 if HAVE_LIBSYSTEMD
 NODED_LIBS += $(SYSTEMD_LIBS)
 endif

@@ -172,8 +172,9 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 		nctx, "no monitor event has completed yet");
 	nctx->cluster = cluster_local_new(nctx, config->node_address);
 	nctx->takeover = takeover_init(nctx, nctx);
+	nctx->notification = notification_init(nctx, nctx);
 	if (nctx->unhealthy_reason == NULL || nctx->cluster == NULL ||
-	    nctx->takeover == NULL) {
+	    nctx->takeover == NULL || nctx->notification == NULL) {
 		talloc_free(nctx);
 		return NULL;
 	}

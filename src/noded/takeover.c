@@ -319,7 +319,7 @@ static void takeover_run_next(struct tevent_req *req)
 /* What a step's outcome means for the held set, logged once here. */
 static void takeover_step_result(struct takeover_context *tctx,
 				 const struct takeover_step *step, int err,
-				 int result)
+				 int result, const char *why)
 {
 	const struct public_ip *ip = NULL;
 	const char *what = (err != 0) ? strerror(err)
@@ -336,6 +336,8 @@ static void takeover_step_result(struct takeover_context *tctx,
 		D_NOTICE("%s IP %s/%u on %s",
 			 tctx->held[step->ip] ? "Took" : "Released",
 			 ip->address, ip->bits, ip->ifaces[0]);
+		notification_ip(tctx->nctx->notification, tctx->held[step->ip],
+				ip, why);
 		return;
 	}
 	if (ip == NULL) {
@@ -366,7 +368,7 @@ static void takeover_run_step_done(struct tevent_req *subreq)
 		err = 0;
 	}
 	takeover_step_result(state->tctx, &state->steps[state->next], err,
-			     result);
+			     result, state->why);
 	state->next += 1;
 	takeover_run_next(req);
 }

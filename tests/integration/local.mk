@@ -7,7 +7,8 @@ INTEGRATION_TESTS = \
 	tests/integration/eventd_timeout.sh \
 	tests/integration/eventd_daemon.sh \
 	tests/integration/eventd_script_cmd.sh \
-	tests/integration/eventd_protocol.sh
+	tests/integration/eventd_protocol.sh \
+	tests/integration/eventd_run_input.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
