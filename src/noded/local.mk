@@ -71,6 +71,7 @@ NODED_INTEGRATION_TESTS = \
 	tests/integration/noded_admin.sh \
 	tests/integration/noded_config.sh \
 	tests/integration/noded_notify.sh \
+	tests/integration/noded_hooks.sh \
 	tests/integration/noded_samba_eventd.sh
 TESTS += $(NODED_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(NODED_INTEGRATION_TESTS)

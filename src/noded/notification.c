@@ -144,39 +144,53 @@ static json_t *node_json(struct noded_context *nctx)
 }
 
 /*
- * The fields every event has; doc gets them, fields already set by the
- * caller stay. @return 0 or ENOMEM.
+ * The whole document, in the documented order: the common fields around
+ * what the caller set (health, previous, ip). @return a new reference, or
+ * NULL on ENOMEM.
  */
-static int common_fields(struct notification_context *n, json_t *doc,
-			 const char *event, const char *reason)
+static json_t *full_doc(struct notification_context *n, json_t *doc,
+			const char *event, const char *reason)
 {
 	struct noded_context *nctx = n->nctx;
 	struct timeval now = tevent_timeval_current();
+	json_t *out;
+	json_t *health;
 	int ret = 0;
 
-	ret |= json_object_set_new(doc, "event", json_string(event));
-	ret |= json_object_set_new(doc, "seq", json_integer(
-						       (json_int_t)n->seq));
-	ret |= json_object_set_new(doc, "time", ctdb_json_time(&now));
-	ret |= json_object_set_new(doc, "node", node_json(nctx));
-	ret |= json_object_set_new(doc, "runstate",
-				   ctdb_node_runstate_json(nctx->runstate));
-	if (json_object_get(doc, "health") == NULL) {
-		ret |= json_object_set_new(
-			doc, "health",
-			ctdb_node_health_json(nctx->flags,
-					      nctx->unhealthy_reason));
+	out = json_object();
+	if (out == NULL) {
+		return NULL;
 	}
-	ret |= json_object_set_new(doc, "stopped",
+	health = json_object_get(doc, "health");
+	if (health != NULL) {
+		json_incref(health);
+	} else {
+		health = ctdb_node_health_json(nctx->flags,
+					       nctx->unhealthy_reason);
+	}
+	ret |= json_object_set_new(out, "event", json_string(event));
+	ret |= json_object_set_new(out, "seq", json_integer(
+						       (json_int_t)n->seq));
+	ret |= json_object_set_new(out, "time", ctdb_json_time(&now));
+	ret |= json_object_set_new(out, "node", node_json(nctx));
+	ret |= json_object_set_new(out, "runstate",
+				   ctdb_node_runstate_json(nctx->runstate));
+	ret |= json_object_set_new(out, "health", health);
+	ret |= json_object_update_missing(out, doc);
+	ret |= json_object_set_new(out, "stopped",
 				   json_boolean((nctx->flags &
 						 CTDB_NODE_FLAGS_STOPPED) !=
 						0));
-	ret |= json_object_set_new(doc, "reason",
+	ret |= json_object_set_new(out, "reason",
 				   reason != NULL ? json_string(reason)
 						  : json_null());
-	ret |= json_object_set_new(doc, "dropped", json_integer(
+	ret |= json_object_set_new(out, "dropped", json_integer(
 							   (json_int_t)n->dropped));
-	return ret == 0 ? 0 : ENOMEM;
+	if (ret != 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
 }
 
 /* One line: the object, then a newline, so `read` and `jq` both work. */
@@ -219,22 +233,23 @@ static void notification_queue(struct notification_context *n,
 			       const char *reason, json_t *doc)
 {
 	struct notification_item *item;
-	int ret;
+	json_t *full = NULL;
 
 	if (doc == NULL) {
 		D_ERR("notification %s: out of memory, not sent", event);
 		return;
 	}
 	n->seq += 1;
-	ret = common_fields(n, doc, event, reason);
+	full = full_doc(n, doc, event, reason);
+	json_decref(doc);
 	item = talloc_zero(n, struct notification_item);
-	if (ret == 0 && item != NULL) {
+	if (full != NULL && item != NULL) {
 		item->event = talloc_strdup(item, event);
 		item->args = talloc_strdup(item, args != NULL ? args : "");
-		item->json = json_line(item, doc);
+		item->json = json_line(item, full);
 	}
-	json_decref(doc);
-	if (ret != 0 || item == NULL || item->event == NULL ||
+	json_decref(full);
+	if (full == NULL || item == NULL || item->event == NULL ||
 	    item->args == NULL || item->json == NULL) {
 		D_ERR("notification %s: out of memory, not sent", event);
 		talloc_free(item);

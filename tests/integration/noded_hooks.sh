@@ -110,10 +110,16 @@ for n, line in enumerate(open(path), 1):
             fail(n, "reason %r" % ev["reason"])
     elif "previous" in ev:
         fail(n, "previous in a %s event" % e)
+    # This test stops the node only between health changes.
+    if e == "stopped" and ev["stopped"] is not True or \
+            e in ("startup", "healthy", "unhealthy") and ev["stopped"]:
+        fail(n, "stopped %r in a %s event" % (ev["stopped"], e))
     if e == "startup" and ev["runstate"] != "RUNNING":
         fail(n, "runstate %r" % ev["runstate"])
     if e == "shutdown" and ev["runstate"] != "SHUTDOWN":
         fail(n, "runstate %r" % ev["runstate"])
+    if n == 4 and sys.argv[3:] == ["--show"]:
+        sys.stderr.write(line)
     print(e)
 EOF
 
@@ -214,6 +220,14 @@ check "healthy and takeip follow in order" \
 check "the node state never depended on a hook" \
 	nl_ctl_is "$B" "$NL_IP/32 lo 0" ips
 
+# --------------------------------------- stop and continue
+
+check "STOP" nl_ctl_is "$B" ok stop
+check "releaseip, then stopped" wait_until 15 hooks_end releaseip stopped
+check "CONTINUE" nl_ctl_is "$B" ok continue
+check "takeip again (continuing has no hook)" \
+	wait_until 15 hooks_end releaseip stopped takeip
+
 # --------------------------------------- shutdown comes last
 
 nl_stop "$B" || h_fail "ctdb-noded did not stop"
@@ -235,6 +249,9 @@ releaseip
 healthy
 takeip
 releaseip
+stopped
+takeip
+releaseip
 shutdown
 EOF
 check "nothing on stderr" test ! -s "$B/noded.stderr"
@@ -249,5 +266,47 @@ check "hooks off is said once, at INFO" \
 nl_stop "$C" || h_fail "ctdb-noded did not stop"
 check "...and only once" \
 	test "$(grep -c 'notification hooks off' "$C/log.ctdb")" -eq 1
+
+# --------------------------------------- Samba's ctdb-eventd: fallback
+
+if [ ! -x "$SAMBA_EVENTD" ]; then
+	echo "skipping the fallback checks: $SAMBA_EVENTD not installed"
+	h_finish
+fi
+S=$(nl_base samba NoIPHostOnAllDisabled=1) || h_die "nl_base failed"
+add_script "$S" notification 10.record.script <<'EOF'
+echo "$*" >>"$CTDB_BASE/hooks.args"
+EOF
+
+# file_is FILE LINE...: FILE holds exactly these lines.
+file_is()
+{
+	local f=$1
+	shift
+	[ "$(cat "$f" 2>/dev/null)" = "$(printf '%s\n' "$@")" ]
+}
+
+# file_ends FILE LINE...: the last lines of FILE are these.
+file_ends()
+{
+	local f=$1
+	shift
+	[ "$(tail -n $# "$f" 2>/dev/null)" = "$(printf '%s\n' "$@")" ]
+}
+
+nl_start "$S" "$SAMBA_EVENTD"
+check "with Samba's ctdb-eventd the node runs" nl_wait_running "$S"
+check "hooks still run, as plain RUN with the legacy arguments" \
+	wait_until 30 file_is "$S/hooks.args" startup healthy \
+	"takeip lo $NL_IP 32"
+check "the fallback is logged once, at NOTICE" \
+	test "$(grep -c 'does not support RUN_INPUT' "$S/log.ctdb")" -eq 1
+check "the legacy events' connection was never lost" \
+	eval "! nl_log_has '$S' 'Connection to the event daemon lost|event failed|Failed to'"
+check "legacy events in order" \
+	eval "head -n 3 '$S/events.log' | cmp -s - <(printf '%s\n' init setup startup)"
+nl_stop "$S" || h_fail "ctdb-noded did not stop"
+check "shutdown reaches the hooks last" \
+	file_ends "$S/hooks.args" "releaseip lo $NL_IP 32" shutdown
 
 h_finish
