@@ -43,6 +43,12 @@ fi
 exit 0
 EOF
 
+# The shipped example hook, logging to a file of the test's.
+cp "$abs_top_srcdir/events.d/notification/10.log-json.script.example" \
+	"$B/events/notification/15.log-json.script"
+chmod 0755 "$B/events/notification/15.log-json.script"
+export CTDB_NOTIFICATION_LOG="$B/example/notification.jsonl"
+
 # hooks_check: validate every recorded event, print the event names.
 cat >"$TESTDIR/hooks_check.py" <<'EOF'
 import json
@@ -195,7 +201,7 @@ rm -f "$B/hook.fail"
 
 # --------------------------------------- a hanging hook
 
-check "setvar EventScriptTimeout 8" nl_ctl_is "$B" ok setvar EventScriptTimeout 8
+check "setvar EventScriptTimeout 15" nl_ctl_is "$B" ok setvar EventScriptTimeout 15
 touch "$B/hook.hang"
 echo "flag $$" >"$B/monitor.fail"
 check "the unhealthy hook hangs" wait_until 15 test -s "$B/hanging"
@@ -211,7 +217,7 @@ check "while it hangs, legacy events go on (releaseip, monitors)" \
 	wait_until 10 eval "nl_count_ge '$B' '^releaseip ' 3 && nl_count_ge '$B' '^monitor\$' $((m + 1))"
 check "it is still hanging then" hooks_end unhealthy
 check "it times out, logged at NOTICE" \
-	wait_until 20 nl_log_has "$B" 'notification unhealthy: hooks timed out'
+	wait_until 30 nl_log_has "$B" 'notification unhealthy: hooks timed out'
 check "the next hook (releaseip) runs after it" \
 	wait_until 10 hooks_end unhealthy releaseip
 rm -f "$B/monitor.fail"
@@ -255,6 +261,9 @@ releaseip
 shutdown
 EOF
 check "nothing on stderr" test ! -s "$B/noded.stderr"
+check "the example hook logged the same events" \
+	cmp "$B/hooks.jsonl" "$CTDB_NOTIFICATION_LOG"
+unset CTDB_NOTIFICATION_LOG
 
 # --------------------------------------- no directory: hooks off
 
