@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Notification hooks: node events as JSON on the stdin of notification scripts. */
+/* Notification hooks: node events as JSON on the stdin of hook scripts. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,8 +169,8 @@ static json_t *full_doc(struct notification_context *n, json_t *doc,
 					       nctx->unhealthy_reason);
 	}
 	ret |= json_object_set_new(out, "event", json_string(event));
-	ret |= json_object_set_new(out, "seq", json_integer(
-						       (json_int_t)n->seq));
+	ret |= json_object_set_new(out, "seq",
+				   json_integer((json_int_t)n->seq));
 	ret |= json_object_set_new(out, "time", ctdb_json_time(&now));
 	ret |= json_object_set_new(out, "node", node_json(nctx));
 	ret |= json_object_set_new(out, "runstate",
@@ -184,8 +184,8 @@ static json_t *full_doc(struct notification_context *n, json_t *doc,
 	ret |= json_object_set_new(out, "reason",
 				   reason != NULL ? json_string(reason)
 						  : json_null());
-	ret |= json_object_set_new(out, "dropped", json_integer(
-							   (json_int_t)n->dropped));
+	ret |= json_object_set_new(out, "dropped",
+				   json_integer((json_int_t)n->dropped));
 	if (ret != 0) {
 		json_decref(out);
 		return NULL;
@@ -206,6 +206,58 @@ static char *json_line(TALLOC_CTX *mem_ctx, json_t *doc)
 	line = talloc_asprintf(mem_ctx, "%s\n", text);
 	free(text);
 	return line;
+}
+
+/*
+ * The first line of a script's output becomes a reason, and nothing
+ * bounds it. The event must fit in a RUN_INPUT, so when it does not,
+ * every long string is cut (a hook needs the start of a reason, not
+ * megabytes of it).
+ */
+#define NOTIFICATION_STRING_CUT 1024
+
+static void shorten_string(json_t *value)
+{
+	const char *text = json_string_value(value);
+	char buf[NOTIFICATION_STRING_CUT + 4];
+	size_t cut = NOTIFICATION_STRING_CUT;
+
+	/* Never in the middle of a UTF-8 sequence. */
+	while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80) {
+		cut -= 1;
+	}
+	memcpy(buf, text, cut);
+	memcpy(buf + cut, "...", 4);
+	(void)json_string_set(value, buf);
+}
+
+static void shorten_strings(json_t *obj)
+{
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(obj, key, value) {
+		if (json_is_object(value)) {
+			shorten_strings(value);
+		} else if (json_is_string(value) &&
+			   json_string_length(value) >
+				   NOTIFICATION_STRING_CUT) {
+			shorten_string(value);
+		}
+	}
+}
+
+static char *json_line_fitting(TALLOC_CTX *mem_ctx, json_t *doc)
+{
+	char *line;
+
+	line = json_line(mem_ctx, doc);
+	if (line == NULL || strlen(line) <= CTDB_EVENT_INPUT_MAX) {
+		return line;
+	}
+	talloc_free(line);
+	shorten_strings(doc);
+	return json_line(mem_ctx, doc);
 }
 
 /* ---------- the queue ---------- */
@@ -246,7 +298,7 @@ static void notification_queue(struct notification_context *n,
 	if (full != NULL && item != NULL) {
 		item->event = talloc_strdup(item, event);
 		item->args = talloc_strdup(item, args != NULL ? args : "");
-		item->json = json_line(item, full);
+		item->json = json_line_fitting(item, full);
 	}
 	json_decref(full);
 	if (full == NULL || item == NULL || item->event == NULL ||

@@ -179,9 +179,16 @@ check "hooks ran through RUN_INPUT (no fallback)" \
 # --------------------------------------- failing hooks change nothing
 
 touch "$B/hook.fail"
-echo "flag $$" >"$B/monitor.fail"
+# A 100 kB reason: the event must still fit (long strings are cut).
+head -c 100000 /dev/zero | tr '\0' r >"$B/monitor.fail"
 check "unhealthy and releaseip still reach the hooks" \
 	wait_until 15 hooks_end unhealthy releaseip
+check "the long reason reached the hooks cut to 1024 bytes and '...'" \
+	python3 -c "
+import json, sys
+evs = [json.loads(l) for l in open('$B/hooks.jsonl')]
+r = [e for e in evs if e['event'] == 'unhealthy'][-1]['reason']
+sys.exit(not (r.endswith('r...') and len(r) == 1027))"
 rm -f "$B/monitor.fail"
 check "healthy and takeip too" \
 	wait_until 15 hooks_end healthy takeip
@@ -201,18 +208,22 @@ rm -f "$B/hook.fail"
 
 # --------------------------------------- a hanging hook
 
-check "setvar EventScriptTimeout 15" nl_ctl_is "$B" ok setvar EventScriptTimeout 15
+# Long enough for the checks below to see the hook still hanging.
+hang_timeout=$((15 * H_SCALE))
+check "setvar EventScriptTimeout $hang_timeout" nl_ctl_is "$B" ok \
+	setvar EventScriptTimeout $hang_timeout
 touch "$B/hook.hang"
 echo "flag $$" >"$B/monitor.fail"
 check "the unhealthy hook hangs" wait_until 15 test -s "$B/hanging"
 m=$(nl_count "$B" '^monitor$')
-# The bound is generous: the machine running the tests may be loaded.
+# The bound is generous (the machine running the tests may be loaded),
+# and H_SCALE times more under valgrind.
 t0=$(nl_now_ms)
 env CTDB_TEST_MODE=yes CTDB_BASE="$B" "$OUR_CTDB" status >"$B/status.out" 2>&1
 rc=$?
 t1=$(nl_now_ms)
-check "while it hangs, ctdb status answers within 2000 ms ($((t1 - t0)) ms)" \
-	test $rc -eq 0 -a $((t1 - t0)) -lt 2000
+check "while it hangs, ctdb status answers within $((2000 * H_SCALE)) ms ($((t1 - t0)) ms)" \
+	test $rc -eq 0 -a $((t1 - t0)) -lt $((2000 * H_SCALE))
 check "while it hangs, legacy events go on (releaseip, monitors)" \
 	wait_until 10 eval "nl_count_ge '$B' '^releaseip ' 3 && nl_count_ge '$B' '^monitor\$' $((m + 1))"
 check "it is still hanging then" hooks_end unhealthy
