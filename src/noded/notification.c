@@ -53,6 +53,7 @@ struct notification_context {
 	struct notification_item *head; /* waiting, oldest first */
 	struct notification_item *tail;
 	unsigned num;
+	unsigned queue_max; /* NOTIFICATION_QUEUE_MAX but in tests */
 	uint64_t seq;
 	uint64_t dropped;
 	bool off_logged; /* "no notification directory" said once */
@@ -74,6 +75,27 @@ struct notification_context {
 static void notification_kick(struct notification_context *n);
 static void notification_drain_complete(struct notification_context *n);
 
+/*
+ * In test mode CTDB_TEST_NOTIFICATION_QUEUE_MAX (1 to 256) replaces the
+ * bound, so a test can fill the queue with a handful of events.
+ */
+static unsigned notification_queue_max(void)
+{
+	const char *env = getenv("CTDB_TEST_NOTIFICATION_QUEUE_MAX");
+	unsigned long v;
+	char *end = NULL;
+
+	if (!path_test_mode() || env == NULL) {
+		return NOTIFICATION_QUEUE_MAX;
+	}
+	v = strtoul(env, &end, 10);
+	if (end == env || *end != '\0' || v < 1 ||
+	    v > NOTIFICATION_QUEUE_MAX) {
+		return NOTIFICATION_QUEUE_MAX;
+	}
+	return (unsigned)v;
+}
+
 struct notification_context *notification_init(TALLOC_CTX *mem_ctx,
 					       struct noded_context *nctx)
 {
@@ -84,6 +106,7 @@ struct notification_context *notification_init(TALLOC_CTX *mem_ctx,
 		return NULL;
 	}
 	n->nctx = nctx;
+	n->queue_max = notification_queue_max();
 	n->kick = tevent_create_immediate(n);
 	if (n->kick == NULL) {
 		talloc_free(n);
@@ -274,7 +297,7 @@ static void notification_drop_oldest(struct notification_context *n)
 	n->dropped += 1;
 	D_NOTICE("notification queue full (%u events): dropped the oldest, "
 		 "%s (%llu dropped so far)",
-		 (unsigned)NOTIFICATION_QUEUE_MAX, old->event,
+		 n->queue_max, old->event,
 		 (unsigned long long)n->dropped);
 	talloc_free(old);
 }
@@ -292,6 +315,10 @@ static void notification_queue(struct notification_context *n,
 		return;
 	}
 	n->seq += 1;
+	/* Make room first: "dropped" then counts what this one pushes out. */
+	if (n->num >= n->queue_max) {
+		notification_drop_oldest(n);
+	}
 	full = full_doc(n, doc, event, reason);
 	json_decref(doc);
 	item = talloc_zero(n, struct notification_item);
@@ -308,9 +335,6 @@ static void notification_queue(struct notification_context *n,
 		return;
 	}
 
-	if (n->num >= NOTIFICATION_QUEUE_MAX) {
-		notification_drop_oldest(n);
-	}
 	if (n->tail != NULL) {
 		n->tail->next = item;
 	} else {

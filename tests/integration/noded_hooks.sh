@@ -5,7 +5,9 @@
 # healthy, takeip, unhealthy, releaseip, ..., releaseip, shutdown), with
 # the documented fields. A failing hook changes nothing; a hanging one
 # times out while the daemon keeps answering, and the later hooks still
-# run in order. Without the directory the hooks are off.
+# run in order. A full queue drops its oldest event. Without the
+# directory the hooks are off. With Samba's ctdb-eventd the hooks run
+# without stdin and the legacy events are not disturbed.
 
 if [ -z "${BASH_VERSION:-}" ]; then
 	exec bash "$0" "$@"
@@ -38,7 +40,7 @@ $H_RECORD
 if [ -e "\$CTDB_BASE/hook.hang" ]; then
 	rm -f "\$CTDB_BASE/hook.hang"
 	echo "\$1" >"\$CTDB_BASE/hanging"
-	sleep 60
+	sleep 600
 fi
 exit 0
 EOF
@@ -275,6 +277,45 @@ check "nothing on stderr" test ! -s "$B/noded.stderr"
 check "the example hook logged the same events" \
 	cmp "$B/hooks.jsonl" "$CTDB_NOTIFICATION_LOG"
 unset CTDB_NOTIFICATION_LOG
+
+# --------------------------------------- a full queue drops the oldest
+
+# A queue of one (test mode only) while the startup hook hangs: healthy
+# waits, takeip pushes it out.
+Q=$(nl_base queue NoIPHostOnAllDisabled=1 \
+	EventScriptTimeout=$((10 * H_SCALE))) || h_die "nl_base failed"
+add_script "$Q" notification 10.record.script <<'EOF'
+cat >>"$CTDB_BASE/hooks.jsonl"
+EOF
+add_script "$Q" notification 30.hang.script <<EOF
+$H_RECORD
+if [ -e "\$CTDB_BASE/hook.hang" ]; then
+	rm -f "\$CTDB_BASE/hook.hang"
+	sleep 600
+fi
+exit 0
+EOF
+touch "$Q/hook.hang"
+export CTDB_TEST_NOTIFICATION_QUEUE_MAX=1
+nl_start "$Q"
+unset CTDB_TEST_NOTIFICATION_QUEUE_MAX
+check "the node runs" nl_wait_running "$Q"
+check "healthy is dropped for takeip, logged at NOTICE" \
+	wait_until 30 nl_log_has "$Q" 'notification queue full \(1 events\): dropped the oldest, healthy \(1 dropped so far\)$'
+check "takeip is delivered after the hanging startup hook" \
+	wait_until 30 eval "[ \$(grep -c '\"event\":\"takeip\"' '$Q/hooks.jsonl') -eq 1 ]"
+nl_stop "$Q" || h_fail "ctdb-noded did not stop"
+expect "seq shows the gap, dropped counts it" \
+	python3 -c "
+import json
+for l in open('$Q/hooks.jsonl'):
+    e = json.loads(l)
+    print(e['event'], e['seq'], e['dropped'])" <<EOF
+startup 1 0
+takeip 3 1
+releaseip 4 1
+shutdown 5 1
+EOF
 
 # --------------------------------------- no directory: hooks off
 
