@@ -21,6 +21,13 @@ EXTRA_DIST += \
 	events.d/00.node.script.in \
 	events.d/10.interface.script.in
 
+# An example notification hook (ctdb-events(7)), installed as data: it
+# never runs from there, and hooks stay off until the administrator
+# creates $(sysconfdir)/ctdb/events/notification and copies it in.
+ctdbnotificationdir = $(datadir)/ctdb/events/notification
+dist_ctdbnotification_DATA = \
+	events.d/notification/10.log-json.script.example
+
 # Written to a temporary file first, so an interrupted build leaves no
 # half-made script behind; the mode is set before the rename.
 events_generate = $(AM_V_GEN)$(MKDIR_P) events.d && rm -f $@ $@.tmp && \

@@ -142,6 +142,38 @@ bool ctdb_event_run_recv(struct tevent_req *req, int *perr, int *result)
 }
 
 struct tevent_req *
+ctdb_event_run_input_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+			  struct ctdb_event_client *client,
+			  const struct ctdb_event_request_run *run,
+			  const char *input)
+{
+	struct ctdb_event_request_run_input data = {
+		.run = *run,
+		.input = input,
+	};
+	struct ctdb_event_request request = {
+		.cmd = CTDB_EVENT_CMD_RUN_INPUT,
+		.data.run_input = &data,
+	};
+
+	return ctdb_event_msg_send(mem_ctx, ev, client, &request);
+}
+
+bool ctdb_event_run_input_recv(struct tevent_req *req, int *perr,
+			       int *result)
+{
+	struct ctdb_event_reply *reply = NULL;
+	bool ok;
+
+	ok = ctdb_event_msg_recv(req, CTDB_EVENT_CMD_RUN_INPUT, perr, &reply);
+	if (ok) {
+		*result = reply->result;
+	}
+	tevent_req_received(req);
+	return ok;
+}
+
+struct tevent_req *
 ctdb_event_status_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		       struct ctdb_event_client *client,
 		       const struct ctdb_event_request_status *status)

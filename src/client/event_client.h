@@ -43,6 +43,22 @@ struct tevent_req *ctdb_event_run_send(TALLOC_CTX *mem_ctx,
 				       const struct ctdb_event_request_run *run);
 bool ctdb_event_run_recv(struct tevent_req *req, int *perr, int *result);
 
+/*
+ * RUN_INPUT (our extension): RUN, with input (at most
+ * CTDB_EVENT_INPUT_MAX bytes, else EINVAL at once) for the scripts'
+ * stdin. Samba's ctdb-eventd does not know the command and closes the
+ * connection: *perr is then EPIPE, and every other request outstanding
+ * on this client fails the same way (use a connection of its own until
+ * the daemon is known to support it).
+ */
+struct tevent_req *
+ctdb_event_run_input_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+			  struct ctdb_event_client *client,
+			  const struct ctdb_event_request_run *run,
+			  const char *input);
+bool ctdb_event_run_input_recv(struct tevent_req *req, int *perr,
+			       int *result);
+
 struct tevent_req *
 ctdb_event_status_send(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		       struct ctdb_event_client *client,

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -79,12 +80,13 @@ static int run_proc_fd_above_stdio(int *pfd)
 
 /*
  * posix_spawn the child in its own process group, with default signal
- * dispositions, an empty signal mask and out_fd as stdout and stderr.
- * glibc reports exec failures (ENOENT, EACCES, ENOEXEC) as the return
- * value and reaps the failed child itself.
+ * dispositions, an empty signal mask, out_fd as stdout and stderr and,
+ * when in_fd is not -1, in_fd as stdin. glibc reports exec failures
+ * (ENOENT, EACCES, ENOEXEC) as the return value and reaps the failed
+ * child itself.
  */
 static int run_proc_spawn(const char *path, const char **argv, int out_fd,
-			  int close_fd, pid_t *ppid)
+			  int close_fd, int in_fd, pid_t *ppid)
 {
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
@@ -105,6 +107,13 @@ static int run_proc_spawn(const char *path, const char **argv, int out_fd,
 		return ret;
 	}
 
+	if (in_fd != -1) {
+		ret = posix_spawn_file_actions_adddup2(&actions, in_fd,
+						       STDIN_FILENO);
+		if (ret != 0) {
+			goto done;
+		}
+	}
 	ret = posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
 	if (ret != 0) {
 		goto done;
@@ -335,11 +344,20 @@ struct run_proc_state {
 	size_t discarded;
 	enum run_proc_how how;
 	int status;
+	/* stdin data: written from the loop, the pipe closed when done */
+	struct tevent_fd *input_fde; /* NULL when done; closes input_fd */
+	int input_fd;
+	uint8_t *input;
+	size_t input_len;
+	size_t input_off;
 };
 
 static void run_proc_pipe_readable(struct tevent_context *ev,
 				   struct tevent_fd *fde, uint16_t flags,
 				   void *private_data);
+static void run_proc_input_writable(struct tevent_context *ev,
+				    struct tevent_fd *fde, uint16_t flags,
+				    void *private_data);
 static void run_proc_exited(void *private_data);
 static void run_proc_timedout(struct tevent_context *ev,
 			      struct tevent_timer *te, struct timeval now,
@@ -370,9 +388,83 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 				 const struct timeval *deadline,
 				 size_t max_output)
 {
+	return run_proc_input_send(mem_ctx, ev, path, argv, deadline,
+				   max_output, NULL, 0);
+}
+
+/*
+ * A write to a pipe whose reader is gone raises SIGPIPE, and by default
+ * that kills the writer: the daemon, for a script that exits without
+ * reading its stdin. Ignored, the write fails with EPIPE instead. Only
+ * the default action is replaced; a handler the program set stays.
+ */
+static void run_proc_ignore_sigpipe(void)
+{
+	struct sigaction old;
+	int ret;
+
+	ret = sigaction(SIGPIPE, NULL, &old);
+	if (ret == 0 && (old.sa_flags & SA_SIGINFO) == 0 &&
+	    old.sa_handler == SIG_DFL) {
+		(void)signal(SIGPIPE, SIG_IGN);
+	}
+}
+
+/* The stdin pipe: the read end for the child, the write end non-blocking. */
+static int run_proc_input_pipe(int fds[2])
+{
+	int ret;
+
+	ret = pipe2(fds, O_CLOEXEC);
+	if (ret == -1) {
+		return errno;
+	}
+	ret = run_proc_fd_above_stdio(&fds[0]);
+	if (ret == 0) {
+		ret = run_proc_fd_above_stdio(&fds[1]);
+	}
+	if (ret == 0 && fcntl(fds[1], F_SETFL, O_NONBLOCK) == -1) {
+		ret = errno;
+	}
+	if (ret != 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return ret;
+	}
+	return 0;
+}
+
+/* Start writing the input (closes in_fd, the write end, on failure). */
+static int run_proc_input_start(struct run_proc_state *state,
+				struct tevent_context *ev, int in_fd,
+				struct tevent_req *req)
+{
+	state->input_fde = tevent_add_fd(ev, state, in_fd, TEVENT_FD_WRITE,
+					 run_proc_input_writable, req);
+	if (state->input_fde == NULL) {
+		close(in_fd);
+		return ENOMEM;
+	}
+	tevent_fd_set_auto_close(state->input_fde);
+	state->input_fd = in_fd;
+	if (state->input_len == 0) {
+		/* Nothing to write: the child reads EOF at once. */
+		TALLOC_FREE(state->input_fde);
+	}
+	return 0;
+}
+
+struct tevent_req *run_proc_input_send(TALLOC_CTX *mem_ctx,
+				       struct tevent_context *ev,
+				       const char *path, const char **argv,
+				       const struct timeval *deadline,
+				       size_t max_output, const void *input,
+				       size_t input_len)
+{
 	struct tevent_req *req;
 	struct run_proc_state *state;
 	int fds[2] = {-1, -1};
+	int in_fds[2] = {-1, -1};
 	int ret;
 
 	req = tevent_req_create(mem_ctx, &state, struct run_proc_state);
@@ -381,6 +473,23 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 	}
 	state->pid = -1;
 	state->max_output = max_output;
+	state->input_fd = -1;
+
+	if (input != NULL) {
+		state->input_len = input_len;
+		if (input_len > 0) {
+			state->input = talloc_memdup(state, input, input_len);
+			if (tevent_req_nomem(state->input, req)) {
+				return tevent_req_post(req, ev);
+			}
+		}
+		run_proc_ignore_sigpipe();
+		ret = run_proc_input_pipe(in_fds);
+		if (ret != 0) {
+			tevent_req_error_unix(req, ret);
+			return tevent_req_post(req, ev);
+		}
+	}
 
 	/*
 	 * Close-on-exec, so that only the copies dup'ed onto 1 and 2 reach
@@ -389,21 +498,26 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 	 */
 	ret = pipe2(fds, O_CLOEXEC);
 	if (ret == -1) {
-		tevent_req_error_unix(req, errno);
-		return tevent_req_post(req, ev);
+		ret = errno;
+		fds[1] = -1;
+		goto spawn_failed;
 	}
 	ret = run_proc_fd_above_stdio(&fds[0]);
 	if (ret == 0) {
 		ret = run_proc_fd_above_stdio(&fds[1]);
 	}
 	if (ret == 0) {
-		ret = run_proc_spawn(path, argv, fds[1], fds[0], &state->pid);
+		ret = run_proc_spawn(path, argv, fds[1], fds[0], in_fds[0],
+				     &state->pid);
 	}
 	close(fds[1]);
 	if (ret != 0) {
 		close(fds[0]);
-		tevent_req_error_unix(req, ret);
-		return tevent_req_post(req, ev);
+		goto spawn_failed;
+	}
+	if (in_fds[0] != -1) {
+		/* Only the child reads; our copy would hide its EOF/EPIPE. */
+		close(in_fds[0]);
 	}
 	state->owns_child = true;
 	talloc_set_destructor(state, run_proc_state_destructor);
@@ -423,6 +537,14 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 	}
 	tevent_fd_set_auto_close(state->pipe_fde);
 	state->pipe_fd = fds[0];
+
+	if (in_fds[1] != -1) {
+		ret = run_proc_input_start(state, ev, in_fds[1], req);
+		in_fds[1] = -1;
+		if (ret != 0) {
+			goto fail;
+		}
+	}
 
 	/*
 	 * The child is not reaped before the watch is set up, so its pid
@@ -449,12 +571,57 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 
 	return req;
 
+spawn_failed:
+	if (in_fds[0] != -1) {
+		close(in_fds[0]);
+		close(in_fds[1]);
+	}
+	tevent_req_error_unix(req, ret);
+	return tevent_req_post(req, ev);
+
 fail:
+	if (in_fds[1] != -1) {
+		close(in_fds[1]);
+	}
 	run_proc_abort(state);
 	TALLOC_FREE(state->pipe_fde);
+	TALLOC_FREE(state->input_fde);
 	TALLOC_FREE(state->watch);
 	tevent_req_error_unix(req, ret);
 	return tevent_req_post(req, ev);
+}
+
+/*
+ * Write as much input as the pipe takes. Once all is written, or the
+ * child has closed its end (EPIPE: it does not want the rest), close ours
+ * so the child sees EOF. A child that never reads just leaves the pipe
+ * full: nothing waits for it, and the pipe goes when the child exits.
+ */
+static void run_proc_input_writable(struct tevent_context *ev,
+				    struct tevent_fd *fde, uint16_t flags,
+				    void *private_data)
+{
+	struct tevent_req *req =
+		talloc_get_type_abort(private_data, struct tevent_req);
+	struct run_proc_state *state =
+		tevent_req_data(req, struct run_proc_state);
+	size_t want = state->input_len - state->input_off;
+	ssize_t n;
+
+	if (want > RUN_PROC_CHUNK) {
+		want = RUN_PROC_CHUNK;
+	}
+	n = write(state->input_fd, state->input + state->input_off, want);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		return;
+	}
+	if (n > 0) {
+		state->input_off += (size_t)n;
+		if (state->input_off < state->input_len) {
+			return;
+		}
+	}
+	TALLOC_FREE(state->input_fde);
 }
 
 /* Make room for need more bytes plus the terminating NUL. @return 0 or errno */
@@ -560,6 +727,7 @@ static void run_proc_pipe_readable(struct tevent_context *ev,
 	if (n == -1 && errno == ENOMEM) {
 		run_proc_abort(state);
 		TALLOC_FREE(state->pipe_fde);
+		TALLOC_FREE(state->input_fde);
 		TALLOC_FREE(state->watch);
 		TALLOC_FREE(state->timer);
 		tevent_req_error_unix(req, ENOMEM);
@@ -624,6 +792,8 @@ static void run_proc_exited(void *private_data)
 	state->owns_child = false;
 	TALLOC_FREE(state->watch);
 	TALLOC_FREE(state->timer);
+	/* Input a grandchild might still read is of no use to anyone. */
+	TALLOC_FREE(state->input_fde);
 	if (ret != 0) {
 		/* Someone else reaped it (ECHILD); the status is lost. */
 		TALLOC_FREE(state->pipe_fde);
@@ -669,6 +839,7 @@ static void run_proc_timedout(struct tevent_context *ev,
 	if (ret != 0) {
 		run_proc_abort(state);
 		TALLOC_FREE(state->pipe_fde);
+		TALLOC_FREE(state->input_fde);
 		TALLOC_FREE(state->watch);
 		tevent_req_error_unix(req, ret);
 		return;
@@ -681,6 +852,7 @@ static void run_proc_timedout(struct tevent_context *ev,
 	 */
 	state->owns_child = false;
 	TALLOC_FREE(state->pipe_fde);
+	TALLOC_FREE(state->input_fde);
 	TALLOC_FREE(state->watch);
 	state->how = RUN_PROC_TIMEDOUT;
 	state->status = 0;

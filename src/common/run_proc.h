@@ -67,6 +67,28 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 				 const char **argv,
 				 const struct timeval *deadline,
 				 size_t max_output);
+
+/**
+ * As run_proc_send, with data for the child's stdin (run_proc_recv reads
+ * the result). With input NULL, stdin is inherited as by run_proc_send;
+ * otherwise stdin is a pipe that gets input_len bytes of input (copied;
+ * 0 bytes: EOF at once) and is then closed. The data is written from the
+ * tevent loop through a non-blocking pipe, so a child that reads slowly
+ * or never does blocks nothing: what does not fit waits in memory, and
+ * the pipe is closed when everything is written, when the child closes
+ * its end (EPIPE), when the child exits or times out, whichever comes
+ * first. A child that exits without reading is no error. Because a write
+ * to a pipe without reader raises SIGPIPE, this sets SIGPIPE to SIG_IGN
+ * when its action is still the default (a daemon usually ignores it
+ * already); the child gets the default action back.
+ */
+struct tevent_req *run_proc_input_send(TALLOC_CTX *mem_ctx,
+				       struct tevent_context *ev,
+				       const char *path, const char **argv,
+				       const struct timeval *deadline,
+				       size_t max_output, const void *input,
+				       size_t input_len);
+
 bool run_proc_recv(struct tevent_req *req, int *perr, TALLOC_CTX *mem_ctx,
 		   struct run_proc_result *result);
 

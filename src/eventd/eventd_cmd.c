@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ctdb-eventd command handlers: RUN, STATUS, SCRIPT, HISTORY and METRICS. */
+/* ctdb-eventd command handlers: CTDB's three commands and our extensions. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -18,8 +18,11 @@
 #include "protocol/event_protocol_api.h"
 #include "protocol/watch_protocol.h"
 
-/* Requests are small; anything bigger is garbage or an attack. */
-#define EVENTD_MAX_REQUEST (64 * 1024)
+/*
+ * Requests are small (a RUN_INPUT carries at most CTDB_EVENT_INPUT_MAX
+ * bytes of input besides); anything bigger is garbage or an attack.
+ */
+#define EVENTD_MAX_REQUEST (64 * 1024 + CTDB_EVENT_INPUT_MAX)
 
 struct eventd_component {
 	struct eventd_component *next;
@@ -45,6 +48,7 @@ struct eventd_run_cmd {
 	struct eventd_run_cmd *prev, *next;
 	struct eventd_client *client;
 	uint32_t reqid;
+	uint32_t cmd; /* RUN or RUN_INPUT, echoed in the reply */
 	struct eventd_context *ectx;
 	/* For the metrics, counted even when the client is gone. */
 	struct eventd_metrics *metrics;
@@ -216,8 +220,10 @@ static int reply_result_from_summary(const struct script_result *summary)
 	return 0;
 }
 
+/* RUN, and RUN_INPUT with input (NULL for RUN) for the scripts' stdin. */
 static int eventd_run(struct eventd_client *client, uint32_t reqid,
-		      const struct ctdb_event_request_run *run)
+		      uint32_t cmd_id, const struct ctdb_event_request_run *run,
+		      const char *input)
 {
 	struct eventd_context *ectx = client->ectx;
 	struct run_event_context *rctx = NULL;
@@ -243,6 +249,7 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	}
 	cmd->client = client;
 	cmd->reqid = reqid;
+	cmd->cmd = cmd_id;
 	cmd->ectx = ectx;
 	cmd->metrics = ectx->metrics;
 	cmd->rctx = rctx;
@@ -259,10 +266,19 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	client->runs = cmd;
 	talloc_set_destructor(cmd, eventd_run_cmd_destructor);
 
-	/* Timeout 0 means no limit, as ctdb(1) has always documented. */
-	subreq = run_event_send(cmd, ectx->ev, rctx, run->event, run->args,
-				run->timeout > 0 ? &deadline : NULL,
-				(run->flags & CTDB_EVENT_RUN_ALL) != 0);
+	/*
+	 * Timeout 0 means no limit, as ctdb(1) has always documented. A
+	 * RUN_INPUT without input still gets a pipe (an immediate EOF), so a
+	 * hook that reads its stdin never reads the daemon's.
+	 */
+	if (cmd_id == CTDB_EVENT_CMD_RUN_INPUT && input == NULL) {
+		input = "";
+	}
+	subreq = run_event_input_send(cmd, ectx->ev, rctx, run->event,
+				      run->args,
+				      run->timeout > 0 ? &deadline : NULL,
+				      (run->flags & CTDB_EVENT_RUN_ALL) != 0,
+				      input);
 	if (subreq == NULL) {
 		talloc_free(cmd);
 		return ENOMEM;
@@ -346,8 +362,8 @@ static void eventd_run_done(struct tevent_req *subreq)
 	eventd_publish_event(cmd);
 	eventd_run_count(cmd, ok, result);
 	if (cmd->client != NULL) {
-		client_reply(cmd->client, cmd->reqid, CTDB_EVENT_CMD_RUN,
-			     result, NULL);
+		client_reply(cmd->client, cmd->reqid, cmd->cmd, result,
+			     NULL);
 	}
 	talloc_free(cmd);
 }
@@ -666,7 +682,16 @@ static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
 	}
 	switch (request->cmd) {
 	case CTDB_EVENT_CMD_RUN:
-		ret = eventd_run(client, h.reqid, request->data.run);
+		ret = eventd_run(client, h.reqid, request->cmd,
+				 request->data.run, NULL);
+		if (ret != 0) {
+			client_reply(client, h.reqid, request->cmd, ret, NULL);
+		}
+		break;
+	case CTDB_EVENT_CMD_RUN_INPUT:
+		ret = eventd_run(client, h.reqid, request->cmd,
+				 &request->data.run_input->run,
+				 request->data.run_input->input);
 		if (ret != 0) {
 			client_reply(client, h.reqid, request->cmd, ret, NULL);
 		}

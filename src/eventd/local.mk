@@ -7,6 +7,7 @@ src_eventd_libeventd_a_SOURCES = \
 	src/eventd/script_result.c src/eventd/script_result.h \
 	src/eventd/event_status.c src/eventd/event_status.h \
 	src/eventd/run_event.c src/eventd/run_event.h \
+	src/eventd/script_log.c src/eventd/script_log.h \
 	src/eventd/eventd_config.c src/eventd/eventd_config.h \
 	src/eventd/eventd_cmd.c src/eventd/eventd_private.h \
 	src/eventd/eventd_metrics.c src/eventd/eventd_metrics.h

@@ -12,6 +12,7 @@
 #include "common/tevent_unix.h"
 #include "eventd/run_event.h"
 #include "eventd/script_list.h"
+#include "eventd/script_log.h"
 
 struct run_event_state;
 
@@ -29,6 +30,7 @@ struct run_event_context {
 	char *dir;
 	struct run_event_options opts;
 	struct event_status_store *store;
+	struct script_log *script_log; /* repeated failures, summarised */
 
 	/* FIFO of requests; the head is the one executing. */
 	struct run_event_state *head;
@@ -47,6 +49,7 @@ struct run_event_state {
 
 	char *event;
 	char *args;
+	char *input; /* for the scripts' stdin; NULL: inherited */
 	bool has_deadline;
 	struct timeval deadline;
 	bool run_all;
@@ -87,9 +90,11 @@ run_event_context_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		event_status_store_set_history(rctx->store,
 					       opts->history_length);
 	}
+	rctx->script_log = script_log_new(rctx);
 	rctx->kick = tevent_create_immediate(rctx);
 	if (rctx->component == NULL || rctx->dir == NULL ||
-	    rctx->store == NULL || rctx->kick == NULL) {
+	    rctx->store == NULL || rctx->kick == NULL ||
+	    rctx->script_log == NULL) {
 		talloc_free(rctx);
 		return NULL;
 	}
@@ -320,6 +325,17 @@ struct tevent_req *run_event_send(TALLOC_CTX *mem_ctx,
 				  const char *event, const char *args,
 				  const struct timeval *deadline, bool run_all)
 {
+	return run_event_input_send(mem_ctx, ev, rctx, event, args, deadline,
+				    run_all, NULL);
+}
+
+struct tevent_req *run_event_input_send(TALLOC_CTX *mem_ctx,
+					struct tevent_context *ev,
+					struct run_event_context *rctx,
+					const char *event, const char *args,
+					const struct timeval *deadline,
+					bool run_all, const char *input)
+{
 	struct tevent_req *req;
 	struct run_event_state *state;
 	struct run_event_state *current = rctx->head;
@@ -336,6 +352,12 @@ struct tevent_req *run_event_send(TALLOC_CTX *mem_ctx,
 	if (tevent_req_nomem(state->event, req) ||
 	    tevent_req_nomem(state->args, req)) {
 		return tevent_req_post(req, ev);
+	}
+	if (input != NULL) {
+		state->input = talloc_strdup(state, input);
+		if (tevent_req_nomem(state->input, req)) {
+			return tevent_req_post(req, ev);
+		}
 	}
 	if (deadline != NULL) {
 		state->has_deadline = true;
@@ -468,7 +490,9 @@ static void script_finished(struct tevent_req *req)
 	state->rec->num_scripts = state->index + 1;
 	D_DEBUG("Script %s finished, result=%d", rec->name,
 		(int)script_result_to_wire(&rec->result));
-	log_lines(failed ? DEBUG_NOTICE : DEBUG_INFO, rec->name, rec->output);
+	script_log_result(state->rctx->script_log, state->event, rec->name,
+			  failed, script_result_to_wire(&rec->result),
+			  rec->output);
 
 	if (failed) {
 		state->summary = rec->result;
@@ -539,9 +563,11 @@ static void run_next_script(struct tevent_req *req)
 	}
 	D_DEBUG("Running %s with args \"%s %s\"", entry->path, entry->name,
 		state->event);
-	subreq = run_proc_send(state, state->ev, entry->path, argv,
-			       state->has_deadline ? &state->deadline : NULL,
-			       state->rctx->opts.output_limit);
+	subreq = run_proc_input_send(
+		state, state->ev, entry->path, argv,
+		state->has_deadline ? &state->deadline : NULL,
+		state->rctx->opts.output_limit, state->input,
+		state->input != NULL ? strlen(state->input) : 0);
 	talloc_free(args);
 	if (tevent_req_nomem(subreq, req)) {
 		return;

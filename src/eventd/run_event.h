@@ -71,6 +71,18 @@ struct tevent_req *run_event_send(TALLOC_CTX *mem_ctx,
 				  const struct timeval *deadline, bool run_all);
 
 /**
+ * The same, with input for every script's stdin (each script gets all of
+ * it, through its own pipe; see run_proc_input_send). input NULL is
+ * run_event_send: stdin inherited.
+ */
+struct tevent_req *run_event_input_send(TALLOC_CTX *mem_ctx,
+					struct tevent_context *ev,
+					struct run_event_context *rctx,
+					const char *event, const char *args,
+					const struct timeval *deadline,
+					bool run_all, const char *input);
+
+/**
  * @return true when the scripts ran, with the event's summary (OK, or the
  * failing script's result: the last one with run_all); false with *perr
  * ECANCELED (cancelled or refused) or the errno of listing the directory.

@@ -406,6 +406,8 @@ static void control_stop_trigger(struct tevent_req *req, void *private_data)
 
 	/* Before RUNNING nothing was started that the event would stop. */
 	if (state->nctx->runstate != CTDB_RUNSTATE_RUNNING) {
+		notification_stopped(state->nctx->notification,
+				     "stopped by the administrator");
 		tevent_req_done(req);
 		return;
 	}
@@ -421,6 +423,8 @@ static void control_stop_event_done(struct tevent_req *subreq)
 {
 	struct tevent_req *req = tevent_req_callback_data(subreq,
 							  struct tevent_req);
+	struct control_admin_state *state = tevent_req_data(
+		req, struct control_admin_state);
 	bool ok;
 	int result = 0;
 	int err = 0;
@@ -432,6 +436,8 @@ static void control_stop_event_done(struct tevent_req *subreq)
 		D_ERR("stopped event failed: %s",
 		      ok ? noded_event_result_string(result) : strerror(err));
 	}
+	notification_stopped(state->nctx->notification,
+			     "stopped by the administrator");
 	tevent_req_done(req);
 }
 

@@ -165,6 +165,8 @@ void noded_set_flags(struct noded_context *nctx, uint32_t flags,
 		return;
 	}
 	nctx->flags = flags;
+	notification_flags(nctx->notification, old, nctx->unhealthy_reason,
+			   flags, why);
 	if ((flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {
 		TALLOC_FREE(nctx->unhealthy_reason);
 	} else if ((old & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {

@@ -48,12 +48,13 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
 	src/noded/noded_metrics.c \
+	src/noded/notification.c \
 	src/noded/notify.c \
 	src/noded/runstate.c \
 	src/noded/takeover.c
 
 NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a \
-	$(CLIENT_LIBS)
+	$(CLIENT_LIBS) $(JANSSON_LIBS)
 if HAVE_LIBSYSTEMD
 NODED_LIBS += $(SYSTEMD_LIBS)
 endif
@@ -71,6 +72,7 @@ NODED_INTEGRATION_TESTS = \
 	tests/integration/noded_admin.sh \
 	tests/integration/noded_config.sh \
 	tests/integration/noded_notify.sh \
+	tests/integration/noded_hooks.sh \
 	tests/integration/noded_samba_eventd.sh \
 	tests/integration/fault_noded.sh
 TESTS += $(NODED_INTEGRATION_TESTS)

@@ -173,8 +173,10 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 	nctx->cluster = cluster_local_new(nctx, config->node_address);
 	nctx->takeover = takeover_init(nctx, nctx);
 	nctx->ks = keyspace_new(nctx, ev);
+	nctx->notification = notification_init(nctx, nctx);
 	if (nctx->unhealthy_reason == NULL || nctx->cluster == NULL ||
-	    nctx->takeover == NULL || nctx->ks == NULL) {
+	    nctx->takeover == NULL || nctx->ks == NULL ||
+	    nctx->notification == NULL) {
 		talloc_free(nctx);
 		return NULL;
 	}

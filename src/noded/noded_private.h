@@ -31,9 +31,15 @@
 /* After a health change or a launch failure the next monitor is this far. */
 #define NODED_MONITOR_RESET_INTERVAL 5
 
+/* Notification hooks: at most this many events wait (the oldest goes). */
+#define NOTIFICATION_QUEUE_MAX 256
+/* How long after the hook deadline a missing reply is given up. */
+#define NOTIFICATION_GRACE 10
+
 struct eventd_handle;
 struct monitor_context;
 struct noded_metrics;
+struct notification_context;
 struct takeover_context;
 
 /* Everything read from ctdb.conf, ctdb.tunables and public_addresses. */
@@ -75,6 +81,7 @@ struct noded_context {
 	struct tevent_req *startup;      /* eventd, init, setup, startup */
 	struct monitor_context *monitor; /* TALLOC_FREE stops monitoring */
 	struct takeover_context *takeover;
+	struct notification_context *notification; /* hooks */
 	char *notify_status;             /* last STATUS= sent */
 	struct noded_metrics *metrics;   /* NULL: nothing is counted */
 
@@ -316,6 +323,38 @@ void noded_metrics_ip_move(struct noded_context *nctx, bool take);
 /* OpenMetrics text without "# EOF". @return 0 or ENOMEM. */
 int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 			 char **out);
+
+/* From noded/notification.c */
+
+/*
+ * Notification hooks (the scripts of events/notification/, see
+ * ctdb-events(7)): each function queues one event, as JSON, unless the
+ * directory is missing; delivery is asynchronous, one event at a time,
+ * in order. Results are logged and never change anything. All accept a
+ * NULL context.
+ */
+struct notification_context *notification_init(TALLOC_CTX *mem_ctx,
+					       struct noded_context *nctx);
+void notification_startup(struct notification_context *n);
+/* healthy or unhealthy, when the UNHEALTHY flag changes; else nothing. */
+void notification_flags(struct notification_context *n, uint32_t old_flags,
+			const char *old_reason, uint32_t new_flags,
+			const char *why);
+void notification_ip(struct notification_context *n, bool take,
+		     const struct public_ip *ip, const char *why);
+void notification_stopped(struct notification_context *n, const char *why);
+/* The last one: nothing is queued after it. */
+void notification_shutdown(struct notification_context *n, const char *why);
+/**
+ * Complete when every queued event is delivered, or EventScriptTimeout +
+ * NOTIFICATION_GRACE seconds from now (what is left is logged).
+ */
+struct tevent_req *notification_drain_send(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct notification_context *n);
+bool notification_drain_recv(struct tevent_req *req, int *perr);
+/** Drop what is queued and close the connection (before eventd stops). */
+void notification_close(struct notification_context *n);
 
 /* From noded/noded.c */
 

@@ -248,6 +248,7 @@ static void noded_running(struct noded_context *nctx)
 		return;
 	}
 	noded_notify_ready(nctx);
+	notification_startup(nctx->notification);
 	takeover_request(nctx->takeover, "runstate RUNNING");
 }
 
@@ -308,6 +309,7 @@ struct noded_shutdown_state {
 
 static void noded_shutdown_released(struct tevent_req *subreq);
 static void noded_shutdown_event_done(struct tevent_req *subreq);
+static void noded_shutdown_hooks_done(struct tevent_req *subreq);
 static void noded_shutdown_stop_eventd(struct tevent_req *req);
 static void noded_shutdown_eventd_stopped(struct tevent_req *subreq);
 
@@ -377,6 +379,8 @@ static void noded_shutdown_event_done(struct tevent_req *subreq)
 {
 	struct tevent_req *req = tevent_req_callback_data(subreq,
 							  struct tevent_req);
+	struct noded_shutdown_state *state = tevent_req_data(
+		req, struct noded_shutdown_state);
 	bool ok;
 	int result = 0;
 	int err = 0;
@@ -388,6 +392,25 @@ static void noded_shutdown_event_done(struct tevent_req *subreq)
 		D_ERR("shutdown event failed: %s",
 		      ok ? noded_event_result_string(result) : strerror(err));
 	}
+	/* The shutdown hook comes last; the hooks get a bounded time. */
+	notification_shutdown(state->nctx->notification,
+			      "ctdb-noded is stopping");
+	subreq = notification_drain_send(state, state->ev,
+					 state->nctx->notification);
+	if (tevent_req_nomem(subreq, req)) {
+		return;
+	}
+	tevent_req_set_callback(subreq, noded_shutdown_hooks_done, req);
+}
+
+static void noded_shutdown_hooks_done(struct tevent_req *subreq)
+{
+	struct tevent_req *req = tevent_req_callback_data(subreq,
+							  struct tevent_req);
+	int err = 0;
+
+	(void)notification_drain_recv(subreq, &err);
+	TALLOC_FREE(subreq);
 	noded_shutdown_stop_eventd(req);
 }
 
@@ -397,6 +420,7 @@ static void noded_shutdown_stop_eventd(struct tevent_req *req)
 		req, struct noded_shutdown_state);
 	struct tevent_req *subreq;
 
+	notification_close(state->nctx->notification);
 	TALLOC_FREE(state->nctx->eclient);
 	if (state->nctx->eventd == NULL) {
 		tevent_req_done(req);

@@ -319,7 +319,7 @@ static void takeover_run_next(struct tevent_req *req)
 /* What a step's outcome means for the held set, logged once here. */
 static void takeover_step_result(struct takeover_context *tctx,
 				 const struct takeover_step *step, int err,
-				 int result)
+				 int result, const char *why)
 {
 	const struct public_ip *ip = NULL;
 	const char *what = (err != 0) ? strerror(err)
@@ -338,6 +338,8 @@ static void takeover_step_result(struct takeover_context *tctx,
 			 tctx->held[step->ip] ? "Took" : "Released",
 			 ip->address, ip->bits, ip->ifaces[0]);
 		noded_keys_update(tctx->nctx);
+		notification_ip(tctx->nctx->notification, tctx->held[step->ip],
+				ip, why);
 		return;
 	}
 	if (ip == NULL) {
@@ -368,7 +370,7 @@ static void takeover_run_step_done(struct tevent_req *subreq)
 		err = 0;
 	}
 	takeover_step_result(state->tctx, &state->steps[state->next], err,
-			     result);
+			     result, state->why);
 	state->next += 1;
 	takeover_run_next(req);
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "protocol/event_protocol_api.h"
 #include "protocol/protocol_basic.h"
@@ -30,9 +31,35 @@ static bool command_is_valid(uint32_t cmd)
 	case CTDB_EVENT_CMD_SCRIPT:
 	case CTDB_EVENT_CMD_HISTORY:
 	case CTDB_EVENT_CMD_METRICS:
+	case CTDB_EVENT_CMD_RUN_INPUT:
 		return true;
 	}
 	return false;
+}
+
+static bool input_is_valid(const char *input)
+{
+	return input == NULL || strlen(input) <= CTDB_EVENT_INPUT_MAX;
+}
+
+static size_t run_wire_len(const struct ctdb_event_request_run *run)
+{
+	size_t len = 0;
+
+	len = ctdb_len_add(len, ctdb_stringn_len(run->component));
+	len = ctdb_len_add(len, ctdb_stringn_len(run->event));
+	len = ctdb_len_add(len, ctdb_stringn_len(run->args));
+	return ctdb_len_add(len, 4 + 4);
+}
+
+static void run_push(uint8_t *buf, size_t *offset,
+		     const struct ctdb_event_request_run *run)
+{
+	ctdb_push_stringn(buf, offset, run->component);
+	ctdb_push_stringn(buf, offset, run->event);
+	ctdb_push_stringn(buf, offset, run->args);
+	ctdb_push_u32(buf, offset, run->timeout);
+	ctdb_push_u32(buf, offset, run->flags);
 }
 
 static bool action_is_valid(uint32_t action)
@@ -76,10 +103,18 @@ static int request_wire_len(const void *data, size_t *plen)
 		if (run == NULL) {
 			return EINVAL;
 		}
-		len = ctdb_len_add(len, ctdb_stringn_len(run->component));
-		len = ctdb_len_add(len, ctdb_stringn_len(run->event));
-		len = ctdb_len_add(len, ctdb_stringn_len(run->args));
-		len = ctdb_len_add(len, 4 + 4);
+		len = ctdb_len_add(len, run_wire_len(run));
+		break;
+	}
+	case CTDB_EVENT_CMD_RUN_INPUT: {
+		const struct ctdb_event_request_run_input *ri =
+			in->data.run_input;
+
+		if (ri == NULL || !input_is_valid(ri->input)) {
+			return EINVAL;
+		}
+		len = ctdb_len_add(len, run_wire_len(&ri->run));
+		len = ctdb_len_add(len, ctdb_stringn_len(ri->input));
 		break;
 	}
 	case CTDB_EVENT_CMD_STATUS: {
@@ -140,11 +175,11 @@ static void request_push_body(const void *data, uint8_t *buf,
 
 	switch (in->cmd) {
 	case CTDB_EVENT_CMD_RUN:
-		ctdb_push_stringn(buf, offset, in->data.run->component);
-		ctdb_push_stringn(buf, offset, in->data.run->event);
-		ctdb_push_stringn(buf, offset, in->data.run->args);
-		ctdb_push_u32(buf, offset, in->data.run->timeout);
-		ctdb_push_u32(buf, offset, in->data.run->flags);
+		run_push(buf, offset, in->data.run);
+		break;
+	case CTDB_EVENT_CMD_RUN_INPUT:
+		run_push(buf, offset, &in->data.run_input->run);
+		ctdb_push_stringn(buf, offset, in->data.run_input->input);
 		break;
 	case CTDB_EVENT_CMD_STATUS:
 		ctdb_push_stringn(buf, offset, in->data.status->component);
@@ -162,6 +197,31 @@ static void request_push_body(const void *data, uint8_t *buf,
 	}
 }
 
+/* The RUN fields; strings hang off mem_ctx, which the caller frees. */
+static int run_fields_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
+			   struct ctdb_event_request_run *run)
+{
+	int ret;
+
+	ret = ctdb_pull_stringn(c, mem_ctx, &run->component);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = ctdb_pull_stringn(c, mem_ctx, &run->event);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = ctdb_pull_stringn(c, mem_ctx, &run->args);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = ctdb_pull_u32(c, &run->timeout);
+	if (ret != 0) {
+		return ret;
+	}
+	return ctdb_pull_u32(c, &run->flags);
+}
+
 static int request_run_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 			    struct ctdb_event_request_run **out)
 {
@@ -172,31 +232,55 @@ static int request_run_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 	if (run == NULL) {
 		return ENOMEM;
 	}
-	ret = ctdb_pull_stringn(c, run, &run->component);
+	ret = run_fields_pull(c, run, run);
 	if (ret != 0) {
-		goto fail;
-	}
-	ret = ctdb_pull_stringn(c, run, &run->event);
-	if (ret != 0) {
-		goto fail;
-	}
-	ret = ctdb_pull_stringn(c, run, &run->args);
-	if (ret != 0) {
-		goto fail;
-	}
-	ret = ctdb_pull_u32(c, &run->timeout);
-	if (ret != 0) {
-		goto fail;
-	}
-	ret = ctdb_pull_u32(c, &run->flags);
-	if (ret != 0) {
-		goto fail;
+		talloc_free(run);
+		return ret;
 	}
 	*out = run;
 	return 0;
+}
+
+/*
+ * The input's length is checked before its bytes are copied, so a
+ * forged length costs nothing; too long is EINVAL, as an unknown value.
+ */
+static int request_run_input_pull(struct ctdb_pull_cursor *c,
+				  TALLOC_CTX *mem_ctx,
+				  struct ctdb_event_request_run_input **out)
+{
+	struct ctdb_event_request_run_input *ri;
+	uint32_t n = 0;
+	size_t save;
+	int ret;
+
+	ri = talloc_zero(mem_ctx, struct ctdb_event_request_run_input);
+	if (ri == NULL) {
+		return ENOMEM;
+	}
+	ret = run_fields_pull(c, ri, &ri->run);
+	if (ret != 0) {
+		goto fail;
+	}
+	save = c->offset;
+	ret = ctdb_pull_u32(c, &n);
+	if (ret != 0) {
+		goto fail;
+	}
+	c->offset = save;
+	if (n > CTDB_EVENT_INPUT_MAX + 1) {
+		ret = EINVAL;
+		goto fail;
+	}
+	ret = ctdb_pull_stringn(c, ri, &ri->input);
+	if (ret != 0) {
+		goto fail;
+	}
+	*out = ri;
+	return 0;
 
 fail:
-	talloc_free(run);
+	talloc_free(ri);
 	return ret;
 }
 
@@ -302,6 +386,9 @@ static int request_body_pull(struct ctdb_pull_cursor *c, uint32_t cmd,
 	switch (cmd) {
 	case CTDB_EVENT_CMD_RUN:
 		ret = request_run_pull(c, req, &req->data.run);
+		break;
+	case CTDB_EVENT_CMD_RUN_INPUT:
+		ret = request_run_input_pull(c, req, &req->data.run_input);
 		break;
 	case CTDB_EVENT_CMD_STATUS:
 		ret = request_status_pull(c, req, &req->data.status);
@@ -677,6 +764,8 @@ const char *ctdb_event_command_to_string(uint32_t cmd)
 		return "HISTORY";
 	case CTDB_EVENT_CMD_METRICS:
 		return "METRICS";
+	case CTDB_EVENT_CMD_RUN_INPUT:
+		return "RUN_INPUT";
 	}
 	return "UNKNOWN";
 }

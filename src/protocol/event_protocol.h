@@ -56,6 +56,20 @@ struct ctdb_event_request_run {
 	uint32_t flags;   /* CTDB_EVENT_RUN_ALL */
 };
 
+/*
+ * RUN_INPUT (our extension): a RUN body followed by one stringn, the data
+ * the event's scripts read on stdin. A NULL input (N = 0) means no data:
+ * stdin is an empty pipe. The input is text (a stringn holds no NUL) of
+ * at most CTDB_EVENT_INPUT_MAX bytes, the NUL not counted; a longer one is
+ * refused by both _push and _pull with EINVAL.
+ */
+#define CTDB_EVENT_INPUT_MAX (64U * 1024U)
+
+struct ctdb_event_request_run_input {
+	struct ctdb_event_request_run run;
+	const char *input;
+};
+
 struct ctdb_event_request_status {
 	const char *component;
 	const char *event;
@@ -71,6 +85,7 @@ struct ctdb_event_request {
 	uint32_t cmd; /* enum ctdb_event_command */
 	union {
 		struct ctdb_event_request_run *run;
+		struct ctdb_event_request_run_input *run_input;
 		struct ctdb_event_request_status *status;
 		struct ctdb_event_request_script *script;
 		/* HISTORY: the same two strings as STATUS */

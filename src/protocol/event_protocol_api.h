@@ -18,8 +18,10 @@
  *  - buflen must equal the header's length and no byte may be left over;
  *  - a string of length N must hold exactly N bytes with its only NUL last
  *    (N = 0 is NULL);
- *  - cmd must be RUN, STATUS, SCRIPT or one of our HISTORY and METRICS;
- *    a SCRIPT action 0 or 1;
+ *  - cmd must be RUN, STATUS, SCRIPT or one of our RUN_INPUT, HISTORY
+ *    and METRICS; a SCRIPT action 0 or 1; a RUN_INPUT input at most
+ *    CTDB_EVENT_INPUT_MAX bytes (EINVAL, checked before the bytes are
+ *    copied);
  *  - HISTORY's component and event, and the text of a successful
  *    HISTORY or METRICS reply, may not be NULL;
  *  - num_scripts must be >= 0 and fit in the packet.

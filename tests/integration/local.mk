@@ -10,7 +10,8 @@ INTEGRATION_TESTS = \
 	tests/integration/eventd_protocol.sh \
 	tests/integration/fault_eventd.sh \
 	tests/integration/security.sh \
-	tests/integration/history_metrics.sh
+	tests/integration/history_metrics.sh \
+	tests/integration/eventd_run_input.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

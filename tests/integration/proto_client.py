@@ -9,6 +9,10 @@ Sub-commands
   run TIMEOUT COMPONENT EVENT [ARG ...]   send a RUN request
   status COMPONENT EVENT                   send a STATUS request
   script COMPONENT SCRIPT enable|disable   send a SCRIPT request
+  run-input TIMEOUT COMPONENT EVENT [ARG ...]
+                                           send a RUN_INPUT request (our
+                                           extension, cmd 100) with stdin
+                                           as the input (--null-input: none)
   raw HEX                                  send arbitrary bytes, print reply
   decode-request HEX | decode-reply HEX    annotate a message (no socket)
   from-strace [FD]                         read `strace -x -s 65536` output of
@@ -42,7 +46,9 @@ import sys
 CMD_RUN = 1
 CMD_STATUS = 2
 CMD_SCRIPT = 3
-CMD_NAMES = {CMD_RUN: "RUN", CMD_STATUS: "STATUS", CMD_SCRIPT: "SCRIPT"}
+CMD_RUN_INPUT = 100
+CMD_NAMES = {CMD_RUN: "RUN", CMD_STATUS: "STATUS", CMD_SCRIPT: "SCRIPT",
+             CMD_RUN_INPUT: "RUN_INPUT"}
 
 ACTION_DISABLE = 0
 ACTION_ENABLE = 1
@@ -175,12 +181,14 @@ def parse_request(buf):
     msg = {"header": parse_header(r)}
     cmd = r.u32("cmd")
     msg["cmd"] = cmd
-    if cmd == CMD_RUN:
+    if cmd in (CMD_RUN, CMD_RUN_INPUT):
         msg["component"] = r.stringn("run.component")
         msg["event"] = r.stringn("run.event")
         msg["args"] = r.stringn("run.args")
         msg["timeout"] = r.u32("run.timeout")
         msg["flags"] = r.u32("run.flags")
+        if cmd == CMD_RUN_INPUT:
+            msg["input"] = r.stringn("run_input.input")
     elif cmd == CMD_STATUS:
         msg["component"] = r.stringn("status.component")
         msg["event"] = r.stringn("status.event")
@@ -347,6 +355,9 @@ def main(argv):
         elif a == "--empty-args":
             opts["args_mode"] = "empty"
             i += 1
+        elif a == "--null-input":
+            opts["null_input"] = True
+            i += 1
         elif a == "--hex":
             opts["hex"] = True
             i += 1
@@ -368,7 +379,17 @@ def main(argv):
         from_strace(int(args[0]) if args else 4, sys.stdin)
         return 0
 
-    if cmd == "run":
+    if cmd == "run-input":
+        if len(args) < 3:
+            sys.exit("usage: run-input TIMEOUT COMPONENT EVENT [ARG ...]")
+        ev_args = " ".join(args[3:]) if len(args) > 3 else None
+        data = None if opts.get("null_input") else sys.stdin.buffer.read()
+        packet = build_request(CMD_RUN_INPUT,
+                               body_run(args[1], args[2], ev_args,
+                                        int(args[0]), opts["flags"]) +
+                               enc_stringn(data),
+                               opts["reqid"], opts["version"])
+    elif cmd == "run":
         if len(args) < 3:
             sys.exit("usage: run TIMEOUT COMPONENT EVENT [ARG ...]")
         ev_args = " ".join(args[3:]) if len(args) > 3 else None

@@ -35,6 +35,11 @@ tests_unit_test_run_event_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_run_event_SOURCES = tests/unit/test_run_event.c
 tests_unit_test_run_event_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_script_log
+tests_unit_test_script_log_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_script_log_SOURCES = tests/unit/test_script_log.c
+tests_unit_test_script_log_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
+
 check_PROGRAMS += tests/unit/test_event_status
 tests_unit_test_event_status_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_event_status_SOURCES = tests/unit/test_event_status.c
@@ -58,6 +63,7 @@ TESTS += tests/unit/test_event_protocol \
 	tests/unit/test_conf \
 	tests/unit/test_script_list \
 	tests/unit/test_run_event \
+	tests/unit/test_script_log \
 	tests/unit/test_event_status \
 	tests/unit/test_event_tool
 endif

@@ -266,6 +266,21 @@ static void assert_request_equal(const struct ctdb_event_request *a,
 		break;
 	case CTDB_EVENT_CMD_METRICS:
 		break;
+	case CTDB_EVENT_CMD_RUN_INPUT:
+		assert_non_null(b->data.run_input);
+		assert_str_or_null_equal(a->data.run_input->run.component,
+					 b->data.run_input->run.component);
+		assert_str_or_null_equal(a->data.run_input->run.event,
+					 b->data.run_input->run.event);
+		assert_str_or_null_equal(a->data.run_input->run.args,
+					 b->data.run_input->run.args);
+		assert_int_equal(a->data.run_input->run.timeout,
+				 b->data.run_input->run.timeout);
+		assert_int_equal(a->data.run_input->run.flags,
+				 b->data.run_input->run.flags);
+		assert_str_or_null_equal(a->data.run_input->input,
+					 b->data.run_input->input);
+		break;
 	default:
 		fail_msg("unexpected cmd %u", (unsigned)a->cmd);
 	}
@@ -1348,7 +1363,7 @@ static void test_pull_length_mismatch(void **state)
 static void test_pull_unknown_cmd(void **state)
 {
 	TALLOC_CTX *mem_ctx = *state;
-	const uint32_t bad[] = { 0, 4, 99, 100, UINT32_MAX };
+	const uint32_t bad[] = { 0, 4, 99, 105, UINT32_MAX };
 	uint8_t *req;
 	uint8_t *rep;
 	size_t i;
@@ -1673,6 +1688,157 @@ static void test_pull_corrupt_every_byte(void **state)
 	assert_true(rejected >= 4 * sizeof(masks));
 }
 
+/* RUN_INPUT, built by hand from the layout in event_protocol.h. */
+static const uint8_t wire_run_input[] = {
+	HDR(76, 5),
+	LE32(100),
+	LE32(13), 'n', 'o', 't', 'i', 'f', 'i', 'c', 'a', 't', 'i', 'o', 'n',
+	0,
+	LE32(8), 's', 't', 'a', 'r', 't', 'u', 'p', 0,
+	LE32(0),
+	LE32(30),
+	LE32(0),
+	LE32(15), '{', '"', 'e', '"', ':', ' ', '"', 's', 't', 'a', 'r', 't',
+	'"', '}', 0,
+};
+
+static struct ctdb_event_request_run_input run_input_startup = {
+	.run = {
+		.component = "notification",
+		.event = "startup",
+		.args = NULL,
+		.timeout = 30,
+		.flags = 0,
+	},
+	.input = "{\"e\": \"start\"}",
+};
+
+static const uint8_t wire_run_input_reply[] = {
+	HDR(20, 5), LE32(100), LE32(8),
+};
+
+static void test_run_input_wire(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_event_request req = {
+		.cmd = CTDB_EVENT_CMD_RUN_INPUT,
+		.data.run_input = &run_input_startup,
+	};
+	struct ctdb_event_reply reply = {
+		.cmd = CTDB_EVENT_CMD_RUN_INPUT,
+		.result = ENOEXEC,
+	};
+	size_t i;
+
+	check_request_capture(mem_ctx, wire_run_input, sizeof(wire_run_input),
+			      5, &req);
+	check_reply_capture(mem_ctx, wire_run_input_reply,
+			    sizeof(wire_run_input_reply), 5, &reply);
+	assert_string_equal(
+		ctdb_event_command_to_string(CTDB_EVENT_CMD_RUN_INPUT),
+		"RUN_INPUT");
+
+	/* Every truncation (with a length field that agrees) is EPROTO. */
+	for (i = 16; i < sizeof(wire_run_input); i++) {
+		uint8_t *buf = mutable_copy(mem_ctx, wire_run_input, i);
+
+		put_u32(buf, 0, (uint32_t)i);
+		expect_request_fail(mem_ctx, buf, i, EPROTO);
+		talloc_free(buf);
+	}
+	/* A byte too many, and the input without its NUL. */
+	{
+		uint8_t *buf = append_bytes(mem_ctx, wire_run_input,
+					    sizeof(wire_run_input), 1);
+
+		expect_request_fail(mem_ctx, buf, sizeof(wire_run_input) + 1,
+				    EPROTO);
+		buf = mutable_copy(mem_ctx, wire_run_input,
+				   sizeof(wire_run_input));
+		buf[sizeof(wire_run_input) - 1] = '!';
+		expect_request_fail(mem_ctx, buf, sizeof(wire_run_input),
+				    EPROTO);
+	}
+}
+
+static void test_run_input_roundtrip(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_event_request_run_input ri = {
+		.run = {
+			.component = "notification",
+			.event = "takeip",
+			.args = "eth0 10.0.0.1 24",
+			.timeout = 0,
+			.flags = CTDB_EVENT_RUN_ALL,
+		},
+		.input = NULL,
+	};
+	struct ctdb_event_request req = {
+		.cmd = CTDB_EVENT_CMD_RUN_INPUT,
+		.data.run_input = &ri,
+	};
+	uint8_t *buf;
+
+	/* NULL input: N = 0. */
+	buf = request_roundtrip(mem_ctx, &req, 7,
+				16 + 17 + 11 + 21 + 8 + 4);
+	talloc_free(buf);
+	ri.input = "";
+	buf = request_roundtrip(mem_ctx, &req, 7,
+				16 + 17 + 11 + 21 + 8 + 4 + 1);
+	talloc_free(buf);
+}
+
+/* Exactly CTDB_EVENT_INPUT_MAX bytes pass; one more is EINVAL both ways. */
+static void test_run_input_limit(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_event_request_run_input ri = run_input_startup;
+	struct ctdb_event_request req = {
+		.cmd = CTDB_EVENT_CMD_RUN_INPUT,
+		.data.run_input = &ri,
+	};
+	struct ctdb_event_header h = { .reqid = 1 };
+	char *input;
+	uint8_t *buf = NULL;
+	size_t buflen = 0;
+	size_t len;
+	int ret;
+
+	input = talloc_array(mem_ctx, char, CTDB_EVENT_INPUT_MAX + 2);
+	assert_non_null(input);
+	memset(input, 'j', CTDB_EVENT_INPUT_MAX + 1);
+	input[CTDB_EVENT_INPUT_MAX] = '\0';
+	ri.input = input;
+	len = 16 + 17 + 12 + 4 + 8 + 4 + CTDB_EVENT_INPUT_MAX + 1;
+	buf = request_roundtrip(mem_ctx, &req, 1, len);
+
+	/* Push refuses one byte more... */
+	input[CTDB_EVENT_INPUT_MAX] = 'j';
+	input[CTDB_EVENT_INPUT_MAX + 1] = '\0';
+	assert_int_equal(ctdb_event_request_len(&h, &req), 0);
+	ret = ctdb_event_request_marshall(mem_ctx, &h, &req, &buf, &buflen);
+	assert_int_equal(ret, EINVAL);
+
+	/* ...and pull refuses it from the wire, by its length alone. */
+	buf = talloc_realloc(mem_ctx, buf, uint8_t, len + 1);
+	assert_non_null(buf);
+	buf[len - 1] = 'j';
+	buf[len] = '\0';
+	put_u32(buf, 0, (uint32_t)(len + 1));
+	put_u32(buf, len - 4 - CTDB_EVENT_INPUT_MAX - 1,
+		CTDB_EVENT_INPUT_MAX + 2);
+	expect_request_fail(mem_ctx, buf, len + 1, EINVAL);
+	put_u32(buf, len - 4 - CTDB_EVENT_INPUT_MAX - 1, UINT32_MAX);
+	expect_request_fail(mem_ctx, buf, len + 1, EINVAL);
+
+	/* No body at all cannot be pushed. */
+	req.data.run_input = NULL;
+	ret = ctdb_event_request_marshall(mem_ctx, &h, &req, &buf, &buflen);
+	assert_int_equal(ret, EINVAL);
+}
+
 static void test_command_to_string(void **state)
 {
 	assert_string_equal(ctdb_event_command_to_string(CTDB_EVENT_CMD_RUN),
@@ -1895,6 +2061,9 @@ int main(void)
 		T(test_metrics_request),
 		T(test_text_replies),
 		T(test_text_reply_malformed),
+		T(test_run_input_wire),
+		T(test_run_input_roundtrip),
+		T(test_run_input_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1019,6 +1019,179 @@ static void test_no_fd_leak(void **pstate)
 	assert_int_equal(after, before);
 }
 
+/* Run path with stdin input to completion. */
+static void run_input(struct fixture *f, const char *path,
+		      const struct timeval *deadline, const void *input,
+		      size_t input_len, struct run_proc_result *res)
+{
+	const char *argv[] = {path, NULL};
+	struct tevent_req *req;
+	int err = 0;
+	bool ok;
+
+	req = run_proc_input_send(f->mem, f->ev, path, argv, deadline, 0,
+				  input, input_len);
+	assert_non_null(req);
+	ok = wait_req(f->ev, req);
+	assert_true(ok);
+	ok = run_proc_recv(req, &err, f->mem, res);
+	assert_int_equal(err, 0);
+	assert_true(ok);
+	TALLOC_FREE(req);
+}
+
+/* The input reaches stdin exactly; an empty input is an immediate EOF. */
+static void test_input_delivered(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	const char text[] = "{\"event\": \"takeip\"}\nsecond line\n";
+	char *path;
+
+	path = write_script(f->mem, "cat", "cat; echo \"rc=$?\"");
+	run_input(f, path, NULL, text, strlen(text), &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(res.output,
+			    "{\"event\": \"takeip\"}\nsecond line\nrc=0\n");
+
+	run_input(f, path, NULL, "", 0, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_string_equal(res.output, "rc=0\n");
+}
+
+#define BIG_INPUT (4 * 1024 * 1024)
+
+/* Far more than a pipe holds arrives whole and in order. */
+static void test_input_large(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *input;
+	char *path;
+	size_t i;
+
+	input = talloc_array(f->mem, char, BIG_INPUT);
+	assert_non_null(input);
+	for (i = 0; i < BIG_INPUT; i++) {
+		input[i] = 'a' + (char)(i % 26);
+	}
+	path = write_script(f->mem, "catbig", "cat");
+	run_input(f, path, NULL, input, BIG_INPUT, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(res.output_len, BIG_INPUT);
+	assert_memory_equal(res.output, input, BIG_INPUT);
+	TALLOC_FREE(res.output);
+}
+
+static void tick_count(struct tevent_context *ev, struct tevent_timer *te,
+		       struct timeval now, void *private_data)
+{
+	unsigned *n = private_data;
+
+	*n += 1;
+}
+
+/*
+ * A child that never reads: the request completes when it exits, the
+ * loop keeps running meanwhile (timers fire), nobody gets SIGPIPE; one
+ * that reads only a little (head) is fine too.
+ */
+static void test_input_ignored(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	const char *argv[2];
+	struct tevent_req *req;
+	struct timeval deadline;
+	unsigned ticks = 0;
+	char *input;
+	char *path;
+	bool killed;
+	int err = 0;
+	bool ok;
+
+	input = talloc_zero_array(f->mem, char, BIG_INPUT);
+	assert_non_null(input);
+	memset(input, 'x', BIG_INPUT);
+
+	path = write_script(f->mem, "deaf", "sleep 0.5; echo deaf; exit 3");
+	argv[0] = path;
+	argv[1] = NULL;
+	req = run_proc_input_send(f->mem, f->ev, path, argv, NULL, 0, input,
+				  BIG_INPUT);
+	assert_non_null(req);
+	assert_non_null(tevent_add_timer(f->ev, f->mem,
+					 tevent_timeval_current_ofs(0, 100000),
+					 tick_count, &ticks));
+	ok = wait_req(f->ev, req);
+	assert_true(ok);
+	assert_int_equal(ticks, 1);
+	ok = run_proc_recv(req, &err, f->mem, &res);
+	assert_true(ok);
+	TALLOC_FREE(req);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 3);
+	assert_string_equal(res.output, "deaf\n");
+
+	path = write_script(f->mem, "head", "head -c 5; echo; sleep 0.2");
+	run_input(f, path, NULL, input, BIG_INPUT, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(res.output, "xxxxx\n");
+
+	/*
+	 * A child that closes its stdin and lives on: our next write gets
+	 * EPIPE (SIGPIPE would have ended this test program).
+	 */
+	path = write_script(f->mem, "closer",
+			    "exec 0<&-; sleep 0.3; echo closed");
+	run_input(f, path, NULL, input, BIG_INPUT, &res);
+	assert_int_equal(res.how, RUN_PROC_EXITED);
+	assert_int_equal(res.status, 0);
+	assert_string_equal(res.output, "closed\n");
+
+	/* A deaf child that hangs times out as any other. */
+	path = write_script(f->mem, "deafhang", "sleep 30");
+	deadline = tevent_timeval_current_ofs(0, 200000);
+	run_input(f, path, &deadline, input, BIG_INPUT, &res);
+	assert_int_equal(res.how, RUN_PROC_TIMEDOUT);
+	kill_proc(f, res.pid, tevent_timeval_set(10, 0), &killed);
+}
+
+/* The stdin pipe is closed on every path, and plain runs inherit stdin. */
+static void test_input_no_fd_leak(void **pstate)
+{
+	struct fixture *f = *pstate;
+	struct run_proc_result res;
+	char *path;
+	char *input;
+	int before;
+	int after;
+
+	input = talloc_zero_array(f->mem, char, BIG_INPUT);
+	assert_non_null(input);
+	path = write_script(f->mem, "inleak", "exit 0");
+	run_input(f, path, NULL, "x", 1, &res);
+	before = count_fds();
+	run_input(f, path, NULL, "x", 1, &res);
+	run_input(f, path, NULL, input, BIG_INPUT, &res);
+	path = write_script(f->mem, "inleak2", "cat >/dev/null");
+	run_input(f, path, NULL, input, BIG_INPUT, &res);
+	after = count_fds();
+	assert_int_equal(after, before);
+
+	/* NULL input: the child's stdin is ours (here a readable fd 0). */
+	path = write_script(f->mem, "stdin-kind",
+			    "if [ -p /dev/stdin ]; then echo pipe; "
+			    "else echo other; fi");
+	run_input(f, path, NULL, NULL, 0, &res);
+	assert_non_null(res.output);
+	run_input(f, path, NULL, "", 0, &res);
+	assert_string_equal(res.output, "pipe\n");
+}
+
 /*
  * Make pidfd_open fail with ENOSYS for this process and its children, as
  * on a kernel before 5.3, so run_proc has to fall back to SIGCHLD.
@@ -1096,6 +1269,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_free_unfinished, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_fd_leak, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_input_delivered, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_input_large, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_input_ignored, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_input_no_fd_leak, setup,
 						teardown),
 	};
 
