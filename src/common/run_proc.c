@@ -87,21 +87,51 @@ static int run_proc_fd_above_stdio(int *pfd)
 }
 
 /*
+ * Every signal but SIGKILL and SIGSTOP, built once: filling it per script
+ * was some 750 instructions of sigaddset calls for every spawn.
+ */
+static const sigset_t *run_proc_sigdefault(void)
+{
+	static sigset_t sigdef;
+	static bool ready = false;
+	int sig;
+
+	if (ready) {
+		return &sigdef;
+	}
+	/*
+	 * glibc refuses its internal real-time signals here (and resets them
+	 * itself), so the return value of sigaddset is of no interest.
+	 */
+	sigemptyset(&sigdef);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP) {
+			continue;
+		}
+		(void)sigaddset(&sigdef, sig);
+	}
+	ready = true;
+	return &sigdef;
+}
+
+/*
  * posix_spawn the child in its own process group, with default signal
  * dispositions, an empty signal mask and out_fd as stdout and stderr.
  * glibc reports exec failures (ENOENT, EACCES, ENOEXEC) as the return
  * value and reaps the failed child itself.
+ *
+ * Both pipe ends are close-on-exec, so the read end needs no close
+ * action: each file action costs glibc a getrlimit(RLIMIT_NOFILE) in the
+ * daemon (it checks the fd) and a syscall in the child.
  */
 static int run_proc_spawn(const char *path, const char **argv, int out_fd,
-			  int close_fd, pid_t *ppid)
+			  pid_t *ppid)
 {
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
-	sigset_t sigdef;
 	sigset_t sigmask;
 	short flags;
 	pid_t pid;
-	int sig;
 	int ret;
 
 	ret = posix_spawn_file_actions_init(&actions);
@@ -122,11 +152,6 @@ static int run_proc_spawn(const char *path, const char **argv, int out_fd,
 	if (ret != 0) {
 		goto done;
 	}
-	ret = posix_spawn_file_actions_addclose(&actions, close_fd);
-	if (ret != 0) {
-		goto done;
-	}
-
 	flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
 		POSIX_SPAWN_SETSIGMASK;
 	ret = posix_spawnattr_setflags(&attr, flags);
@@ -140,18 +165,9 @@ static int run_proc_spawn(const char *path, const char **argv, int out_fd,
 
 	/*
 	 * Signals the daemon ignores would stay ignored across exec; a script
-	 * must see them at their defaults. glibc refuses its internal
-	 * real-time signals here (and resets them itself), so the return
-	 * value of sigaddset is of no interest.
+	 * must see them at their defaults.
 	 */
-	sigemptyset(&sigdef);
-	for (sig = 1; sig < NSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP) {
-			continue;
-		}
-		(void)sigaddset(&sigdef, sig);
-	}
-	ret = posix_spawnattr_setsigdefault(&attr, &sigdef);
+	ret = posix_spawnattr_setsigdefault(&attr, run_proc_sigdefault());
 	if (ret != 0) {
 		goto done;
 	}
@@ -405,7 +421,7 @@ struct tevent_req *run_proc_send(TALLOC_CTX *mem_ctx,
 		ret = run_proc_fd_above_stdio(&fds[1]);
 	}
 	if (ret == 0) {
-		ret = run_proc_spawn(path, argv, fds[1], fds[0], &state->pid);
+		ret = run_proc_spawn(path, argv, fds[1], &state->pid);
 	}
 	close(fds[1]);
 	if (ret != 0) {

@@ -65,22 +65,55 @@ static int script_entry_cmp(const void *a, const void *b)
 	return strcmp(ea->filename, eb->filename);
 }
 
-static int script_list_add(struct script_list *list, const char *dir,
-			   const char *filename)
+/*
+ * "dir/filename" without printf: the list is built for every event run,
+ * and talloc_asprintf (formatting twice, to size and to fill) was the
+ * largest part of it.
+ */
+static char *script_path(TALLOC_CTX *mem_ctx, const char *dir,
+			 const char *filename)
+{
+	size_t ld = strlen(dir);
+	size_t lf = strlen(filename);
+	char *path;
+
+	path = talloc_size(mem_ctx, ld + 1 + lf + 1);
+	if (path == NULL) {
+		return NULL;
+	}
+	memcpy(path, dir, ld);
+	path[ld] = '/';
+	memcpy(path + ld + 1, filename, lf + 1);
+	talloc_set_name_const(path, path);
+	return path;
+}
+
+/*
+ * *capacity is the allocated length of list->entries. It doubles, so a
+ * directory of n scripts costs log n reallocations, not n (each of
+ * which moved every earlier entry).
+ */
+static int script_list_add(struct script_list *list, unsigned *capacity,
+			   const char *dir, const char *filename)
 {
 	struct script_entry *e;
-	struct script_entry *entries;
 
-	entries = talloc_realloc(list, list->entries, struct script_entry,
-				 list->num + 1);
-	if (entries == NULL) {
-		return ENOMEM;
+	if (list->num == *capacity) {
+		unsigned want = *capacity == 0 ? 16 : *capacity * 2;
+		struct script_entry *entries;
+
+		entries = talloc_realloc(list, list->entries,
+					 struct script_entry, want);
+		if (entries == NULL) {
+			return ENOMEM;
+		}
+		list->entries = entries;
+		*capacity = want;
 	}
-	list->entries = entries;
-	e = &entries[list->num];
-	e->filename = talloc_strdup(entries, filename);
-	e->name = script_display_name(entries, filename);
-	e->path = talloc_asprintf(entries, "%s/%s", dir, filename);
+	e = &list->entries[list->num];
+	e->filename = talloc_strdup(list->entries, filename);
+	e->name = script_display_name(list->entries, filename);
+	e->path = script_path(list->entries, dir, filename);
 	if (e->filename == NULL || e->name == NULL || e->path == NULL) {
 		return ENOMEM;
 	}
@@ -93,6 +126,7 @@ int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 {
 	struct script_list *list;
 	struct dirent *de;
+	unsigned capacity = 0;
 	DIR *d;
 	int ret = 0;
 
@@ -111,7 +145,7 @@ int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 		if (!valid) {
 			continue;
 		}
-		ret = script_list_add(list, dir, de->d_name);
+		ret = script_list_add(list, &capacity, dir, de->d_name);
 		if (ret != 0) {
 			break;
 		}
@@ -144,13 +178,18 @@ const char *script_insecure_reason(const char *path)
 	if (ret != 0) {
 		return NULL; /* running it reports the error */
 	}
-	if ((st.st_mode & S_IWOTH) != 0) {
+	return script_insecure_reason_stat(&st);
+}
+
+const char *script_insecure_reason_stat(const struct stat *st)
+{
+	if ((st->st_mode & S_IWOTH) != 0) {
 		return "script is world-writable";
 	}
-	if ((st.st_mode & S_IWGRP) != 0) {
+	if ((st->st_mode & S_IWGRP) != 0) {
 		return "script is group-writable";
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		return "script is owned by another user";
 	}
 	return NULL;

@@ -4,6 +4,7 @@
 #define CTDB_EVENTD_SCRIPT_LIST_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <talloc.h>
 
 struct script_entry {
@@ -49,5 +50,8 @@ bool script_name_safe(const char *name);
  * world-writable, or owned by a user other than root and us.
  */
 const char *script_insecure_reason(const char *path);
+
+/* The same, for a script already stat()ed: one stat(2) per run, not two. */
+const char *script_insecure_reason_stat(const struct stat *st);
 
 #endif
