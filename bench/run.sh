@@ -4,6 +4,9 @@
 # installed) and with a bare spawn loop, interleaved round by round so
 # machine noise hits every contender alike. Prints a markdown table.
 # Usage: bench/run.sh BUILDDIR [ROUNDS] [N]
+# BENCH_PREV=OTHER_BUILDDIR adds that build's daemon and tool as "prev"
+# (before/after an optimisation, in the same interleaved rounds);
+# BENCH_NO_RSS=1 skips the RSS and hung-script part (minutes long).
 set -eu
 build=$(cd "${1:?usage: bench/run.sh BUILDDIR [ROUNDS] [N]}" && pwd)
 rounds=${2:-5}
@@ -70,10 +73,18 @@ tool_in() { # BASE TOOL ARGS...
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 flavours=(ours)
 make_base "$work/ours"
 start_daemon ours "$work/ours" "$build/ctdb-eventd"
 tool_ours=$build/ctdb-event
+if [ -n "${BENCH_PREV:-}" ]; then
+	prev=$(cd "$BENCH_PREV" && pwd)
+	flavours+=(prev)
+	make_base "$work/prev"
+	start_daemon prev "$work/prev" "$prev/ctdb-eventd"
+	tool_prev=$prev/ctdb-event
+fi
 if [ -x "$samba_eventd" ] && [ -x "$samba_tool" ]; then
 	flavours+=(samba)
 	make_base "$work/samba"
@@ -111,17 +122,21 @@ m() { echo "${res[$1]}" | tr ' ' '\n' | grep . | median; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
-echo "# ctdb-events benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r)"
+echo "# ctdb-events benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r)"
 echo "rounds=$rounds, n=$n per round; medians of per-round medians, microseconds"
+echo "load average (1, 5, 15 min) before: $load_before, after the rounds: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| measure | bare | ours | samba | ours/bare | ours/samba |\n|---|---|---|---|---|---|\n'
+printf '| measure | bare | ours | prev | samba | ours/bare | ours/prev | ours/samba |\n|---|---|---|---|---|---|---|---|\n'
 bare=$(m bare_true)
 row() { # LABEL KEY BARE
-	local o s
-	o=$(m "$2_ours"); s=$( [ -n "${res[$2_samba]:-}" ] && m "$2_samba" || echo -)
-	awk -v l="$1" -v b="$3" -v o="$o" -v s="$s" 'BEGIN {
-		printf "| %s | %s | %.0f | %s | %s | %s |\n", l, b, o, s,
+	local o p s
+	o=$(m "$2_ours")
+	p=$( [ -n "${res[$2_prev]:-}" ] && m "$2_prev" || echo -)
+	s=$( [ -n "${res[$2_samba]:-}" ] && m "$2_samba" || echo -)
+	awk -v l="$1" -v b="$3" -v o="$o" -v p="$p" -v s="$s" 'BEGIN {
+		printf "| %s | %s | %.0f | %s | %s | %s | %s | %s |\n", l, b, o, p, s,
 			(b == "-") ? "-" : sprintf("%.2f", o / b),
+			(p == "-") ? "-" : sprintf("%.2f", o / p),
 			(s == "-") ? "-" : sprintf("%.2f", o / s) }'
 }
 row "status" status "$bare"
@@ -142,6 +157,7 @@ for f in "${flavours[@]}"; do
 done
 
 echo
+[ -z "${BENCH_NO_RSS:-}" ] || exit 0
 hz=$(getconf CLK_TCK)
 for f in "${flavours[@]}"; do
 	t=tool_$f; p=pid_$f

@@ -6,9 +6,11 @@ tools_libeventtool_a_SOURCES = tools/event_tool.c tools/event_tool.h \
 	tools/event_history.c tools/event_history.h
 
 # script list/enable use the daemon's naming rule from libeventd's
-# script_list.o (nothing else of the daemon is linked).
+# script_list.o (nothing else of the daemon is linked). POPT_TOOL_LIBS is
+# libpopt linked statically when configure found libpopt.a: one shared
+# library less to load per command (see configure.ac).
 EVENT_TOOL_LIBS = tools/libeventtool.a src/eventd/libeventd.a $(CLIENT_LIBS) \
-	$(POPT_LIBS) $(JANSSON_LIBS)
+	$(POPT_TOOL_LIBS) $(JANSSON_LIBS)
 
 ctdbhelper_PROGRAMS += ctdb-event
 ctdb_event_SOURCES = tools/ctdb-event.c

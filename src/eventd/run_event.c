@@ -469,7 +469,7 @@ static bool script_precheck(struct script_record *rec, const char *path)
 		rec->result = script_result_from_errno(EACCES);
 		return false;
 	}
-	reason = script_insecure_reason(path);
+	reason = script_insecure_reason_stat(path, &st);
 	if (reason != NULL) {
 		rec->result = script_result_from_errno(EPERM);
 		rec->output = talloc_asprintf(rec, "refusing to run: %s\n",

@@ -17,12 +17,17 @@ static const char *const leftover_suffixes[] = {
 	".swp",      ".bak",      ".orig",     ".example",
 };
 
-static bool has_suffix(const char *s, const char *suffix)
+/* ls is strlen(s): a directory listing checks a dozen suffixes per name. */
+static bool has_suffix_len(const char *s, size_t ls, const char *suffix)
 {
-	size_t ls = strlen(s);
 	size_t lx = strlen(suffix);
 
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	return has_suffix_len(s, strlen(s), suffix);
 }
 
 bool script_filename_valid(const char *filename)
@@ -36,7 +41,7 @@ bool script_filename_valid(const char *filename)
 	}
 	for (i = 0; i < sizeof(leftover_suffixes) / sizeof(leftover_suffixes[0]);
 	     i++) {
-		if (has_suffix(filename, leftover_suffixes[i])) {
+		if (has_suffix_len(filename, len, leftover_suffixes[i])) {
 			return false;
 		}
 	}
@@ -66,22 +71,55 @@ static int script_entry_cmp(const void *a, const void *b)
 	return strcmp(ea->filename, eb->filename);
 }
 
-static int script_list_add(struct script_list *list, const char *dir,
-			   const char *filename)
+/*
+ * "dir/filename" without printf: the list is built for every event run,
+ * and talloc_asprintf (formatting twice, to size and to fill) was the
+ * largest part of it.
+ */
+static char *script_path(TALLOC_CTX *mem_ctx, const char *dir,
+			 const char *filename)
+{
+	size_t ld = strlen(dir);
+	size_t lf = strlen(filename);
+	char *path;
+
+	path = talloc_size(mem_ctx, ld + 1 + lf + 1);
+	if (path == NULL) {
+		return NULL;
+	}
+	memcpy(path, dir, ld);
+	path[ld] = '/';
+	memcpy(path + ld + 1, filename, lf + 1);
+	talloc_set_name_const(path, path);
+	return path;
+}
+
+/*
+ * *capacity is the allocated length of list->entries. It doubles, so a
+ * directory of n scripts costs log n reallocations, not n (each of
+ * which moved every earlier entry).
+ */
+static int script_list_add(struct script_list *list, unsigned *capacity,
+			   const char *dir, const char *filename)
 {
 	struct script_entry *e;
-	struct script_entry *entries;
 
-	entries = talloc_realloc(list, list->entries, struct script_entry,
-				 list->num + 1);
-	if (entries == NULL) {
-		return ENOMEM;
+	if (list->num == *capacity) {
+		unsigned want = *capacity == 0 ? 16 : *capacity * 2;
+		struct script_entry *entries;
+
+		entries = talloc_realloc(list, list->entries,
+					 struct script_entry, want);
+		if (entries == NULL) {
+			return ENOMEM;
+		}
+		list->entries = entries;
+		*capacity = want;
 	}
-	list->entries = entries;
-	e = &entries[list->num];
-	e->filename = talloc_strdup(entries, filename);
-	e->name = script_display_name(entries, filename);
-	e->path = talloc_asprintf(entries, "%s/%s", dir, filename);
+	e = &list->entries[list->num];
+	e->filename = talloc_strdup(list->entries, filename);
+	e->name = script_display_name(list->entries, filename);
+	e->path = script_path(list->entries, dir, filename);
 	if (e->filename == NULL || e->name == NULL || e->path == NULL) {
 		return ENOMEM;
 	}
@@ -94,6 +132,7 @@ int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 {
 	struct script_list *list;
 	struct dirent *de;
+	unsigned capacity = 0;
 	DIR *d;
 	int ret = 0;
 
@@ -112,7 +151,7 @@ int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 		if (!valid) {
 			continue;
 		}
-		ret = script_list_add(list, dir, de->d_name);
+		ret = script_list_add(list, &capacity, dir, de->d_name);
 		if (ret != 0) {
 			break;
 		}
@@ -183,13 +222,19 @@ const char *script_insecure_reason(const char *path)
 	if (ret != 0) {
 		return NULL; /* running it reports the error */
 	}
-	if ((st.st_mode & S_IWOTH) != 0) {
+	return script_insecure_reason_stat(path, &st);
+}
+
+const char *script_insecure_reason_stat(const char *path,
+					const struct stat *st)
+{
+	if ((st->st_mode & S_IWOTH) != 0) {
 		return "script is world-writable";
 	}
-	if ((st.st_mode & S_IWGRP) != 0) {
+	if ((st->st_mode & S_IWGRP) != 0) {
 		return "script is group-writable";
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		return "script is owned by another user";
 	}
 	return dir_insecure_reason(path);

@@ -4,6 +4,7 @@
 #define CTDB_EVENTD_SCRIPT_LIST_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <talloc.h>
 
 struct script_entry {
@@ -50,5 +51,9 @@ bool script_name_safe(const char *name);
  * other than root and us.
  */
 const char *script_insecure_reason(const char *path);
+
+/* The same, for the script at path already stat()ed (st). */
+const char *script_insecure_reason_stat(const char *path,
+					const struct stat *st);
 
 #endif

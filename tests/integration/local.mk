@@ -11,7 +11,8 @@ INTEGRATION_TESTS = \
 	tests/integration/fault_eventd.sh \
 	tests/integration/security.sh \
 	tests/integration/history_metrics.sh \
-	tests/integration/eventd_run_input.sh
+	tests/integration/eventd_run_input.sh \
+	tests/integration/load_eventd.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
@@ -32,3 +33,7 @@ TESTS += tests/integration/json_output.sh
 dist_check_SCRIPTS += tests/integration/json_output.sh \
 	tests/integration/json_twin.py
 dist_check_SCRIPTS += tests/integration/openmetrics_check.py
+# The load test's client: 200 connections from one event loop.
+check_PROGRAMS += tests/integration/load_client
+tests_integration_load_client_SOURCES = tests/integration/load_client.c
+tests_integration_load_client_LDADD = $(CLIENT_LIBS)
