@@ -9,7 +9,8 @@ src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/node_protocol.c \
 	src/protocol/protocol_basic.c src/protocol/protocol_basic.h \
 	src/protocol/event_json.c src/protocol/event_json.h \
-	src/protocol/watch_protocol.c src/protocol/watch_protocol.h
+	src/protocol/watch_protocol.c src/protocol/watch_protocol.h \
+	src/protocol/event_bus.c src/protocol/event_bus.h
 
 PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS) $(JANSSON_LIBS)
 
