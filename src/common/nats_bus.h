@@ -11,9 +11,11 @@
 
 /*
  * Messages are copied into a bounded queue and handed to libnats by a
- * publisher thread of our own, so the daemon's thread never takes a
- * libnats lock (libnats holds its connection lock through a whole
- * connect attempt, up to its timeout, when a server is slow or hung).
+ * publisher thread of our own, so the daemon's thread never calls into
+ * libnats: its first connect attempt is synchronous (name resolution,
+ * then up to the connect timeout against a hung server, measured at 2 s
+ * with libnats 3.4.1), and a publish takes the connection lock that its
+ * flusher holds while writing to a slow socket.
  * libnats connects and reconnects forever in the background, keeping
  * what is published meanwhile in a bounded buffer; whatever does not
  * fit is dropped and counted, never retried by the caller.

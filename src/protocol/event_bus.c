@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Event bus messages: NATS subjects and JSON payloads for keyspace changes. */
 #include <ctype.h>
+#include <strings.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "common/logging.h"
+#include "common/nats_bus.h"
 #include "protocol/event_bus.h"
 #include "protocol/event_json.h"
 
@@ -70,6 +73,58 @@ char *event_bus_default_node(TALLOC_CTX *mem_ctx)
 		*dot = '\0';
 	}
 	return event_bus_token(mem_ctx, host);
+}
+
+static bool config_url(TALLOC_CTX *mem_ctx, TALLOC_CTX *owner,
+		       struct event_bus_config *c, const char *value,
+		       char **reason)
+{
+	char *why = NULL;
+	bool ok;
+
+	if (value[0] != '\0') {
+		ok = nats_bus_url_check(mem_ctx, value, &why);
+		if (!ok) {
+			*reason = talloc_asprintf(mem_ctx,
+						  "invalid nats url '%s': %s",
+						  value, why);
+			return false;
+		}
+		if (!nats_bus_supported()) {
+			*reason = talloc_asprintf(
+				mem_ctx,
+				"nats url '%s' set, but this daemon was built "
+				"without NATS support (configure --with-nats)",
+				value);
+			return false;
+		}
+	}
+	talloc_free(c->nats_url);
+	c->nats_url = talloc_strdup(owner, value);
+	return c->nats_url != NULL;
+}
+
+bool event_bus_config_entry(TALLOC_CTX *mem_ctx, TALLOC_CTX *owner,
+			    struct event_bus_config *c, const char *key,
+			    const char *value, char **reason)
+{
+	if (strcasecmp(key, "nats url") == 0) {
+		return config_url(mem_ctx, owner, c, value, reason);
+	}
+	if (strcasecmp(key, "node name") != 0) {
+		return true;
+	}
+	if (!event_bus_node_valid(value)) {
+		*reason = talloc_asprintf(
+			mem_ctx,
+			"invalid node name '%s' (expected one NATS subject "
+			"token: not empty, no '.', '*', '>' or white space)",
+			value);
+		return false;
+	}
+	talloc_free(c->node_name);
+	c->node_name = talloc_strdup(owner, value);
+	return c->node_name != NULL;
 }
 
 /* event.<component>.<event>: the event is after the last dot. */
@@ -161,4 +216,62 @@ int event_bus_payload(TALLOC_CTX *mem_ctx, const char *node, const char *key,
 	}
 	*payload = p;
 	return 0;
+}
+
+int event_bus_publish(struct nats_bus *bus, const char *node, const char *key,
+		      const char *value, const struct timeval *time)
+{
+	TALLOC_CTX *tmp = talloc_new(NULL);
+	char *subject, *payload;
+	int ret;
+
+	if (tmp == NULL) {
+		return ENOMEM;
+	}
+	ret = event_bus_subject(tmp, node, key, &subject);
+	if (ret == 0) {
+		ret = event_bus_payload(tmp, node, key, value, time, &payload);
+	}
+	if (ret == 0) {
+		ret = nats_bus_publish(bus, subject, payload, strlen(payload));
+	}
+	talloc_free(tmp);
+	return ret;
+}
+
+void event_bus_keyspace_observer(const char *key, const char *json_value,
+				 const struct timeval *time,
+				 void *private_data)
+{
+	struct event_bus_observer *o = private_data;
+	int ret;
+
+	ret = event_bus_publish(o->bus, o->node, key, json_value, time);
+	if (ret != 0 && ret != ENOENT) {
+		o->unpublished++;
+	}
+}
+
+char *event_bus_state_message(TALLOC_CTX *mem_ctx, enum nats_bus_event event,
+			      const char *url, const char *node,
+			      const char *detail, int *level)
+{
+	switch (event) {
+	case NATS_BUS_CONNECTED:
+		*level = DEBUG_NOTICE;
+		return talloc_asprintf(mem_ctx,
+				       "event bus: connected to %s, publishing "
+				       "as ctdb.%s.>",
+				       detail, node);
+	case NATS_BUS_UNREACHABLE:
+		*level = DEBUG_NOTICE;
+		return talloc_asprintf(mem_ctx,
+				       "event bus: %s unreachable (%s), "
+				       "retrying",
+				       url, detail);
+	case NATS_BUS_ERROR:
+		break;
+	}
+	*level = DEBUG_WARNING;
+	return talloc_asprintf(mem_ctx, "event bus: %s: %s", url, detail);
 }

@@ -20,6 +20,13 @@ TESTS += tests/unit/test_node_protocol
 tests_unit_test_node_protocol_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_node_protocol_SOURCES = tests/unit/test_node_protocol.c
 tests_unit_test_node_protocol_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_event_bus
+TESTS += tests/unit/test_event_bus
+tests_unit_test_event_bus_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_event_bus_SOURCES = tests/unit/test_event_bus.c
+tests_unit_test_event_bus_LDADD = $(PROTOCOL_LIBS) $(COMMON_LIBS) \
+	$(NATS_BUS_LIBS) $(CMOCKA_LIBS)
 endif
 
 if HAVE_CMOCKA
