@@ -133,49 +133,7 @@ int nats_bus_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 int nats_bus_publish(struct nats_bus *bus, const char *subject,
 		     const void *data, size_t len)
 {
-	struct bus_shared *s = bus->s;
-	struct bus_msg *m = NULL;
-	size_t slen;
-	bool full;
-
-	if (subject == NULL || subject[0] == '\0') {
-		return EINVAL;
-	}
-	slen = strlen(subject);
-	if (len <= BUS_QUEUE_MAX_BYTES) {
-		m = malloc(sizeof(*m) + len + slen + 1);
-	}
-	if (m != NULL) {
-		m->next = NULL;
-		m->len = len;
-		if (len > 0) {
-			memcpy(m->data, data, len);
-		}
-		m->subject = m->data + len;
-		memcpy(m->subject, subject, slen + 1);
-	}
-
-	pthread_mutex_lock(&s->mu);
-	full = s->queue_msgs >= BUS_QUEUE_MAX_MSGS ||
-	       s->queue_bytes + len > BUS_QUEUE_MAX_BYTES;
-	if (m == NULL || full) {
-		s->stats.dropped++;
-		pthread_mutex_unlock(&s->mu);
-		free(m);
-		return ENOBUFS;
-	}
-	if (s->tail != NULL) {
-		s->tail->next = m;
-	} else {
-		s->head = m;
-	}
-	s->tail = m;
-	s->queue_msgs++;
-	s->queue_bytes += len;
-	s->stats.queued++;
-	pthread_cond_signal(&s->cond);
-	pthread_mutex_unlock(&s->mu);
-	return 0;
+	return ENOTSUP;
 }
 
 void nats_bus_get_stats(struct nats_bus *bus, struct nats_bus_stats *stats)
@@ -736,34 +694,36 @@ int nats_bus_publish(struct nats_bus *bus, const char *subject,
 		     const void *data, size_t len)
 {
 	struct bus_shared *s = bus->s;
-	size_t slen;
 	struct bus_msg *m = NULL;
+	size_t slen;
 	bool full;
 
 	if (subject == NULL || subject[0] == '\0') {
 		return EINVAL;
 	}
 	slen = strlen(subject);
-	pthread_mutex_lock(&s->mu);
-	full = s->queue_msgs >= BUS_QUEUE_MAX_MSGS ||
-	       s->queue_bytes + len > BUS_QUEUE_MAX_BYTES || len > INT32_MAX;
-	pthread_mutex_unlock(&s->mu);
-	if (!full) {
+	if (len <= BUS_QUEUE_MAX_BYTES) {
 		m = malloc(sizeof(*m) + len + slen + 1);
 	}
+	if (m != NULL) {
+		m->next = NULL;
+		m->len = len;
+		if (len > 0) {
+			memcpy(m->data, data, len);
+		}
+		m->subject = m->data + len;
+		memcpy(m->subject, subject, slen + 1);
+	}
+
 	pthread_mutex_lock(&s->mu);
-	if (m == NULL) {
+	full = s->queue_msgs >= BUS_QUEUE_MAX_MSGS ||
+	       s->queue_bytes + len > BUS_QUEUE_MAX_BYTES;
+	if (m == NULL || full) {
 		s->stats.dropped++;
 		pthread_mutex_unlock(&s->mu);
+		free(m);
 		return ENOBUFS;
 	}
-	m->next = NULL;
-	m->len = len;
-	if (len > 0) {
-		memcpy(m->data, data, len);
-	}
-	m->subject = m->data + len;
-	memcpy(m->subject, subject, slen + 1);
 	if (s->tail != NULL) {
 		s->tail->next = m;
 	} else {
