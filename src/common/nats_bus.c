@@ -719,7 +719,7 @@ int nats_bus_publish(struct nats_bus *bus, const char *subject,
 	full = s->queue_msgs >= BUS_QUEUE_MAX_MSGS ||
 	       s->queue_bytes + len > BUS_QUEUE_MAX_BYTES;
 	if (m == NULL || full) {
-		s->stats.dropped++;
+		s->stats.refused++;
 		pthread_mutex_unlock(&s->mu);
 		free(m);
 		return ENOBUFS;

@@ -47,8 +47,10 @@ typedef void (*nats_bus_state_fn)(enum nats_bus_event event,
 
 struct nats_bus_stats {
 	uint64_t queued;    /* accepted by nats_bus_publish */
-	uint64_t published; /* accepted by libnats (sent or buffered) */
-	uint64_t dropped;   /* queue full, libnats buffer full, or closed */
+	uint64_t refused;   /* not accepted: queue full (or no memory) */
+	uint64_t published; /* queued, then accepted by libnats */
+	uint64_t dropped;   /* queued, then refused by libnats (its buffer
+			     * full while reconnecting, or closed) */
 };
 
 /* Whether this build has libnats (configure --with-nats). */
@@ -74,7 +76,7 @@ int nats_bus_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 /**
  * Queue one message; returns at once.
  * @return 0, EINVAL for an empty subject, or ENOBUFS when the queue is
- * full or ENOMEM (the message is counted as dropped).
+ * full or ENOMEM (the message is counted as refused).
  */
 int nats_bus_publish(struct nats_bus *bus, const char *subject,
 		     const void *data, size_t len);

@@ -16,9 +16,11 @@
  * usage: nats_bus_driver URL
  * Commands (one per line on stdin), answers on stdout, one line each:
  *   pub SUBJECT TEXT     -> "pub <microseconds the call took> <rc>"
- *   burst N SUBJECT      -> N publishes of "<SUBJECT> <i>" ->
- *                           "burst <max microseconds of one call> <rc>"
- *   stats                -> "stats queued=Q published=P dropped=D"
+ *   burst N SUBJECT [SIZE] -> N publishes of "<SUBJECT> <i>" (padded to
+ *                           SIZE bytes) -> "burst <max microseconds of
+ *                           one call> <last non-zero rc or 0>"
+ *   stats                -> "stats queued=Q refused=R published=P
+ *                           dropped=D"
  *   loop                 -> "loop ticks=T maxgap=<microseconds>" (a 10 ms
  *                           timer: how regularly the loop turned)
  *   quit                 -> frees the bus, prints "quit <microseconds>"
@@ -87,7 +89,8 @@ static void command(struct driver *d, char *line)
 	int64_t t0, dt, maxdt = 0;
 	long i, n;
 	int rc = 0, r;
-	char msg[512];
+	char msg[4096];
+	size_t size, len;
 
 	if (strncmp(line, "pub ", 4) == 0) {
 		subj = line + 4;
@@ -107,10 +110,24 @@ static void command(struct driver *d, char *line)
 			return;
 		}
 		subj++;
+		sp = strchr(subj, ' ');
+		size = 0;
+		if (sp != NULL) {
+			*sp = '\0';
+			size = strtoul(sp + 1, NULL, 10);
+		}
+		if (size >= sizeof(msg)) {
+			size = sizeof(msg) - 1;
+		}
 		for (i = 0; i < n; i++) {
 			snprintf(msg, sizeof(msg), "%s %ld", subj, i);
+			len = strlen(msg);
+			if (len < size) {
+				memset(msg + len, '.', size - len);
+				len = size;
+			}
 			t0 = now_us();
-			r = nats_bus_publish(d->bus, subj, msg, strlen(msg));
+			r = nats_bus_publish(d->bus, subj, msg, len);
 			dt = now_us() - t0;
 			if (dt > maxdt) {
 				maxdt = dt;
@@ -122,8 +139,10 @@ static void command(struct driver *d, char *line)
 		printf("burst %lld %d\n", (long long)maxdt, rc);
 	} else if (strcmp(line, "stats") == 0) {
 		nats_bus_get_stats(d->bus, &st);
-		printf("stats queued=%llu published=%llu dropped=%llu\n",
+		printf("stats queued=%llu refused=%llu published=%llu "
+		       "dropped=%llu\n",
 		       (unsigned long long)st.queued,
+		       (unsigned long long)st.refused,
 		       (unsigned long long)st.published,
 		       (unsigned long long)st.dropped);
 	} else if (strcmp(line, "loop") == 0) {

@@ -240,6 +240,19 @@ def run(binary, driver_path, tmp):
     check("the loop keeps turning (timer late < %d us)" % GAP_BOUND_US,
           gap < GAP_BOUND_US)
 
+    # Both buffers are bounded: 4 MiB published while the server is away
+    # cannot all be kept (1 MiB in libnats, 1 MiB or 1024 messages queued).
+    before = dict(kv.split("=") for kv in d.cmd("stats").split()[1:])
+    b = d.cmd("burst 2000 test.flood 2000").split()
+    after = dict(kv.split("=") for kv in d.cmd("stats").split()[1:])
+    dropped = sum(int(after[k]) - int(before[k])
+                  for k in ("dropped", "refused"))
+    print("   4 MB while down: %d of 2000 messages dropped, slowest call "
+          "%s us" % (dropped, b[1]))
+    check("a flood while the server is away is bounded: some dropped "
+          "(%d), none slower than %d us" % (dropped, PUB_BOUND_US),
+          dropped > 0 and int(b[1]) < PUB_BOUND_US)
+
     # 3. a hung server: TCP accepted by the kernel, never a word.
     hung = socket.socket()
     hung.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
