@@ -135,7 +135,7 @@ int main(int argc, const char **argv)
 		talloc_free(mem_ctx);
 		return ENOMEM;
 	}
-	ret = eventd_bus_start(mem_ctx, ev, &config->bus, &bus);
+	ret = eventd_bus_start(ectx->ks, ev, &config->bus, &bus);
 	if (ret != 0) {
 		talloc_free(mem_ctx);
 		return ret;

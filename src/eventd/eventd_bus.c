@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ctdb-eventd's event bus: event results published to NATS ([events]). */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "common/logging.h"
@@ -9,16 +10,20 @@
 #include "protocol/event_bus.h"
 
 struct eventd_bus {
+	struct keyspace *ks;
 	struct nats_bus *bus;
 	char *url;
 	char *node;
 	struct event_bus_observer observer;
+	uint64_t lost_reported;
 };
 
 static void eventd_bus_state(enum nats_bus_event event, const char *detail,
 			     void *private_data)
 {
 	struct eventd_bus *eb = private_data;
+	struct nats_bus_stats st;
+	uint64_t lost;
 	char *msg;
 	int level;
 
@@ -28,9 +33,27 @@ static void eventd_bus_state(enum nats_bus_event event, const char *detail,
 		DEBUG_AT(level, "%s", msg);
 		talloc_free(msg);
 	}
+	if (event != NATS_BUS_CONNECTED) {
+		return;
+	}
+	/* Say once, when it is over, what an outage cost. */
+	nats_bus_get_stats(eb->bus, &st);
+	lost = st.refused + st.dropped;
+	if (lost > eb->lost_reported) {
+		D_NOTICE("event bus: %llu messages lost while %s was away",
+			 (unsigned long long)(lost - eb->lost_reported),
+			 eb->url);
+		eb->lost_reported = lost;
+	}
 }
 
-int eventd_bus_start(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+static int eventd_bus_destructor(struct eventd_bus *eb)
+{
+	keyspace_set_observer(eb->ks, NULL, NULL);
+	return 0;
+}
+
+int eventd_bus_start(struct keyspace *ks, struct tevent_context *ev,
 		     const struct event_bus_config *config,
 		     struct eventd_bus **out)
 {
@@ -41,10 +64,12 @@ int eventd_bus_start(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 	if (config->nats_url == NULL || config->nats_url[0] == '\0') {
 		return 0;
 	}
-	eb = talloc_zero(mem_ctx, struct eventd_bus);
+	/* A child of ks: the observer goes before the keyspace does. */
+	eb = talloc_zero(ks, struct eventd_bus);
 	if (eb == NULL) {
 		return ENOMEM;
 	}
+	eb->ks = ks;
 	eb->url = talloc_strdup(eb, config->nats_url);
 	eb->node = (config->node_name != NULL)
 			   ? talloc_strdup(eb, config->node_name)
@@ -63,6 +88,8 @@ int eventd_bus_start(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 	}
 	eb->observer.bus = eb->bus;
 	eb->observer.node = eb->node;
+	keyspace_set_observer(ks, event_bus_keyspace_observer, &eb->observer);
+	talloc_set_destructor(eb, eventd_bus_destructor);
 	D_INFO("event bus: publishing to %s as node %s", eb->url, eb->node);
 	*out = eb;
 	return 0;

@@ -75,7 +75,8 @@ NODED_INTEGRATION_TESTS = \
 	tests/integration/noded_notify.sh \
 	tests/integration/noded_hooks.sh \
 	tests/integration/noded_samba_eventd.sh \
-	tests/integration/fault_noded.sh
+	tests/integration/fault_noded.sh \
+	tests/integration/noded_nats.sh
 TESTS += $(NODED_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(NODED_INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/noded_lib.sh

@@ -223,7 +223,7 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 		D_ERR("out of memory");
 		return 1;
 	}
-	ret = noded_bus_start(nctx, ev, &config->bus, &bus);
+	ret = noded_bus_start(nctx->ks, ev, &config->bus, &bus);
 	if (ret != 0) {
 		return 1;
 	}

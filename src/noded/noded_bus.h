@@ -6,16 +6,18 @@
 #include <talloc.h>
 #include <tevent.h>
 
+#include "common/keyspace.h"
 #include "protocol/event_bus.h"
 
 struct noded_bus;
 
 /**
- * Start publishing when config has a nats url (*out NULL otherwise).
- * Freeing *out stops the bus, waiting a few seconds at most.
+ * When config has a nats url, publish every change of ks (*out is NULL
+ * otherwise). The bus belongs to ks; freeing it (or ks) stops it,
+ * waiting a few seconds at most.
  * @return 0, or an errno (logged) if the bus could not be started.
  */
-int noded_bus_start(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+int noded_bus_start(struct keyspace *ks, struct tevent_context *ev,
 		     const struct event_bus_config *config,
 		     struct noded_bus **out);
 
