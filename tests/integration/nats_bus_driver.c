@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Test driver: a tevent loop with a nats_bus, commanded line by line on stdin. */
+/* Test driver: a tevent loop with a nats_bus, commanded on stdin. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
