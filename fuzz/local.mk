@@ -66,7 +66,7 @@ CLEANFILES += $(FUZZ_LIBS)
 
 FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
-fuzz_libfuzz_common_a_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+fuzz_libfuzz_common_a_CFLAGS = $(FUZZ_TARGET_CFLAGS) $(NATS_CFLAGS)
 fuzz_libfuzz_common_a_SOURCES = $(src_common_libcommon_a_SOURCES)
 fuzz_libfuzz_protocol_a_CFLAGS = $(FUZZ_TARGET_CFLAGS)
 fuzz_libfuzz_protocol_a_SOURCES = $(src_protocol_libprotocol_a_SOURCES)

@@ -24,6 +24,7 @@ install_deps() {
 	apt-get install -y -qq --no-install-recommends \
 		build-essential autoconf automake libtool pkg-config \
 		libtalloc-dev libtevent-dev libpopt-dev libjansson-dev \
+		libnats-dev nats-server \
 		libsystemd-dev libcmocka-dev groff-base python3 \
 		procps psmisc iproute2 iputils-ping arping util-linux ctdb \
 		shellcheck systemd \

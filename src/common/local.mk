@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # src/common: mechanisms only, nothing about events or nodes.
 noinst_LIBRARIES += src/common/libcommon.a
-src_common_libcommon_a_CFLAGS = $(AM_CFLAGS)
+src_common_libcommon_a_CFLAGS = $(AM_CFLAGS) $(NATS_CFLAGS)
 src_common_libcommon_a_SOURCES = \
 	src/common/logging.c src/common/logging.h \
 	src/common/path.c src/common/path.h \
@@ -14,7 +14,12 @@ src_common_libcommon_a_SOURCES = \
 	src/common/sock_client.c src/common/sock_client.h \
 	src/common/keyspace.c src/common/keyspace.h \
 	src/common/watch_stream.c src/common/watch_stream.h \
-	src/common/metrics.c src/common/metrics.h
+	src/common/metrics.c src/common/metrics.h \
+	src/common/nats_bus.c src/common/nats_bus.h
 
 COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS) \
 	$(JANSSON_LIBS)
+
+# Programs that use nats_bus.c add this after COMMON_LIBS (empty without
+# libnats).
+NATS_BUS_LIBS = $(NATS_LIBS)

@@ -11,6 +11,7 @@
 #include "common/logging.h"
 #include "common/path.h"
 #include "common/sock_daemon.h"
+#include "eventd/eventd_bus.h"
 #include "eventd/eventd_private.h"
 
 static void eventd_reopen_logs(void *private_data);
@@ -100,6 +101,7 @@ int main(int argc, const char **argv)
 	struct tevent_context *ev;
 	struct eventd_config *config = NULL;
 	struct eventd_context *ectx;
+	struct eventd_bus *bus = NULL;
 	struct sock_daemon *sd;
 	char *errmsg = NULL;
 	int ret;
@@ -132,6 +134,11 @@ int main(int argc, const char **argv)
 		D_ERR("out of memory");
 		talloc_free(mem_ctx);
 		return ENOMEM;
+	}
+	ret = eventd_bus_start(ectx->ks, ev, &config->bus, &bus);
+	if (ret != 0) {
+		talloc_free(mem_ctx);
+		return ret;
 	}
 	ret = sock_daemon_run(sd, path_socket(mem_ctx, "eventd"),
 			      path_pidfile(mem_ctx, "eventd"), opts.startup_fd,

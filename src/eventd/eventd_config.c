@@ -145,6 +145,10 @@ static bool eventd_config_entry(TALLOC_CTX *mem_ctx, const char *section,
 	if (strcasecmp(section, "event") == 0) {
 		return event_entry(mem_ctx, c, key, value, reason);
 	}
+	if (strcasecmp(section, "events") == 0) {
+		return event_bus_config_entry(mem_ctx, c, &c->bus, key, value,
+					      reason);
+	}
 	return true;
 }
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <talloc.h>
 
+#include "protocol/event_bus.h"
+
 struct eventd_config {
 	char *log_location;   /* [logging] location */
 	int log_level;        /* [logging] log level */
@@ -13,6 +15,7 @@ struct eventd_config {
 	unsigned kill_grace;  /* [event] kill grace period (ours) */
 	size_t output_limit;  /* [event] output limit (ours) */
 	unsigned history_length; /* [event] history length (ours) */
+	struct event_bus_config bus; /* [events] nats url, node name */
 };
 
 #define EVENTD_DEFAULT_KILL_GRACE 5

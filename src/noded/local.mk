@@ -45,6 +45,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/eventd_launch.c \
 	src/noded/health.c \
 	src/noded/monitor.c \
+	src/noded/noded_bus.c src/noded/noded_bus.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
 	src/noded/noded_metrics.c \
@@ -54,7 +55,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/takeover.c
 
 NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a \
-	$(CLIENT_LIBS) $(JANSSON_LIBS)
+	$(CLIENT_LIBS) $(NATS_BUS_LIBS) $(JANSSON_LIBS)
 if HAVE_LIBSYSTEMD
 NODED_LIBS += $(SYSTEMD_LIBS)
 endif
@@ -74,7 +75,8 @@ NODED_INTEGRATION_TESTS = \
 	tests/integration/noded_notify.sh \
 	tests/integration/noded_hooks.sh \
 	tests/integration/noded_samba_eventd.sh \
-	tests/integration/fault_noded.sh
+	tests/integration/fault_noded.sh \
+	tests/integration/noded_nats.sh
 TESTS += $(NODED_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(NODED_INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/noded_lib.sh

@@ -11,6 +11,7 @@
 #include "common/path.h"
 #include "common/sock_daemon.h"
 #include "common/tevent_unix.h"
+#include "noded/noded_bus.h"
 #include "noded/noded_private.h"
 
 void noded_exit(struct noded_context *nctx, int status)
@@ -193,6 +194,7 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 {
 	struct tevent_context *ev;
 	struct noded_context *nctx;
+	struct noded_bus *bus = NULL;
 	char *sockpath;
 	char *pidfile;
 	int ret;
@@ -219,6 +221,10 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 	pidfile = path_pidfile(nctx->sd, "noded");
 	if (sockpath == NULL || pidfile == NULL) {
 		D_ERR("out of memory");
+		return 1;
+	}
+	ret = noded_bus_start(nctx->ks, ev, &config->bus, &bus);
+	if (ret != 0) {
 		return 1;
 	}
 	D_NOTICE("Cluster backend %s, this node pnn %u, %u public IPs",

@@ -93,6 +93,10 @@ static bool noded_conf_entry(TALLOC_CTX *mem_ctx, const char *section,
 	if (strcasecmp(section, "cluster") == 0) {
 		return cluster_entry(mem_ctx, c, key, value, reason);
 	}
+	if (strcasecmp(section, "events") == 0) {
+		return event_bus_config_entry(mem_ctx, c, &c->bus, key, value,
+					      reason);
+	}
 	return true;
 }
 

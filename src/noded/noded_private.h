@@ -15,6 +15,7 @@
 #include "common/tunable.h"
 #include "noded/cluster.h"
 #include "noded/public_ips.h"
+#include "protocol/event_bus.h"
 #include "protocol/event_protocol.h"
 #include "protocol/node_protocol.h"
 
@@ -50,6 +51,7 @@ struct noded_config {
 	char *log_location;  /* [logging] location */
 	int log_level;       /* [logging] log level */
 	char *node_address;  /* [cluster] node address */
+	struct event_bus_config bus; /* [events] nats url, node name */
 	struct tunables tunables;
 	struct public_ip_list *ips;
 };

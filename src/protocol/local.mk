@@ -9,7 +9,8 @@ src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/node_protocol.c \
 	src/protocol/protocol_basic.c src/protocol/protocol_basic.h \
 	src/protocol/event_json.c src/protocol/event_json.h \
-	src/protocol/watch_protocol.c src/protocol/watch_protocol.h
+	src/protocol/watch_protocol.c src/protocol/watch_protocol.h \
+	src/protocol/event_bus.c src/protocol/event_bus.h
 
 PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS) $(JANSSON_LIBS)
 
@@ -19,6 +20,13 @@ TESTS += tests/unit/test_node_protocol
 tests_unit_test_node_protocol_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_node_protocol_SOURCES = tests/unit/test_node_protocol.c
 tests_unit_test_node_protocol_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_event_bus
+TESTS += tests/unit/test_event_bus
+tests_unit_test_event_bus_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_event_bus_SOURCES = tests/unit/test_event_bus.c
+tests_unit_test_event_bus_LDADD = $(PROTOCOL_LIBS) $(COMMON_LIBS) \
+	$(NATS_BUS_LIBS) $(CMOCKA_LIBS)
 endif
 
 if HAVE_CMOCKA

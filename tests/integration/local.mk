@@ -37,3 +37,20 @@ dist_check_SCRIPTS += tests/integration/openmetrics_check.py
 check_PROGRAMS += tests/integration/load_client
 tests_integration_load_client_SOURCES = tests/integration/load_client.c
 tests_integration_load_client_LDADD = $(CLIENT_LIBS)
+
+# The event bus (src/common/nats_bus.c) against a real nats-server: a
+# driver program with a tevent loop, commanded by the Python test through
+# nats_bus.sh; nats_sub.py is a raw-protocol subscriber shared with the
+# daemons' bus tests. Without libnats the driver is not built and the
+# test skips.
+if HAVE_NATS
+check_PROGRAMS += tests/integration/nats_bus_driver
+tests_integration_nats_bus_driver_CFLAGS = $(AM_CFLAGS) $(NATS_CFLAGS)
+tests_integration_nats_bus_driver_SOURCES = \
+	tests/integration/nats_bus_driver.c
+tests_integration_nats_bus_driver_LDADD = $(COMMON_LIBS) $(NATS_BUS_LIBS)
+endif
+TESTS += tests/integration/nats_bus.sh
+dist_check_SCRIPTS += tests/integration/nats_bus.sh \
+	tests/integration/nats_bus_test.py \
+	tests/integration/nats_sub.py
