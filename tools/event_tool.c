@@ -689,6 +689,11 @@ static int event_tool_cmd_history(struct event_tool_context *ctx, int argc,
 		return 1;
 	}
 	D_NOTICE("Command history finished with result=%d\n", result);
+	if (result == EMSGSIZE) {
+		fprintf(ctx->out, "History of event %s in %s is too large "
+				  "for one reply\n", argv[1], argv[0]);
+		return EMSGSIZE;
+	}
 	if (result != 0) {
 		/* The same words as status, for the same results. */
 		return event_tool_print_status_result(ctx->out, argv[0],
