@@ -180,16 +180,29 @@ void event_tool_print_usage(FILE *f)
 	}
 }
 
-void event_tool_print_command_usage(FILE *f, const char *command)
+/* The command of that name, ours included. */
+static const struct event_tool_command *command_find(const char *command)
 {
 	size_t i;
 
 	for (i = 0; i < NUM_COMMANDS; i++) {
-		const struct event_tool_command *cmd = &event_tool_commands[i];
-
-		if (strcmp(cmd->name, command) != 0) {
-			continue;
+		if (strcmp(event_tool_commands[i].name, command) == 0) {
+			return &event_tool_commands[i];
 		}
+	}
+	for (i = 0; i < NUM_EXTRA_COMMANDS; i++) {
+		if (strcmp(event_tool_extra_commands[i].name, command) == 0) {
+			return &event_tool_extra_commands[i];
+		}
+	}
+	return NULL;
+}
+
+void event_tool_print_command_usage(FILE *f, const char *command)
+{
+	const struct event_tool_command *cmd = command_find(command);
+
+	if (cmd != NULL) {
 		fputs("Usage: ctdb-event [-h] [-h|--help]\n"
 		      "        [-d|--debug=ERROR|WARNING|NOTICE|INFO|DEBUG]"
 		      " <command> [<args>]\n"
@@ -702,8 +715,7 @@ static int event_tool_cmd_history(struct event_tool_context *ctx, int argc,
 	bool ok;
 
 	if (argc != 2) {
-		fprintf(ctx->out, "Usage: ctdb event history <component> "
-				  "<event>\n");
+		event_tool_print_command_usage(ctx->out, "history");
 		return 1;
 	}
 	ok = component_valid(argv[0]);
@@ -731,6 +743,11 @@ static int event_tool_cmd_history(struct event_tool_context *ctx, int argc,
 		return 1;
 	}
 	D_NOTICE("Command history finished with result=%d\n", result);
+	if (result == EMSGSIZE) {
+		fprintf(ctx->out, "History of event %s in %s is too large "
+				  "for one reply\n", argv[1], argv[0]);
+		return EMSGSIZE;
+	}
 	if (result != 0) {
 		/* The same words as status, for the same results. */
 		return event_tool_print_status_result(ctx->out, argv[0],

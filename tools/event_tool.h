@@ -51,8 +51,8 @@ void event_tool_print_usage(FILE *f);
 
 /*
  * The usage of one command ("run", "status", "script list", ...), as
- * printed when its argument count is wrong. Unknown names get the full
- * usage.
+ * printed when its argument count is wrong; our "history" too, though the
+ * full usage, CTDB's, does not list it. Unknown names get the full usage.
  */
 void event_tool_print_command_usage(FILE *f, const char *command);
 

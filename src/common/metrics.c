@@ -371,55 +371,83 @@ void metrics_family_reset(struct metric_family *f)
 
 /* ---------- rendering ---------- */
 
-char *metrics_escape_label(TALLOC_CTX *mem_ctx, const char *value)
+/*
+ * The text grows by doubling, so rendering is linear in its size: a
+ * daemon renders while its event loop waits.
+ */
+struct text {
+	char *buf;
+	size_t len;
+	size_t cap;
+	bool failed;
+};
+
+static void text_append(struct text *t, const char *s, size_t n)
 {
-	size_t len = strlen(value);
-	char *out = talloc_array(mem_ctx, char, len * 2 + 1);
-	size_t i, n = 0;
+	size_t cap;
+	char *buf;
 
-	if (out == NULL) {
-		return NULL;
+	if (t->failed) {
+		return;
 	}
-	for (i = 0; i < len; i++) {
-		char c = value[i];
-
-		if (c == '\\' || c == '"') {
-			out[n++] = '\\';
-			out[n++] = c;
-		} else if (c == '\n') {
-			out[n++] = '\\';
-			out[n++] = 'n';
-		} else {
-			out[n++] = c;
+	if (t->len + n + 1 > t->cap) {
+		cap = t->cap * 2;
+		if (cap < t->len + n + 1) {
+			cap = t->len + n + 1;
 		}
+		buf = talloc_realloc(NULL, t->buf, char, cap);
+		if (buf == NULL) {
+			t->failed = true;
+			return;
+		}
+		t->buf = buf;
+		t->cap = cap;
 	}
-	out[n] = '\0';
-	return out;
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
 }
 
-/* HELP text escapes only backslash and newline. */
-static char *escape_help(TALLOC_CTX *mem_ctx, const char *text)
+static void text_puts(struct text *t, const char *s)
 {
-	size_t len = strlen(text);
-	char *out = talloc_array(mem_ctx, char, len * 2 + 1);
-	size_t i, n = 0;
+	text_append(t, s, strlen(s));
+}
 
-	if (out == NULL) {
-		return NULL;
-	}
-	for (i = 0; i < len; i++) {
-		if (text[i] == '\\') {
-			out[n++] = '\\';
-			out[n++] = '\\';
-		} else if (text[i] == '\n') {
-			out[n++] = '\\';
-			out[n++] = 'n';
-		} else {
-			out[n++] = text[i];
+/* Escape backslash and newline, and the double quote if quote is set. */
+static void text_escaped(struct text *t, const char *s, bool quote)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *esc = NULL;
+
+		if (*s == '\\') {
+			esc = "\\\\";
+		} else if (*s == '\n') {
+			esc = "\\n";
+		} else if (*s == '"' && quote) {
+			esc = "\\\"";
+		}
+		if (esc != NULL) {
+			text_append(t, run, (size_t)(s - run));
+			text_puts(t, esc);
+			run = s + 1;
 		}
 	}
-	out[n] = '\0';
-	return out;
+	text_append(t, run, (size_t)(s - run));
+}
+
+char *metrics_escape_label(TALLOC_CTX *mem_ctx, const char *value)
+{
+	struct text t = { .buf = NULL };
+
+	text_puts(&t, "");
+	text_escaped(&t, value, true);
+	if (t.failed) {
+		talloc_free(t.buf);
+		return NULL;
+	}
+	return talloc_steal(mem_ctx, t.buf);
 }
 
 const char *metrics_format_number(double v, char buf[METRICS_NUMBER_LEN])
@@ -452,83 +480,58 @@ static const char *format_le(double v, char buf[METRICS_NUMBER_LEN])
 	return buf;
 }
 
-/* {a="x",b="y"} with an optional extra label last; "" for no labels. */
-static char *label_set(TALLOC_CTX *mem_ctx, const struct metric_family *f,
-		       const struct metric_series *s, const char *extra_name,
-		       const char *extra_value)
-{
-	char *out;
-	char *esc;
-	size_t i;
-
-	if (f->num_labels == 0 && extra_name == NULL) {
-		return talloc_strdup(mem_ctx, "");
-	}
-	out = talloc_strdup(mem_ctx, "{");
-	for (i = 0; i < f->num_labels && out != NULL; i++) {
-		esc = metrics_escape_label(out, s->values[i]);
-		if (esc == NULL) {
-			talloc_free(out);
-			return NULL;
-		}
-		out = talloc_asprintf_append(out, "%s%s=\"%s\"",
-					     i > 0 ? "," : "", f->labels[i],
-					     esc);
-	}
-	if (out != NULL && extra_name != NULL) {
-		out = talloc_asprintf_append(out, "%s%s=\"%s\"",
-					     f->num_labels > 0 ? "," : "",
-					     extra_name, extra_value);
-	}
-	if (out != NULL) {
-		out = talloc_strdup_append(out, "}");
-	}
-	return out;
-}
-
-static char *append_sample(char *out, const char *name, const char *suffix,
-			   const char *labels, double value)
+/*
+ * One sample line: name, suffix, {labels[,le="..."]} and the value. le is
+ * NULL except for histogram buckets.
+ */
+static void text_sample(struct text *t, const struct metric_family *f,
+			const struct metric_series *s, const char *suffix,
+			const char *le, double value)
 {
 	char num[METRICS_NUMBER_LEN];
+	size_t i;
 
-	if (out == NULL || labels == NULL) {
-		talloc_free(out);
-		return NULL;
+	text_puts(t, f->name);
+	text_puts(t, suffix);
+	if (f->num_labels > 0 || le != NULL) {
+		text_puts(t, "{");
+		for (i = 0; i < f->num_labels; i++) {
+			text_puts(t, i > 0 ? "," : "");
+			text_puts(t, f->labels[i]);
+			text_puts(t, "=\"");
+			text_escaped(t, s->values[i], true);
+			text_puts(t, "\"");
+		}
+		if (le != NULL) {
+			text_puts(t, f->num_labels > 0 ? ",le=\"" : "le=\"");
+			text_puts(t, le);
+			text_puts(t, "\"");
+		}
+		text_puts(t, "}");
 	}
-	return talloc_asprintf_append(out, "%s%s%s %s\n", name, suffix, labels,
-				      metrics_format_number(value, num));
+	text_puts(t, " ");
+	text_puts(t, metrics_format_number(value, num));
+	text_puts(t, "\n");
 }
 
-static char *render_histogram(char *out, const struct metric_family *f,
-			      const struct metric_series *s)
+static void render_histogram(struct text *t, const struct metric_family *f,
+			     const struct metric_series *s)
 {
 	char le[METRICS_NUMBER_LEN];
 	uint64_t cumulative = 0;
 	size_t i;
 
-	for (i = 0; i <= f->num_buckets && out != NULL; i++) {
+	for (i = 0; i <= f->num_buckets; i++) {
 		cumulative += s->counts[i];
 		if (i < f->num_buckets) {
 			format_le(f->buckets[i], le);
 		} else {
 			strcpy(le, "+Inf");
 		}
-		out = append_sample(out, f->name, "_bucket",
-				    label_set(out, f, s, "le", le),
-				    (double)cumulative);
+		text_sample(t, f, s, "_bucket", le, (double)cumulative);
 	}
-	if (out == NULL) {
-		return NULL;
-	}
-	out = append_sample(out, f->name, "_count",
-			    label_set(out, f, s, NULL, NULL),
-			    (double)s->count);
-	if (out == NULL) {
-		return NULL;
-	}
-	out = append_sample(out, f->name, "_sum",
-			    label_set(out, f, s, NULL, NULL), s->value);
-	return out;
+	text_sample(t, f, s, "_count", NULL, (double)s->count);
+	text_sample(t, f, s, "_sum", NULL, s->value);
 }
 
 static const char *type_name(enum metric_type type)
@@ -544,59 +547,54 @@ static const char *type_name(enum metric_type type)
 	return "unknown";
 }
 
-static char *render_family(char *out, const struct metric_family *f)
+static void render_family(struct text *t, const struct metric_family *f)
 {
 	const struct metric_series *s;
-	char *help = escape_help(out, f->help);
 
-	if (help == NULL) {
-		talloc_free(out);
-		return NULL;
+	text_puts(t, "# TYPE ");
+	text_puts(t, f->name);
+	text_puts(t, " ");
+	text_puts(t, type_name(f->type));
+	text_puts(t, "\n");
+	if (f->unit != NULL) {
+		text_puts(t, "# UNIT ");
+		text_puts(t, f->name);
+		text_puts(t, " ");
+		text_puts(t, f->unit);
+		text_puts(t, "\n");
 	}
-	out = talloc_asprintf_append(out, "# TYPE %s %s\n", f->name,
-				     type_name(f->type));
-	if (out != NULL && f->unit != NULL) {
-		out = talloc_asprintf_append(out, "# UNIT %s %s\n", f->name,
-					     f->unit);
-	}
-	if (out != NULL) {
-		out = talloc_asprintf_append(out, "# HELP %s %s\n", f->name,
-					     help);
-	}
-	for (s = f->series; s != NULL && out != NULL; s = s->next) {
+	text_puts(t, "# HELP ");
+	text_puts(t, f->name);
+	text_puts(t, " ");
+	text_escaped(t, f->help, false);
+	text_puts(t, "\n");
+	for (s = f->series; s != NULL; s = s->next) {
 		switch (f->type) {
 		case METRIC_COUNTER:
-			out = append_sample(out, f->name, "_total",
-					    label_set(out, f, s, NULL, NULL),
-					    s->value);
+			text_sample(t, f, s, "_total", NULL, s->value);
 			break;
 		case METRIC_GAUGE:
-			out = append_sample(out, f->name, "",
-					    label_set(out, f, s, NULL, NULL),
-					    s->value);
+			text_sample(t, f, s, "", NULL, s->value);
 			break;
 		case METRIC_HISTOGRAM:
-			out = render_histogram(out, f, s);
+			render_histogram(t, f, s);
 			break;
 		}
 	}
-	return out;
 }
 
 char *metrics_render(TALLOC_CTX *mem_ctx, const struct metrics *m)
 {
 	const struct metric_family *f;
-	char *out = talloc_strdup(mem_ctx, "");
-	char *tidy;
+	struct text t = { .buf = NULL };
 
-	for (f = m->families; f != NULL && out != NULL; f = f->next) {
-		out = render_family(out, f);
+	text_puts(&t, "");
+	for (f = m->families; f != NULL; f = f->next) {
+		render_family(&t, f);
 	}
-	if (out == NULL) {
+	if (t.failed) {
+		talloc_free(t.buf);
 		return NULL;
 	}
-	/* The label sets and escapes hung off out; keep only the text. */
-	tidy = talloc_strdup(mem_ctx, out);
-	talloc_free(out);
-	return tidy;
+	return talloc_steal(mem_ctx, t.buf);
 }

@@ -24,6 +24,12 @@
  */
 #define EVENTD_MAX_REQUEST (64 * 1024 + CTDB_EVENT_INPUT_MAX)
 
+/*
+ * A HISTORY reply holds every kept run's outputs. Past this (half of what
+ * our client accepts) it is refused with EMSGSIZE rather than sent.
+ */
+#define EVENTD_MAX_HISTORY_REPLY (128U * 1024U * 1024U)
+
 struct eventd_component {
 	struct eventd_component *next;
 	char *name;
@@ -454,6 +460,11 @@ static void eventd_history(struct eventd_client *client, uint32_t reqid,
 						run_event_status(rctx),
 						component, history->event,
 						&json);
+	}
+	if (ret == 0 && strlen(json) > EVENTD_MAX_HISTORY_REPLY) {
+		D_ERR("History of %s in %s is too large to send (%zu bytes)",
+		      history->event, component, strlen(json));
+		ret = EMSGSIZE;
 	}
 	client_reply_text(client, reqid, CTDB_EVENT_CMD_HISTORY, ret,
 			  ret == 0 ? json : NULL);

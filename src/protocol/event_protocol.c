@@ -702,9 +702,10 @@ size_t ctdb_event_reply_len(const struct ctdb_event_header *h,
 /*
  * On success *buflen is set to the number of bytes written. Besides
  * EMSGSIZE this fails with EINVAL for an unknown cmd, a successful STATUS
- * without a body or a bad script list, and with EOVERFLOW when the
- * message exceeds 4 GiB. data is ignored unless cmd is STATUS and
- * result is 0, as on the wire.
+ * without a body or a bad script list, a successful HISTORY or METRICS
+ * without text, and with EOVERFLOW when the message exceeds 4 GiB. data
+ * is ignored unless result is 0 for STATUS, HISTORY or METRICS, as on
+ * the wire.
  */
 int ctdb_event_reply_push(struct ctdb_event_header *h,
 			  const struct ctdb_event_reply *in, uint8_t *buf,

@@ -214,7 +214,10 @@ Event dir for nosuch does not exist
 rc=2
 EOF
 expect "history with a missing argument" tool_all ctdb "$B" history legacy <<'EOF'
-Usage: ctdb event history <component> <event>
+Usage: ctdb-event [-h] [-h|--help]
+        [-d|--debug=ERROR|WARNING|NOTICE|INFO|DEBUG] <command> [<args>]
+
+  history <component> <event>     Show the last runs of an event
 rc=1
 EOF
 check "ctdb-event's CTDB usage text does not list history" \
