@@ -19,14 +19,15 @@ install_deps() {
 	# Build: compiler, autotools, libraries. Tests: cmocka, valgrind,
 	# groff for the man pages, python3 for raw-protocol tests, Samba's
 	# ctdb for interop, iproute2 and iputils for the namespace tests,
-	# libnats-dev and nats-server for the event bus.
+	# libnats-dev and nats-server for the event bus, node_exporter to read
+	# `ctdb metrics` as its textfile collector does.
 	apt-get install -y -qq --no-install-recommends \
 		build-essential autoconf automake libtool pkg-config \
 		libtalloc-dev libtevent-dev libpopt-dev libjansson-dev \
 		libnats-dev nats-server \
 		libsystemd-dev libcmocka-dev valgrind groff-base python3 \
 		procps psmisc iproute2 iputils-ping arping util-linux ctdb \
-		shellcheck systemd clang libclang-rt-14-dev \
+		shellcheck systemd clang libclang-rt-14-dev prometheus-node-exporter \
 		>/dev/null
 }
 

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "protocol/event_json.h"
 #include "tools/event_history.h"
 
 static bool is_string(const json_t *obj, const char *key)
@@ -172,7 +173,7 @@ int event_history_print_json(FILE *f, const json_t *runs)
 {
 	int ret;
 
-	ret = json_dumpf(runs, f, JSON_INDENT(2));
+	ret = json_dumpf(runs, f, CTDB_JSON_DUMP_FLAGS);
 	if (ret != 0) {
 		return EIO;
 	}

@@ -964,7 +964,7 @@ static int json_print(FILE *out, FILE *msg, json_t *j)
 	int ret = -1;
 
 	if (j != NULL) {
-		ret = json_dumpf(j, out, JSON_COMPACT);
+		ret = json_dumpf(j, out, CTDB_JSON_DUMP_FLAGS);
 		json_decref(j);
 	}
 	if (ret != 0) {

@@ -331,7 +331,7 @@ static int json_emit(FILE *f, json_t *j)
 	if (j == NULL) {
 		return ENOMEM;
 	}
-	ret = json_dumpf(j, f, JSON_COMPACT);
+	ret = json_dumpf(j, f, CTDB_JSON_DUMP_FLAGS);
 	json_decref(j);
 	if (ret != 0) {
 		return ENOMEM;

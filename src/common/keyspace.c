@@ -295,7 +295,9 @@ int keyspace_set(struct keyspace *ks, const char *key, json_t *value)
 	if (key == NULL || key[0] == '\0' || value == NULL) {
 		return EINVAL;
 	}
+	/* 12 digits: as CTDB_JSON_DUMP_FLAGS, which this layer cannot see. */
 	json = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER |
+					 JSON_REAL_PRECISION(12) |
 					 JSON_ENCODE_ANY);
 	if (json == NULL) {
 		return EINVAL;

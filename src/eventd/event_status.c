@@ -271,7 +271,7 @@ int event_status_history_json(TALLOC_CTX *mem_ctx,
 			return ENOMEM;
 		}
 	}
-	text = json_dumps(runs, JSON_COMPACT);
+	text = json_dumps(runs, CTDB_JSON_DUMP_FLAGS);
 	json_decref(runs);
 	if (text == NULL) {
 		return ENOMEM;

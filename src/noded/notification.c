@@ -222,7 +222,7 @@ static char *json_line(TALLOC_CTX *mem_ctx, json_t *doc)
 	char *text;
 	char *line;
 
-	text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	text = json_dumps(doc, CTDB_JSON_DUMP_FLAGS);
 	if (text == NULL) {
 		return NULL;
 	}

@@ -204,7 +204,7 @@ int event_bus_payload(TALLOC_CTX *mem_ctx, const char *node, const char *key,
 		/* A key or node that is not UTF-8 is refused by jansson. */
 		return EINVAL;
 	}
-	text = json_dumps(obj, JSON_COMPACT);
+	text = json_dumps(obj, CTDB_JSON_DUMP_FLAGS);
 	json_decref(obj);
 	if (text == NULL) {
 		return ENOMEM;

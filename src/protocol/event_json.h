@@ -24,6 +24,14 @@
  */
 json_t *ctdb_json_string(const char *text);
 
+/*
+ * Flags for every JSON text we write: jansson's default prints reals with
+ * 17 significant digits, so a duration of 0.056163 s would come out as
+ * 0.056162999999999998; 12 digits keep microseconds up to 10^6 s.
+ */
+#define CTDB_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | \
+			      JSON_REAL_PRECISION(12))
+
 /* Render tv as above into buf. @return buf. */
 #define CTDB_JSON_TIME_LEN 64
 const char *ctdb_json_time_format(const struct timeval *tv,

@@ -331,7 +331,7 @@ char *ctdb_watch_notify_line(TALLOC_CTX *mem_ctx, const char *key,
 	if (jkey == NULL) {
 		return NULL;
 	}
-	key_json = json_dumps(jkey, JSON_COMPACT | JSON_ENCODE_ANY);
+	key_json = json_dumps(jkey, CTDB_JSON_DUMP_FLAGS | JSON_ENCODE_ANY);
 	json_decref(jkey);
 	if (key_json == NULL) {
 		return NULL;
