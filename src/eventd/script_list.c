@@ -17,17 +17,12 @@ static const char *const leftover_suffixes[] = {
 	".swp",      ".bak",      ".orig",     ".example",
 };
 
-/* ls is strlen(s): a directory listing checks a dozen suffixes per name. */
-static bool has_suffix_len(const char *s, size_t ls, const char *suffix)
+static bool has_suffix(const char *s, const char *suffix)
 {
+	size_t ls = strlen(s);
 	size_t lx = strlen(suffix);
 
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	return has_suffix_len(s, strlen(s), suffix);
 }
 
 bool script_filename_valid(const char *filename)
@@ -41,7 +36,7 @@ bool script_filename_valid(const char *filename)
 	}
 	for (i = 0; i < sizeof(leftover_suffixes) / sizeof(leftover_suffixes[0]);
 	     i++) {
-		if (has_suffix_len(filename, len, leftover_suffixes[i])) {
+		if (has_suffix(filename, leftover_suffixes[i])) {
 			return false;
 		}
 	}
