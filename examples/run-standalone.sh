@@ -19,6 +19,11 @@ echo "  $build/ctdb event run 10 legacy monitor"
 echo "  $build/ctdb event status legacy monitor"
 if [ -x "$build/ctdb-noded" ]; then
 	echo "  $build/ctdb status"
+	echo "  $build/ctdb watch         # JSON lines: every key, then each change"
+	echo "  $build/ctdb wait node.health=HEALTHY --timeout 60"
+	echo "  $build/ctdb --json status"
+	echo "  $build/ctdb event history legacy monitor"
+	echo "  $build/ctdb metrics       # OpenMetrics text"
 	exec "$build/ctdb-noded"
 fi
 exec "$build/ctdb-eventd"
