@@ -164,26 +164,22 @@ static int component_get(struct eventd_context *ectx, const char *name,
 
 /* ---------- replies ---------- */
 
-static void client_reply(struct eventd_client *client, uint32_t reqid,
-			 uint32_t cmd, int result,
-			 struct ctdb_event_reply_status *status)
+/* Every reply to a request goes out here, with the request's reqid. */
+static void client_send_reply(struct eventd_client *client, uint32_t reqid,
+			      const struct ctdb_event_reply *reply)
 {
 	struct ctdb_event_header h = {
 		.version = CTDB_EVENT_WIRE_VERSION,
 		.reqid = reqid,
 	};
-	struct ctdb_event_reply reply = {
-		.cmd = cmd,
-		.result = result,
-	};
 	uint8_t *buf = NULL;
 	size_t buflen = 0;
 	int ret;
 
-	reply.data.status = status;
-	ret = ctdb_event_reply_marshall(client, &h, &reply, &buf, &buflen);
+	ret = ctdb_event_reply_marshall(client, &h, reply, &buf, &buflen);
 	if (ret != 0) {
-		D_ERR("Failed to marshall reply, ret=%d", ret);
+		D_ERR("Failed to marshall %s reply, ret=%d",
+		      ctdb_event_command_to_string(reply->cmd), ret);
 		return;
 	}
 	ret = sock_queue_write(client->queue, buf, buflen);
@@ -191,6 +187,19 @@ static void client_reply(struct eventd_client *client, uint32_t reqid,
 	if (ret != 0) {
 		D_ERR("Failed to queue reply, ret=%d", ret);
 	}
+}
+
+static void client_reply(struct eventd_client *client, uint32_t reqid,
+			 uint32_t cmd, int result,
+			 struct ctdb_event_reply_status *status)
+{
+	struct ctdb_event_reply reply = {
+		.cmd = cmd,
+		.result = result,
+	};
+
+	reply.data.status = status;
+	client_send_reply(client, reqid, &reply);
 }
 
 /* ---------- RUN ---------- */
@@ -418,30 +427,13 @@ static void eventd_status(struct eventd_client *client, uint32_t reqid,
 static void client_reply_text(struct eventd_client *client, uint32_t reqid,
 			      uint32_t cmd, int result, const char *text)
 {
-	struct ctdb_event_header h = {
-		.version = CTDB_EVENT_WIRE_VERSION,
-		.reqid = reqid,
-	};
 	struct ctdb_event_reply reply = {
 		.cmd = cmd,
 		.result = result,
 		.data.text = text,
 	};
-	uint8_t *buf = NULL;
-	size_t buflen = 0;
-	int ret;
 
-	ret = ctdb_event_reply_marshall(client, &h, &reply, &buf, &buflen);
-	if (ret != 0) {
-		D_ERR("Failed to marshall %s reply, ret=%d",
-		      ctdb_event_command_to_string(cmd), ret);
-		return;
-	}
-	ret = sock_queue_write(client->queue, buf, buflen);
-	talloc_free(buf);
-	if (ret != 0) {
-		D_ERR("Failed to queue reply, ret=%d", ret);
-	}
+	client_send_reply(client, reqid, &reply);
 }
 
 /* As STATUS: ENOENT for a missing component, EINVAL for an event never run. */
