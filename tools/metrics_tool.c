@@ -63,63 +63,92 @@ static void say_skipped(const char *daemon, int err)
 	fprintf(stderr, "metrics: %s: %s\n", daemon, strerror(err));
 }
 
-static char *eventd_metrics(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
+/*
+ * What differs between the daemons: the socket, and the client type.
+ * The adapters hide the type, so one fetch serves both.
+ */
+struct metrics_daemon {
+	const char *program; /* for messages */
+	const char *socket;  /* the path_socket() name */
+	int (*connect)(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+		       const char *sockpath, void **pclient);
+	struct tevent_req *(*send)(TALLOC_CTX *mem_ctx,
+				   struct tevent_context *ev, void *client);
+	bool (*recv)(struct tevent_req *req, int *perr, int *result,
+		     TALLOC_CTX *mem_ctx, char **text);
+};
+
+static int eventd_connect(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+			  const char *sockpath, void **pclient)
 {
 	struct ctdb_event_client *client = NULL;
-	struct tevent_req *req;
-	char *sockpath = path_socket(mem_ctx, "eventd");
-	char *text = NULL;
-	int result = 0;
-	int err = ENOMEM;
-	bool ok = false;
+	int ret;
 
-	if (sockpath != NULL) {
-		err = ctdb_event_client_init(mem_ctx, ev, sockpath,
-					     CTDB_EVENT_TOOL_REQID_START,
-					     &client);
-	}
-	if (client != NULL) {
-		req = ctdb_event_metrics_send(mem_ctx, ev, client);
-		ok = wait_bounded(ev, req);
-		if (ok) {
-			ok = ctdb_event_metrics_recv(req, &err, &result,
-						     mem_ctx, &text);
-		} else {
-			err = (req == NULL) ? ENOMEM : EIO;
-		}
-		TALLOC_FREE(req);
-		TALLOC_FREE(client);
-	}
-	if (ok && result != 0) {
-		ok = false;
-		err = result;
-	}
-	if (!ok) {
-		say_skipped("ctdb-eventd", err);
-		return NULL;
-	}
-	return text;
+	ret = ctdb_event_client_init(mem_ctx, ev, sockpath,
+				     CTDB_EVENT_TOOL_REQID_START, &client);
+	*pclient = client;
+	return ret;
 }
 
-static char *noded_metrics(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
+static struct tevent_req *eventd_send(TALLOC_CTX *mem_ctx,
+				      struct tevent_context *ev, void *client)
+{
+	return ctdb_event_metrics_send(mem_ctx, ev, client);
+}
+
+static int noded_connect(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+			 const char *sockpath, void **pclient)
 {
 	struct ctdb_node_client *client = NULL;
+	int ret;
+
+	ret = ctdb_node_client_init(mem_ctx, ev, sockpath, &client);
+	*pclient = client;
+	return ret;
+}
+
+static struct tevent_req *noded_send(TALLOC_CTX *mem_ctx,
+				     struct tevent_context *ev, void *client)
+{
+	return ctdb_node_metrics_send(mem_ctx, ev, client);
+}
+
+static const struct metrics_daemon metrics_eventd = {
+	.program = "ctdb-eventd",
+	.socket = "eventd",
+	.connect = eventd_connect,
+	.send = eventd_send,
+	.recv = ctdb_event_metrics_recv,
+};
+
+static const struct metrics_daemon metrics_noded = {
+	.program = "ctdb-noded",
+	.socket = "noded",
+	.connect = noded_connect,
+	.send = noded_send,
+	.recv = ctdb_node_metrics_recv,
+};
+
+/* One daemon's families, or NULL (said why on stderr). */
+static char *daemon_metrics(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
+			    const struct metrics_daemon *d)
+{
+	void *client = NULL;
 	struct tevent_req *req;
-	char *sockpath = path_socket(mem_ctx, "noded");
+	char *sockpath = path_socket(mem_ctx, d->socket);
 	char *text = NULL;
 	int result = 0;
 	int err = ENOMEM;
 	bool ok = false;
 
 	if (sockpath != NULL) {
-		err = ctdb_node_client_init(mem_ctx, ev, sockpath, &client);
+		err = d->connect(mem_ctx, ev, sockpath, &client);
 	}
 	if (client != NULL) {
-		req = ctdb_node_metrics_send(mem_ctx, ev, client);
+		req = d->send(mem_ctx, ev, client);
 		ok = wait_bounded(ev, req);
 		if (ok) {
-			ok = ctdb_node_metrics_recv(req, &err, &result,
-						    mem_ctx, &text);
+			ok = d->recv(req, &err, &result, mem_ctx, &text);
 		} else {
 			err = (req == NULL) ? ENOMEM : EIO;
 		}
@@ -131,7 +160,7 @@ static char *noded_metrics(TALLOC_CTX *mem_ctx, struct tevent_context *ev)
 		err = result;
 	}
 	if (!ok) {
-		say_skipped("ctdb-noded", err);
+		say_skipped(d->program, err);
 		return NULL;
 	}
 	return text;
@@ -157,8 +186,8 @@ int metrics_tool_run(TALLOC_CTX *mem_ctx, FILE *out, int argc,
 		talloc_free(tmp_ctx);
 		return 1;
 	}
-	eventd_text = eventd_metrics(tmp_ctx, ev);
-	noded_text = noded_metrics(tmp_ctx, ev);
+	eventd_text = daemon_metrics(tmp_ctx, ev, &metrics_eventd);
+	noded_text = daemon_metrics(tmp_ctx, ev, &metrics_noded);
 	if (eventd_text == NULL && noded_text == NULL) {
 		fprintf(stderr, "metrics: no daemon answered\n");
 		talloc_free(tmp_ctx);

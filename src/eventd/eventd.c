@@ -11,8 +11,8 @@
 #include "common/logging.h"
 #include "common/path.h"
 #include "common/sock_daemon.h"
-#include "eventd/eventd_bus.h"
 #include "eventd/eventd_private.h"
+#include "server/bus_start.h"
 
 static void eventd_reopen_logs(void *private_data);
 
@@ -101,7 +101,7 @@ int main(int argc, const char **argv)
 	struct tevent_context *ev;
 	struct eventd_config *config = NULL;
 	struct eventd_context *ectx;
-	struct eventd_bus *bus = NULL;
+	struct bus_start *bus = NULL;
 	struct sock_daemon *sd;
 	char *errmsg = NULL;
 	int ret;
@@ -135,7 +135,7 @@ int main(int argc, const char **argv)
 		talloc_free(mem_ctx);
 		return ENOMEM;
 	}
-	ret = eventd_bus_start(ectx->ks, ev, &config->bus, &bus);
+	ret = bus_start(ectx->ks, ev, &config->bus, "ctdb-eventd", NULL, &bus);
 	if (ret != 0) {
 		talloc_free(mem_ctx);
 		return ret;

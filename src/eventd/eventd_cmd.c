@@ -10,13 +10,13 @@
 #include "common/path.h"
 #include "common/sock_io.h"
 #include "common/tevent_unix.h"
-#include "common/watch_stream.h"
 #include "eventd/eventd_metrics.h"
 #include "eventd/eventd_private.h"
 #include "eventd/script_list.h"
 #include "protocol/event_json.h"
 #include "protocol/event_protocol_api.h"
 #include "protocol/watch_protocol.h"
+#include "server/watch_server.h"
 
 /*
  * Requests are small (a RUN_INPUT carries at most CTDB_EVENT_INPUT_MAX
@@ -164,26 +164,22 @@ static int component_get(struct eventd_context *ectx, const char *name,
 
 /* ---------- replies ---------- */
 
-static void client_reply(struct eventd_client *client, uint32_t reqid,
-			 uint32_t cmd, int result,
-			 struct ctdb_event_reply_status *status)
+/* Every reply to a request goes out here, with the request's reqid. */
+static void client_send_reply(struct eventd_client *client, uint32_t reqid,
+			      const struct ctdb_event_reply *reply)
 {
 	struct ctdb_event_header h = {
 		.version = CTDB_EVENT_WIRE_VERSION,
 		.reqid = reqid,
 	};
-	struct ctdb_event_reply reply = {
-		.cmd = cmd,
-		.result = result,
-	};
 	uint8_t *buf = NULL;
 	size_t buflen = 0;
 	int ret;
 
-	reply.data.status = status;
-	ret = ctdb_event_reply_marshall(client, &h, &reply, &buf, &buflen);
+	ret = ctdb_event_reply_marshall(client, &h, reply, &buf, &buflen);
 	if (ret != 0) {
-		D_ERR("Failed to marshall reply, ret=%d", ret);
+		D_ERR("Failed to marshall %s reply, ret=%d",
+		      ctdb_event_command_to_string(reply->cmd), ret);
 		return;
 	}
 	ret = sock_queue_write(client->queue, buf, buflen);
@@ -191,6 +187,19 @@ static void client_reply(struct eventd_client *client, uint32_t reqid,
 	if (ret != 0) {
 		D_ERR("Failed to queue reply, ret=%d", ret);
 	}
+}
+
+static void client_reply(struct eventd_client *client, uint32_t reqid,
+			 uint32_t cmd, int result,
+			 struct ctdb_event_reply_status *status)
+{
+	struct ctdb_event_reply reply = {
+		.cmd = cmd,
+		.result = result,
+	};
+
+	reply.data.status = status;
+	client_send_reply(client, reqid, &reply);
 }
 
 /* ---------- RUN ---------- */
@@ -418,30 +427,13 @@ static void eventd_status(struct eventd_client *client, uint32_t reqid,
 static void client_reply_text(struct eventd_client *client, uint32_t reqid,
 			      uint32_t cmd, int result, const char *text)
 {
-	struct ctdb_event_header h = {
-		.version = CTDB_EVENT_WIRE_VERSION,
-		.reqid = reqid,
-	};
 	struct ctdb_event_reply reply = {
 		.cmd = cmd,
 		.result = result,
 		.data.text = text,
 	};
-	uint8_t *buf = NULL;
-	size_t buflen = 0;
-	int ret;
 
-	ret = ctdb_event_reply_marshall(client, &h, &reply, &buf, &buflen);
-	if (ret != 0) {
-		D_ERR("Failed to marshall %s reply, ret=%d",
-		      ctdb_event_command_to_string(cmd), ret);
-		return;
-	}
-	ret = sock_queue_write(client->queue, buf, buflen);
-	talloc_free(buf);
-	if (ret != 0) {
-		D_ERR("Failed to queue reply, ret=%d", ret);
-	}
+	client_send_reply(client, reqid, &reply);
 }
 
 /* As STATUS: ENOENT for a missing component, EINVAL for an event never run. */
@@ -574,93 +566,6 @@ static int eventd_script(struct eventd_client *client,
 	return ret;
 }
 
-/* ---------- WATCH ---------- */
-
-static int eventd_watch_check(struct eventd_client *client,
-			      const struct ctdb_watch_request *req)
-{
-	uint32_t i;
-
-	/* One stream per connection: its reqid tags every NOTIFY. */
-	if (client->watch.cmds != NULL) {
-		return EBUSY;
-	}
-	if (req->num_keys > CTDB_WATCH_MAX_KEYS) {
-		return EINVAL;
-	}
-	for (i = 0; i < req->num_keys; i++) {
-		if (!ctdb_watch_key_valid(req->keys[i])) {
-			return EINVAL;
-		}
-	}
-	return 0;
-}
-
-static void eventd_watch_reply(struct eventd_client *client, uint32_t reqid,
-			       int result)
-{
-	struct ctdb_event_header h = {
-		.version = CTDB_EVENT_WIRE_VERSION,
-		.reqid = reqid,
-	};
-	struct ctdb_watch_reply reply = {
-		.cmd = CTDB_EVENT_CMD_WATCH,
-		.result = result,
-	};
-	uint8_t *buf = NULL;
-	size_t buflen = 0;
-	int ret;
-
-	ret = ctdb_watch_reply_marshall(client, &ctdb_watch_cmds_event, &h,
-					&reply, &buf, &buflen);
-	if (ret == 0) {
-		ret = sock_queue_write(client->queue, buf, buflen);
-		talloc_free(buf);
-	}
-	if (ret != 0) {
-		D_ERR("Failed to queue WATCH reply, ret=%d", ret);
-	}
-}
-
-/*
- * The connection becomes a watch stream: the reply, then the current
- * value of every key followed, then their changes, until the client
- * closes it.
- */
-static void eventd_watch(struct eventd_client *client, const uint8_t *buf,
-			 size_t buflen)
-{
-	struct ctdb_watch_request *req = NULL;
-	struct ctdb_event_header h;
-	struct watch_stream *ws;
-	int ret;
-
-	ret = ctdb_watch_request_pull(buf, buflen, &ctdb_watch_cmds_event, &h,
-				      client, &req);
-	if (ret != 0) {
-		D_ERR("Invalid WATCH packet received, buflen=%zu", buflen);
-		talloc_free(client);
-		return;
-	}
-	ret = eventd_watch_check(client, req);
-	eventd_watch_reply(client, h.reqid, ret);
-	if (ret != 0) {
-		talloc_free(req);
-		return;
-	}
-	client->watch.cmds = &ctdb_watch_cmds_event;
-	client->watch.reqid = h.reqid;
-	client->watch.version = CTDB_EVENT_WIRE_VERSION;
-	ws = watch_stream_start(client->queue, client->ectx->ks,
-				req->keys, req->num_keys,
-				ctdb_watch_notify_encode, &client->watch);
-	talloc_free(req);
-	if (ws == NULL) {
-		D_ERR("watch: out of memory, closing the stream");
-		talloc_free(client);
-	}
-}
-
 /* ---------- dispatch ---------- */
 
 static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
@@ -682,7 +587,13 @@ static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
 	}
 	ret = ctdb_watch_peek_cmd(buf, buflen, &cmd);
 	if (ret == 0 && cmd == CTDB_EVENT_CMD_WATCH) {
-		eventd_watch(client, buf, buflen);
+		ret = watch_server_start(client->queue, client->ectx->ks, buf,
+					 buflen, &ctdb_watch_cmds_event,
+					 CTDB_EVENT_WIRE_VERSION,
+					 &client->watch);
+		if (ret != 0) {
+			talloc_free(client);
+		}
 		return;
 	}
 	ret = ctdb_event_request_pull(buf, buflen, &h, client, &request);

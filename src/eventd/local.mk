@@ -10,11 +10,10 @@ src_eventd_libeventd_a_SOURCES = \
 	src/eventd/script_log.c src/eventd/script_log.h \
 	src/eventd/eventd_config.c src/eventd/eventd_config.h \
 	src/eventd/eventd_cmd.c src/eventd/eventd_private.h \
-	src/eventd/eventd_metrics.c src/eventd/eventd_metrics.h \
-	src/eventd/eventd_bus.c src/eventd/eventd_bus.h
+	src/eventd/eventd_metrics.c src/eventd/eventd_metrics.h
 
-EVENTD_LIBS = src/eventd/libeventd.a src/protocol/libprotocol.a $(COMMON_LIBS) \
-	$(NATS_BUS_LIBS) $(JANSSON_LIBS)
+EVENTD_LIBS = src/eventd/libeventd.a $(SERVER_LIBS) src/protocol/libprotocol.a \
+	$(COMMON_LIBS) $(NATS_BUS_LIBS) $(JANSSON_LIBS)
 
 ctdbhelper_PROGRAMS += ctdb-eventd
 ctdb_eventd_SOURCES = src/eventd/eventd.c

@@ -6,11 +6,11 @@
 #include "common/logging.h"
 #include "common/sock_io.h"
 #include "common/tevent_unix.h"
-#include "common/watch_stream.h"
 #include "noded/noded_private.h"
 #include "protocol/event_json.h"
 #include "protocol/node_protocol_api.h"
 #include "protocol/watch_protocol.h"
+#include "server/watch_server.h"
 
 /* Requests are small; anything bigger is garbage or an attack. */
 #define CONTROL_MAX_REQUEST (64 * 1024)
@@ -265,93 +265,6 @@ void noded_keys_update(struct noded_context *nctx)
 	keys_set(nctx, "node.tunables",
 		 ret == 0 ? ctdb_node_vars_json(vars) : NULL);
 	talloc_free(tmp_ctx);
-}
-
-static int control_watch_check(struct control_client *client,
-			       const struct ctdb_watch_request *req)
-{
-	uint32_t i;
-
-	/* One stream per connection: its reqid tags every NOTIFY. */
-	if (client->watch.cmds != NULL) {
-		return EBUSY;
-	}
-	if (req->num_keys > CTDB_WATCH_MAX_KEYS) {
-		return EINVAL;
-	}
-	for (i = 0; i < req->num_keys; i++) {
-		if (!ctdb_watch_key_valid(req->keys[i])) {
-			return EINVAL;
-		}
-	}
-	return 0;
-}
-
-static void control_watch_reply(struct control_client *client,
-				uint32_t reqid, int result)
-{
-	struct ctdb_event_header h = {
-		.version = CTDB_NODE_PROTOCOL_VERSION,
-		.reqid = reqid,
-	};
-	struct ctdb_watch_reply reply = {
-		.cmd = CTDB_NODE_CMD_WATCH,
-		.result = result,
-	};
-	uint8_t *buf = NULL;
-	size_t buflen = 0;
-	int ret;
-
-	ret = ctdb_watch_reply_marshall(client, &ctdb_watch_cmds_node, &h,
-					&reply, &buf, &buflen);
-	if (ret == 0) {
-		ret = sock_queue_write(client->queue, buf, buflen);
-		talloc_free(buf);
-	}
-	if (ret != 0) {
-		D_ERR("Failed to queue reply to command %u: %s",
-		      CTDB_NODE_CMD_WATCH, strerror(ret));
-	}
-}
-
-/*
- * The connection becomes a watch stream: the reply, then the current
- * value of every key followed, then their changes, until the client
- * closes it.
- */
-static void control_watch(struct control_client *client, const uint8_t *buf,
-			  size_t buflen)
-{
-	struct ctdb_watch_request *req = NULL;
-	struct ctdb_event_header h;
-	struct watch_stream *ws;
-	int ret;
-
-	ret = ctdb_watch_request_pull(buf, buflen, &ctdb_watch_cmds_node, &h,
-				      client, &req);
-	if (ret != 0) {
-		D_ERR("Invalid packet received, buflen=%zu: malformed WATCH",
-		      buflen);
-		talloc_free(client);
-		return;
-	}
-	ret = control_watch_check(client, req);
-	control_watch_reply(client, h.reqid, ret);
-	if (ret != 0) {
-		talloc_free(req);
-		return;
-	}
-	client->watch.cmds = &ctdb_watch_cmds_node;
-	client->watch.reqid = h.reqid;
-	client->watch.version = CTDB_NODE_PROTOCOL_VERSION;
-	ws = watch_stream_start(client->queue, client->nctx->ks, req->keys,
-				req->num_keys, ctdb_watch_notify_encode,
-				&client->watch);
-	talloc_free(req);
-	if (ws == NULL) {
-		D_ERR("watch: out of memory, closing the stream");
-		talloc_free(client);
-	}
 }
 
 /* ---------- STOP and CONTINUE ---------- */
@@ -638,7 +551,13 @@ static void control_client_packet(uint8_t *buf, size_t buflen, int err,
 	}
 	ret = ctdb_watch_peek_cmd(buf, buflen, &cmd);
 	if (ret == 0 && cmd == CTDB_NODE_CMD_WATCH) {
-		control_watch(client, buf, buflen);
+		ret = watch_server_start(client->queue, client->nctx->ks, buf,
+					 buflen, &ctdb_watch_cmds_node,
+					 CTDB_NODE_PROTOCOL_VERSION,
+					 &client->watch);
+		if (ret != 0) {
+			talloc_free(client);
+		}
 		return;
 	}
 	ret = ctdb_node_request_pull(buf, buflen, &h, client, &request);

@@ -45,7 +45,6 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/eventd_launch.c \
 	src/noded/health.c \
 	src/noded/monitor.c \
-	src/noded/noded_bus.c src/noded/noded_bus.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
 	src/noded/noded_metrics.c \
@@ -54,7 +53,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/runstate.c \
 	src/noded/takeover.c
 
-NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a \
+NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a $(SERVER_LIBS) \
 	$(CLIENT_LIBS) $(NATS_BUS_LIBS) $(JANSSON_LIBS)
 if HAVE_LIBSYSTEMD
 NODED_LIBS += $(SYSTEMD_LIBS)

@@ -11,8 +11,17 @@
 #include "common/path.h"
 #include "common/sock_daemon.h"
 #include "common/tevent_unix.h"
-#include "noded/noded_bus.h"
 #include "noded/noded_private.h"
+#include "server/bus_start.h"
+
+/*
+ * The node keys are set from the start, before the bus exists: their
+ * current values are published once, so a subscriber sees the state at
+ * start-up.
+ */
+static const char *const noded_bus_keys[] = {
+	"node.runstate", "node.health", "node.ips", "node.tunables", NULL,
+};
 
 void noded_exit(struct noded_context *nctx, int status)
 {
@@ -194,7 +203,7 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 {
 	struct tevent_context *ev;
 	struct noded_context *nctx;
-	struct noded_bus *bus = NULL;
+	struct bus_start *bus = NULL;
 	char *sockpath;
 	char *pidfile;
 	int ret;
@@ -223,7 +232,8 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 		D_ERR("out of memory");
 		return 1;
 	}
-	ret = noded_bus_start(nctx->ks, ev, &config->bus, &bus);
+	ret = bus_start(nctx->ks, ev, &config->bus, "ctdb-noded",
+			noded_bus_keys, &bus);
 	if (ret != 0) {
 		return 1;
 	}

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ctdb-noded's event bus: node state published to NATS ([events]). */
+/* Starting a daemon's event bus: its keyspace published to NATS ([events]). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "common/logging.h"
 #include "common/nats_bus.h"
-#include "noded/noded_bus.h"
 #include "protocol/event_bus.h"
+#include "server/bus_start.h"
 
-struct noded_bus {
+struct bus_start {
 	struct keyspace *ks;
 	struct nats_bus *bus;
 	char *url;
@@ -18,10 +18,10 @@ struct noded_bus {
 	uint64_t lost_reported;
 };
 
-static void noded_bus_state(enum nats_bus_event event, const char *detail,
-			     void *private_data)
+static void bus_start_state(enum nats_bus_event event, const char *detail,
+			    void *private_data)
 {
-	struct noded_bus *eb = private_data;
+	struct bus_start *eb = private_data;
 	struct nats_bus_stats st;
 	uint64_t lost;
 	char *msg;
@@ -48,18 +48,17 @@ static void noded_bus_state(enum nats_bus_event event, const char *detail,
 }
 
 /*
- * The node keys are set from the start, before the bus exists: publish
- * their current values once, so a subscriber sees the state at start-up.
+ * Keys set before the bus existed changed while nobody published them:
+ * publish their current values once.
  */
-static void noded_bus_publish_current(struct noded_bus *eb)
+static void bus_start_publish_current(struct bus_start *eb,
+				      const char *const *keys)
 {
-	static const char *const keys[] = { "node.runstate", "node.health",
-					    "node.ips", "node.tunables" };
 	struct timeval tv;
 	const char *value;
 	size_t i;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
 		value = keyspace_get(eb->ks, keys[i], &tv);
 		if (value != NULL) {
 			event_bus_keyspace_observer(keys[i], value, &tv,
@@ -68,17 +67,17 @@ static void noded_bus_publish_current(struct noded_bus *eb)
 	}
 }
 
-static int noded_bus_destructor(struct noded_bus *eb)
+static int bus_start_destructor(struct bus_start *eb)
 {
 	keyspace_set_observer(eb->ks, NULL, NULL);
 	return 0;
 }
 
-int noded_bus_start(struct keyspace *ks, struct tevent_context *ev,
-		     const struct event_bus_config *config,
-		     struct noded_bus **out)
+int bus_start(struct keyspace *ks, struct tevent_context *ev,
+	      const struct event_bus_config *config, const char *program,
+	      const char *const *current_keys, struct bus_start **out)
 {
-	struct noded_bus *eb;
+	struct bus_start *eb;
 	int ret;
 
 	*out = NULL;
@@ -86,7 +85,7 @@ int noded_bus_start(struct keyspace *ks, struct tevent_context *ev,
 		return 0;
 	}
 	/* A child of ks: the observer goes before the keyspace does. */
-	eb = talloc_zero(ks, struct noded_bus);
+	eb = talloc_zero(ks, struct bus_start);
 	if (eb == NULL) {
 		return ENOMEM;
 	}
@@ -99,8 +98,8 @@ int noded_bus_start(struct keyspace *ks, struct tevent_context *ev,
 		talloc_free(eb);
 		return ENOMEM;
 	}
-	ret = nats_bus_new(eb, ev, eb->url, "ctdb-noded", noded_bus_state,
-			   eb, &eb->bus);
+	ret = nats_bus_new(eb, ev, eb->url, program, bus_start_state, eb,
+			   &eb->bus);
 	if (ret != 0) {
 		D_ERR("event bus: cannot start publishing to %s: %s", eb->url,
 		      strerror(ret));
@@ -110,8 +109,8 @@ int noded_bus_start(struct keyspace *ks, struct tevent_context *ev,
 	eb->observer.bus = eb->bus;
 	eb->observer.node = eb->node;
 	keyspace_set_observer(ks, event_bus_keyspace_observer, &eb->observer);
-	noded_bus_publish_current(eb);
-	talloc_set_destructor(eb, noded_bus_destructor);
+	bus_start_publish_current(eb, current_keys);
+	talloc_set_destructor(eb, bus_start_destructor);
 	D_INFO("event bus: publishing to %s as node %s", eb->url, eb->node);
 	*out = eb;
 	return 0;
