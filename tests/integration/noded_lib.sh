@@ -52,6 +52,7 @@ EOF
 if [ "$1" = monitor ] && [ -e "$CTDB_BASE/monitor.fail" ]; then
 	echo "service is down: $(cat "$CTDB_BASE/monitor.fail")"
 	echo "second line"
+	echo failed >>"$CTDB_BASE/monitor-failures.log"
 	exit 1
 fi
 exit 0
