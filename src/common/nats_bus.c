@@ -103,7 +103,7 @@ bool nats_bus_url_check(TALLOC_CTX *mem_ctx, const char *url, char **reason)
 			return false;
 		}
 	}
-	do {
+	for (;;) {
 		comma = strchr(s, ',');
 		why = url_one_check(s, comma != NULL ? (size_t)(comma - s)
 						      : strlen(s));
@@ -111,9 +111,12 @@ bool nats_bus_url_check(TALLOC_CTX *mem_ctx, const char *url, char **reason)
 			*reason = talloc_strdup(mem_ctx, why);
 			return false;
 		}
+		if (comma == NULL) {
+			return true;
+		}
+		/* Not before this check: NULL + 1 is undefined (UBSan). */
 		s = comma + 1;
-	} while (comma != NULL);
-	return true;
+	}
 }
 
 #ifndef HAVE_NATS
