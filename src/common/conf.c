@@ -10,21 +10,6 @@
 #include "common/conf.h"
 #include "common/line_file.h"
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1])) {
-		end--;
-	}
-	*end = '\0';
-	return s;
-}
-
 struct conf_parser {
 	const char *name;
 	const struct conf_schema *schema; /* NULL: every key goes to fn */
@@ -97,7 +82,7 @@ static int conf_section_line(TALLOC_CTX *mem_ctx, struct conf_parser *p,
 	}
 	*close = '\0';
 	TALLOC_FREE(p->section);
-	p->section = talloc_strdup(mem_ctx, trim(s + 1));
+	p->section = talloc_strdup(mem_ctx, line_file_trim(s + 1));
 	if (p->section == NULL) {
 		return ENOMEM;
 	}
@@ -173,8 +158,8 @@ static int conf_parse_line(TALLOC_CTX *mem_ctx, char *s, unsigned lineno,
 		return EINVAL;
 	}
 	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
+	key = line_file_trim(s);
+	value = line_file_trim(eq + 1);
 	if (*key == '\0') {
 		*reason = talloc_strdup(mem_ctx, "missing key before '='");
 		return EINVAL;
@@ -194,10 +179,11 @@ static int conf_parse_line(TALLOC_CTX *mem_ctx, char *s, unsigned lineno,
 	return ok ? 0 : EINVAL;
 }
 
-int conf_parse_text_known(TALLOC_CTX *mem_ctx, const char *name,
-			  const char *text, const struct conf_schema *schema,
-			  struct conf_unknown *unknown, conf_entry_fn fn,
-			  void *private_data, char **errmsg)
+/* text == NULL: read the file name. */
+static int conf_parse(TALLOC_CTX *mem_ctx, const char *name, const char *text,
+		      const struct conf_schema *schema,
+		      struct conf_unknown *unknown, conf_entry_fn fn,
+		      void *private_data, char **errmsg)
 {
 	struct conf_parser p = {
 		.name = name,
@@ -208,10 +194,24 @@ int conf_parse_text_known(TALLOC_CTX *mem_ctx, const char *name,
 	};
 	int ret;
 
-	ret = line_file_parse_text(mem_ctx, name, text, "#;", conf_parse_line,
-				   &p, errmsg);
+	if (text == NULL) {
+		ret = line_file_parse(mem_ctx, name, "#;", conf_parse_line, &p,
+				      errmsg);
+	} else {
+		ret = line_file_parse_text(mem_ctx, name, text, "#;",
+					   conf_parse_line, &p, errmsg);
+	}
 	TALLOC_FREE(p.section);
 	return ret;
+}
+
+int conf_parse_text_known(TALLOC_CTX *mem_ctx, const char *name,
+			  const char *text, const struct conf_schema *schema,
+			  struct conf_unknown *unknown, conf_entry_fn fn,
+			  void *private_data, char **errmsg)
+{
+	return conf_parse(mem_ctx, name, text, schema, unknown, fn,
+			  private_data, errmsg);
 }
 
 int conf_parse_file_known(TALLOC_CTX *mem_ctx, const char *path,
@@ -219,19 +219,8 @@ int conf_parse_file_known(TALLOC_CTX *mem_ctx, const char *path,
 			  struct conf_unknown *unknown, conf_entry_fn fn,
 			  void *private_data, char **errmsg)
 {
-	struct conf_parser p = {
-		.name = path,
-		.schema = schema,
-		.unknown = unknown,
-		.fn = fn,
-		.private_data = private_data,
-	};
-	int ret;
-
-	ret = line_file_parse(mem_ctx, path, "#;", conf_parse_line, &p,
-			      errmsg);
-	TALLOC_FREE(p.section);
-	return ret;
+	return conf_parse(mem_ctx, path, NULL, schema, unknown, fn,
+			  private_data, errmsg);
 }
 
 int conf_parse_text(TALLOC_CTX *mem_ctx, const char *name, const char *text,

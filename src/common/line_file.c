@@ -8,7 +8,7 @@
 
 #include "common/line_file.h"
 
-static char *trim(char *s)
+char *line_file_trim(char *s)
 {
 	char *end;
 
@@ -46,7 +46,7 @@ static int feed_line(TALLOC_CTX *mem_ctx, const char *name, char *raw,
 		     unsigned lineno, const char *comment_chars,
 		     line_file_fn fn, void *private_data, char **errmsg)
 {
-	char *line = trim(raw);
+	char *line = line_file_trim(raw);
 	char *reason = NULL;
 	int ret;
 

@@ -54,6 +54,9 @@ int line_file_parse(TALLOC_CTX *mem_ctx, const char *path,
  */
 int line_file_read(TALLOC_CTX *mem_ctx, const char *path, char **out);
 
+/** Cut white space from both ends of s, in place. @return the new start. */
+char *line_file_trim(char *s);
+
 /** "<name>:<lineno>: <message>", on mem_ctx; NULL when out of memory. */
 char *line_file_where(TALLOC_CTX *mem_ctx, const char *name, unsigned lineno,
 		      const char *fmt, ...) PRINTF_ATTRIBUTE(4, 5);

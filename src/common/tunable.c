@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The tunables table and the reader for ctdb.tunables files. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -152,26 +151,6 @@ int tunables_set(struct tunables *t, const char *name, uint32_t value)
 	return 0;
 }
 
-/* The line is trimmed already; only the white space around '=' is left. */
-static char *trim_end(char *s)
-{
-	char *end = s + strlen(s);
-
-	while (end > s && isspace((unsigned char)end[-1])) {
-		end--;
-	}
-	*end = '\0';
-	return s;
-}
-
-static char *trim_start(char *s)
-{
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	return s;
-}
-
 /*
  * A value that is all digits but too big for conf_parse_uint is out of
  * range, not malformed: the user wrote a number, so tell them the limits.
@@ -218,8 +197,8 @@ static int tunables_parse_line(TALLOC_CTX *mem_ctx, char *s, unsigned lineno,
 		return EINVAL;
 	}
 	*eq = '\0';
-	name = trim_end(s);
-	value = trim_start(eq + 1);
+	name = line_file_trim(s);
+	value = line_file_trim(eq + 1);
 	if (*name == '\0') {
 		*reason = talloc_strdup(mem_ctx, "missing tunable name before "
 						 "'='");
