@@ -8,7 +8,9 @@ src_common_libcommon_a_SOURCES = \
 	src/common/tevent_unix.c src/common/tevent_unix.h \
 	src/common/sock_io.c src/common/sock_io.h \
 	src/common/run_proc.c src/common/run_proc.h \
+	src/common/line_file.c src/common/line_file.h \
 	src/common/conf.c src/common/conf.h \
+	src/common/ctdb_conf_keys.c src/common/ctdb_conf_keys.h \
 	src/common/tunable.c src/common/tunable.h \
 	src/common/sock_daemon.c src/common/sock_daemon.h \
 	src/common/sock_client.c src/common/sock_client.h \

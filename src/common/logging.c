@@ -154,6 +154,77 @@ int logging_init(const char *location, int level, const char *progname)
 	return 0;
 }
 
+int logging_config_defaults(TALLOC_CTX *owner, struct logging_config *lc)
+{
+	lc->level = DEBUG_NOTICE;
+	lc->location = talloc_strdup(owner, "file:" CTDB_LOGDIR "/log.ctdb");
+	return (lc->location == NULL) ? ENOMEM : 0;
+}
+
+static bool config_location(TALLOC_CTX *mem_ctx, TALLOC_CTX *owner,
+			    struct logging_config *lc, const char *value,
+			    char **reason)
+{
+	char *copy;
+	bool ok = logging_location_valid(value);
+
+	if (!ok) {
+		*reason = talloc_asprintf(mem_ctx,
+					  "invalid log location '%s' (expected "
+					  "file:PATH, file: or syslog)",
+					  value);
+		return false;
+	}
+	copy = talloc_strdup(owner, value);
+	if (copy == NULL) {
+		return false;
+	}
+	talloc_free(lc->location);
+	lc->location = copy;
+	return true;
+}
+
+bool logging_config_entry(TALLOC_CTX *mem_ctx, TALLOC_CTX *owner,
+			  struct logging_config *lc, const char *key,
+			  const char *value, char **reason)
+{
+	bool ok;
+
+	if (strcasecmp(key, "location") == 0) {
+		return config_location(mem_ctx, owner, lc, value, reason);
+	}
+	if (strcasecmp(key, "log level") != 0) {
+		return true;
+	}
+	ok = debug_level_parse(value, &lc->level);
+	if (!ok) {
+		*reason = talloc_asprintf(mem_ctx,
+					  "invalid log level '%s' (expected "
+					  "ERROR, WARNING, NOTICE, INFO or "
+					  "DEBUG)",
+					  value);
+	}
+	return ok;
+}
+
+void logging_setup(const struct logging_config *lc, const char *progname)
+{
+	const char *location = lc->location;
+	int level = lc->level;
+	int ret;
+
+	if (getenv("CTDB_INTERACTIVE") != NULL) {
+		location = "file:";
+		level = DEBUG_NOTICE;
+	}
+	ret = logging_init(location, level, progname);
+	if (ret != 0) {
+		(void)logging_init("file:", level, progname);
+		D_ERR("Failed to open log %s: %s, logging to stderr",
+		      location, strerror(ret));
+	}
+}
+
 int logging_reopen(void)
 {
 	int fd;

@@ -54,6 +54,35 @@ bool logging_location_valid(const char *location);
  */
 int logging_init(const char *location, int level, const char *progname);
 
+/* The [logging] section of ctdb.conf, read the same way by both daemons. */
+struct logging_config {
+	char *location; /* [logging] location, on the owner of the config */
+	int level;      /* [logging] log level */
+};
+
+/**
+ * CTDB's defaults: file:<logdir>/log.ctdb at NOTICE.
+ * @return 0 or ENOMEM.
+ */
+int logging_config_defaults(TALLOC_CTX *owner, struct logging_config *lc);
+
+/**
+ * Check and store one [logging] key ("location", "log level"; other keys
+ * are not this module's and return true untouched). On a bad value
+ * return false with *reason (on mem_ctx) naming the value and what is
+ * expected.
+ */
+bool logging_config_entry(TALLOC_CTX *mem_ctx, TALLOC_CTX *owner,
+			  struct logging_config *lc, const char *key,
+			  const char *value, char **reason);
+
+/**
+ * Start logging as configured. CTDB_INTERACTIVE in the environment sends
+ * the log to stderr at NOTICE, whatever the file says; a log file that
+ * cannot be opened sends it to stderr, and says so there.
+ */
+void logging_setup(const struct logging_config *lc, const char *progname);
+
 /** Reopen a log file (after rotation). @return 0 or errno. */
 int logging_reopen(void);
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The tunables table and the reader for ctdb.tunables files. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/conf.h"
+#include "common/line_file.h"
 #include "common/tunable.h"
 
 /*
@@ -151,21 +151,6 @@ int tunables_set(struct tunables *t, const char *name, uint32_t value)
 	return 0;
 }
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s)) {
-		s++;
-	}
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1])) {
-		end--;
-	}
-	*end = '\0';
-	return s;
-}
-
 /*
  * A value that is all digits but too big for conf_parse_uint is out of
  * range, not malformed: the user wrote a number, so tell them the limits.
@@ -188,21 +173,22 @@ static int parse_value(const char *text, uint32_t *out)
 	return EINVAL;
 }
 
-/* Apply one line to t. On failure *reason (on mem_ctx) says why. */
-static int tunables_parse_line(TALLOC_CTX *mem_ctx, char *line,
-			       struct tunables *t, char **reason)
+/*
+ * Apply one "Name=Value" line (trimmed, not a comment) to the tunables in
+ * private_data. On failure *reason (on mem_ctx) says why.
+ */
+static int tunables_parse_line(TALLOC_CTX *mem_ctx, char *s, unsigned lineno,
+			       void *private_data, char **reason)
 {
+	struct tunables *t = private_data;
 	const struct tunable_def *def;
-	char *s = trim(line);
 	char *eq;
 	char *name;
 	char *value;
 	uint32_t v = 0;
 	int ret;
 
-	if (*s == '\0' || *s == '#') {
-		return 0;
-	}
+	(void)lineno;
 	eq = strchr(s, '=');
 	if (eq == NULL) {
 		*reason = talloc_asprintf(mem_ctx,
@@ -211,8 +197,8 @@ static int tunables_parse_line(TALLOC_CTX *mem_ctx, char *line,
 		return EINVAL;
 	}
 	*eq = '\0';
-	name = trim(s);
-	value = trim(eq + 1);
+	name = line_file_trim(s);
+	value = line_file_trim(eq + 1);
 	if (*name == '\0') {
 		*reason = talloc_strdup(mem_ctx, "missing tunable name before "
 						 "'='");
@@ -246,49 +232,15 @@ static int tunables_parse_line(TALLOC_CTX *mem_ctx, char *line,
 	return 0;
 }
 
-/* Apply every line of text to t, stopping at the first bad one. */
-static int tunables_parse_lines(TALLOC_CTX *mem_ctx, const char *name,
-				char *text, struct tunables *t, char **errmsg)
-{
-	char *line;
-	char *next;
-	char *reason = NULL;
-	unsigned lineno = 0;
-	int ret;
-
-	for (line = text; line != NULL; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL) {
-			*next++ = '\0';
-		}
-		lineno++;
-		ret = tunables_parse_line(mem_ctx, line, t, &reason);
-		if (ret != 0 && reason == NULL) {
-			return ENOMEM;
-		}
-		if (ret != 0) {
-			*errmsg = talloc_asprintf(mem_ctx, "%s:%u: %s", name,
-						  lineno, reason);
-			talloc_free(reason);
-			return ret;
-		}
-	}
-	return 0;
-}
-
+/* All or nothing: the lines are applied to a copy, kept only if all pass. */
 int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *name,
 			const char *text, struct tunables *t, char **errmsg)
 {
 	struct tunables copy = *t;
-	char *buf;
 	int ret;
 
-	buf = talloc_strdup(mem_ctx, text);
-	if (buf == NULL) {
-		return ENOMEM;
-	}
-	ret = tunables_parse_lines(mem_ctx, name, buf, &copy, errmsg);
-	talloc_free(buf);
+	ret = line_file_parse_text(mem_ctx, name, text, "#",
+				   tunables_parse_line, &copy, errmsg);
 	if (ret != 0) {
 		return ret;
 	}
@@ -299,20 +251,17 @@ int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *name,
 int tunables_load_file(TALLOC_CTX *mem_ctx, const char *path,
 		       struct tunables *t, char **errmsg)
 {
-	char *text = NULL;
+	struct tunables copy = *t;
 	int ret;
 
-	ret = conf_read_file(mem_ctx, path, &text);
+	ret = line_file_parse(mem_ctx, path, "#", tunables_parse_line, &copy,
+			      errmsg);
 	if (ret == ENOENT) {
 		return 0;
 	}
 	if (ret != 0) {
-		*errmsg = talloc_asprintf(mem_ctx, "%s: %s", path,
-					  ret == EILSEQ ? "contains a NUL byte"
-							: strerror(ret));
 		return ret;
 	}
-	ret = tunables_parse_text(mem_ctx, path, text, t, errmsg);
-	talloc_free(text);
-	return ret;
+	*t = copy;
+	return 0;
 }

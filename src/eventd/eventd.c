@@ -34,6 +34,7 @@ static void eventd_reopen_logs(void *private_data)
 struct eventd_options {
 	int pid;
 	int startup_fd;
+	int check;
 };
 
 static int parse_options(int argc, const char **argv,
@@ -45,6 +46,8 @@ static int parse_options(int argc, const char **argv,
 		  "pid to wait for", "PID" },
 		{ "startup-fd", 'S', POPT_ARG_INT, &opts->startup_fd, 0,
 		  "file descriptor to notify of successful start", "FD" },
+		{ "check", 'n', POPT_ARG_NONE, &opts->check, 0,
+		  "check the configuration (ctdb.conf) and exit", NULL },
 		POPT_TABLEEND
 	};
 	poptContext pc;
@@ -63,24 +66,32 @@ static int parse_options(int argc, const char **argv,
 	return 0;
 }
 
-/* CTDB_INTERACTIVE sends the log to stderr at NOTICE, whatever the config. */
-static int eventd_logging(struct eventd_config *config)
+/*
+ * -n: unknown keys and sections are errors here, as in Samba's
+ * "ctdb-config validate", since nobody would read them.
+ */
+static int eventd_check(const struct eventd_config *config)
 {
-	const char *location = config->log_location;
-	int level = config->log_level;
-	int ret;
+	unsigned i;
 
-	if (getenv("CTDB_INTERACTIVE") != NULL) {
-		location = "file:";
-		level = DEBUG_NOTICE;
+	for (i = 0; i < config->unknown.num; i++) {
+		fprintf(stderr, "ctdb-eventd: %s\n", config->unknown.lines[i]);
 	}
-	ret = logging_init(location, level, "ctdb-eventd");
-	if (ret != 0) {
-		(void)logging_init("file:", level, "ctdb-eventd");
-		D_ERR("Failed to open log %s: %s, logging to stderr",
-		      location, strerror(ret));
+	if (config->unknown.num > 0) {
+		return EINVAL;
 	}
+	printf("configuration OK\n");
 	return 0;
+}
+
+/* At start they are only warnings: a typo must not stop a running node. */
+static void eventd_warn_unknown(const struct eventd_config *config)
+{
+	unsigned i;
+
+	for (i = 0; i < config->unknown.num; i++) {
+		D_WARNING("%s, ignored", config->unknown.lines[i]);
+	}
 }
 
 /* stdout is for nothing; scripts must not write into our caller's pipe. */
@@ -125,7 +136,13 @@ int main(int argc, const char **argv)
 		talloc_free(mem_ctx);
 		return ret;
 	}
-	(void)eventd_logging(config);
+	if (opts.check != 0) {
+		ret = eventd_check(config);
+		talloc_free(mem_ctx);
+		return ret;
+	}
+	logging_setup(&config->logging, "ctdb-eventd");
+	eventd_warn_unknown(config);
 	stdout_to_devnull();
 
 	ectx = eventd_context_new(mem_ctx, ev, config);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "common/conf.h"
+#include "common/ctdb_conf_keys.h"
 #include "common/logging.h"
 #include "common/path.h"
 #include "eventd/eventd_config.h"
@@ -50,36 +51,6 @@ static bool check_debug_script(TALLOC_CTX *mem_ctx, struct eventd_config *c,
 				  : talloc_asprintf(c, "%s/%s", path_etcdir(),
 						    value);
 	return c->debug_script != NULL;
-}
-
-static bool logging_entry(TALLOC_CTX *mem_ctx, struct eventd_config *c,
-			  const char *key, const char *value, char **reason)
-{
-	if (strcasecmp(key, "location") == 0) {
-		if (!logging_location_valid(value)) {
-			*reason = talloc_asprintf(
-				mem_ctx,
-				"invalid log location '%s' (expected "
-				"file:PATH, file: or syslog)",
-				value);
-			return false;
-		}
-		c->log_location = talloc_strdup(c, value);
-		return c->log_location != NULL;
-	}
-	if (strcasecmp(key, "log level") == 0) {
-		bool ok = debug_level_parse(value, &c->log_level);
-
-		if (!ok) {
-			*reason = talloc_asprintf(
-				mem_ctx,
-				"invalid log level '%s' (expected ERROR, "
-				"WARNING, NOTICE, INFO or DEBUG)",
-				value);
-		}
-		return ok;
-	}
-	return true;
 }
 
 static bool event_entry(TALLOC_CTX *mem_ctx, struct eventd_config *c,
@@ -140,7 +111,8 @@ static bool eventd_config_entry(TALLOC_CTX *mem_ctx, const char *section,
 	struct eventd_config *c = private_data;
 
 	if (strcasecmp(section, "logging") == 0) {
-		return logging_entry(mem_ctx, c, key, value, reason);
+		return logging_config_entry(mem_ctx, c, &c->logging, key,
+					    value, reason);
 	}
 	if (strcasecmp(section, "event") == 0) {
 		return event_entry(mem_ctx, c, key, value, reason);
@@ -156,19 +128,25 @@ int eventd_config_load(TALLOC_CTX *mem_ctx, const char *path,
 		       struct eventd_config **out, char **errmsg)
 {
 	struct eventd_config *c;
+	struct conf_schema schema;
 	int ret;
 
 	c = talloc_zero(mem_ctx, struct eventd_config);
 	if (c == NULL) {
 		return ENOMEM;
 	}
-	c->log_location = talloc_strdup(c, "file:" CTDB_LOGDIR "/log.ctdb");
-	c->log_level = DEBUG_NOTICE;
+	ret = logging_config_defaults(c, &c->logging);
+	if (ret != 0) {
+		talloc_free(c);
+		return ret;
+	}
 	c->kill_grace = EVENTD_DEFAULT_KILL_GRACE;
 	c->output_limit = EVENTD_DEFAULT_OUTPUT_LIMIT;
 	c->history_length = EVENTD_DEFAULT_HISTORY_LENGTH;
 
-	ret = conf_parse_file(c, path, eventd_config_entry, c, errmsg);
+	schema = ctdb_conf_schema(CTDB_CONF_EVENTD);
+	ret = conf_parse_file_known(c, path, &schema, &c->unknown,
+				    eventd_config_entry, c, errmsg);
 	if (ret != 0 && ret != ENOENT) {
 		if (*errmsg != NULL) {
 			*errmsg = talloc_steal(mem_ctx, *errmsg);

@@ -6,16 +6,18 @@
 #include <stddef.h>
 #include <talloc.h>
 
+#include "common/conf.h"
+#include "common/logging.h"
 #include "protocol/event_bus.h"
 
 struct eventd_config {
-	char *log_location;   /* [logging] location */
-	int log_level;        /* [logging] log level */
+	struct logging_config logging; /* [logging] */
 	char *debug_script;   /* [event] debug script, absolute, or NULL */
 	unsigned kill_grace;  /* [event] kill grace period (ours) */
 	size_t output_limit;  /* [event] output limit (ours) */
 	unsigned history_length; /* [event] history length (ours) */
 	struct event_bus_config bus; /* [events] nats url, node name */
+	struct conf_unknown unknown; /* keys and sections nobody reads */
 };
 
 #define EVENTD_DEFAULT_KILL_GRACE 5
@@ -24,7 +26,9 @@ struct eventd_config {
 
 /**
  * Read <etcdir>/ctdb.conf (a missing file means defaults). Keys of other
- * daemons and unknown keys are ignored, as CTDB does.
+ * daemons (ctdb-noded's, Samba's) are skipped; keys and sections that no
+ * daemon reads are listed in (*out)->unknown as "<file>:<line>: unknown
+ * ...", for the caller to log or refuse.
  * @return 0, or an errno with *errmsg naming file, line and reason.
  */
 int eventd_config_load(TALLOC_CTX *mem_ctx, const char *path,

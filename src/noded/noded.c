@@ -141,23 +141,27 @@ static int noded_load_config(TALLOC_CTX *mem_ctx, struct noded_config **out)
 	return ret;
 }
 
-/* CTDB_INTERACTIVE sends the log to stderr at NOTICE, as ctdb-eventd. */
-static void noded_logging(const struct noded_config *config)
+/*
+ * -n: keys and sections that no daemon reads are errors, as in Samba's
+ * "ctdb-config validate"; at start they are only warnings, so a typo does
+ * not keep a node down.
+ */
+static int noded_check_unknown(const struct noded_config *config)
 {
-	const char *location = config->log_location;
-	const char *interactive = getenv("CTDB_INTERACTIVE");
-	int level = config->log_level;
-	int ret;
+	unsigned i;
 
-	if (interactive != NULL) {
-		location = "file:";
-		level = DEBUG_NOTICE;
+	for (i = 0; i < config->unknown.num; i++) {
+		fprintf(stderr, "%s\n", config->unknown.lines[i]);
 	}
-	ret = logging_init(location, level, "ctdb-noded");
-	if (ret != 0) {
-		(void)logging_init("file:", level, "ctdb-noded");
-		D_ERR("Failed to open log %s: %s, logging to stderr",
-		      location, strerror(ret));
+	return (config->unknown.num > 0) ? 1 : 0;
+}
+
+static void noded_warn_unknown(const struct noded_config *config)
+{
+	unsigned i;
+
+	for (i = 0; i < config->unknown.num; i++) {
+		D_WARNING("%s, ignored", config->unknown.lines[i]);
 	}
 }
 
@@ -213,7 +217,8 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 		fprintf(stderr, "ctdb-noded: out of memory\n");
 		return 1;
 	}
-	noded_logging(config);
+	logging_setup(&config->logging, "ctdb-noded");
+	noded_warn_unknown(config);
 	nctx = noded_context_new(mem_ctx, ev, config);
 	if (nctx == NULL) {
 		D_ERR("out of memory");
@@ -272,9 +277,12 @@ int main(int argc, const char **argv)
 		return 1;
 	}
 	if (opts.check != 0) {
-		printf("configuration OK\n");
+		ret = noded_check_unknown(config);
+		if (ret == 0) {
+			printf("configuration OK\n");
+		}
 		talloc_free(mem_ctx);
-		return 0;
+		return ret;
 	}
 	/*
 	 * Scripts find their configuration through CTDB_BASE, as under

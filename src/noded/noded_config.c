@@ -7,11 +7,14 @@
 #include <strings.h>
 
 #include "common/conf.h"
+#include "common/ctdb_conf_keys.h"
 #include "common/logging.h"
 #include "common/path.h"
 #include "noded/noded_private.h"
 
+#define NODED_DEFAULT_CLUSTER_BACKEND "local"
 #define NODED_DEFAULT_NODE_ADDRESS "127.0.0.1"
+#define NODED_DEFAULT_CPG_GROUP "ctdb-noded"
 
 static bool address_valid(const char *value)
 {
@@ -27,48 +30,42 @@ static bool address_valid(const char *value)
 	return ret == 1;
 }
 
-/* [logging]: the same keys and checks as the event daemon's. */
-static bool logging_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
-			  const char *key, const char *value, char **reason)
+/*
+ * Only the local backend is built today; the corosync backend defines
+ * HAVE_COROSYNC when it is compiled in.
+ */
+static bool backend_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
+			  const char *value, char **reason)
 {
-	bool ok;
+	bool corosync = (strcmp(value, "corosync") == 0);
+	bool local = (strcmp(value, "local") == 0);
 
-	if (strcasecmp(key, "location") == 0) {
-		ok = logging_location_valid(value);
-		if (!ok) {
-			*reason = talloc_asprintf(
-				mem_ctx,
-				"invalid log location '%s' (expected "
-				"file:PATH, file: or syslog)",
-				value);
-			return false;
-		}
-		c->log_location = talloc_strdup(c, value);
-		return c->log_location != NULL;
+	if (!local && !corosync) {
+		*reason = talloc_asprintf(mem_ctx,
+					  "invalid cluster backend '%s' "
+					  "(expected local or corosync)",
+					  value);
+		return false;
 	}
-	if (strcasecmp(key, "log level") == 0) {
-		ok = debug_level_parse(value, &c->log_level);
-		if (!ok) {
-			*reason = talloc_asprintf(
-				mem_ctx,
-				"invalid log level '%s' (expected ERROR, "
-				"WARNING, NOTICE, INFO or DEBUG)",
-				value);
-		}
-		return ok;
+#ifndef HAVE_COROSYNC
+	if (corosync) {
+		*reason = talloc_strdup(mem_ctx,
+					"cluster backend 'corosync' is not "
+					"available: ctdb-noded was built "
+					"without corosync support");
+		return false;
 	}
-	return true;
+#endif
+	talloc_free(c->cluster_backend);
+	c->cluster_backend = talloc_strdup(c, value);
+	return c->cluster_backend != NULL;
 }
 
-static bool cluster_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
-			  const char *key, const char *value, char **reason)
+static bool node_address_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
+			       const char *value, char **reason)
 {
-	bool ok;
+	bool ok = address_valid(value);
 
-	if (strcasecmp(key, "node address") != 0) {
-		return true;
-	}
-	ok = address_valid(value);
 	if (!ok) {
 		*reason = talloc_asprintf(mem_ctx,
 					  "invalid node address '%s' (expected "
@@ -76,11 +73,30 @@ static bool cluster_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
 					  value);
 		return false;
 	}
+	talloc_free(c->node_address);
 	c->node_address = talloc_strdup(c, value);
 	return c->node_address != NULL;
 }
 
-/* Unknown sections and keys belong to other daemons: ignored, as CTDB. */
+/* The value of "cpg group" is the corosync backend's to check. */
+static bool cluster_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
+			  const char *key, const char *value, char **reason)
+{
+	if (strcasecmp(key, "backend") == 0) {
+		return backend_entry(mem_ctx, c, value, reason);
+	}
+	if (strcasecmp(key, "node address") == 0) {
+		return node_address_entry(mem_ctx, c, value, reason);
+	}
+	if (strcasecmp(key, "cpg group") == 0) {
+		talloc_free(c->cpg_group);
+		c->cpg_group = talloc_strdup(c, value);
+		return c->cpg_group != NULL;
+	}
+	return true;
+}
+
+/* Only this daemon's keys of ctdb.conf come here (see ctdb_conf_keys.c). */
 static bool noded_conf_entry(TALLOC_CTX *mem_ctx, const char *section,
 			     const char *key, const char *value,
 			     void *private_data, char **reason)
@@ -88,7 +104,8 @@ static bool noded_conf_entry(TALLOC_CTX *mem_ctx, const char *section,
 	struct noded_config *c = private_data;
 
 	if (strcasecmp(section, "logging") == 0) {
-		return logging_entry(mem_ctx, c, key, value, reason);
+		return logging_config_entry(mem_ctx, c, &c->logging, key,
+					    value, reason);
 	}
 	if (strcasecmp(section, "cluster") == 0) {
 		return cluster_entry(mem_ctx, c, key, value, reason);
@@ -128,9 +145,23 @@ static void config_error(TALLOC_CTX *mem_ctx, struct config_errors *e,
 	e->num += 1;
 }
 
+/* With a broken ctdb.conf, its unknown keys are problems to report too. */
+static void unknown_errors(TALLOC_CTX *mem_ctx, struct config_errors *e,
+			   const char *path, const struct conf_unknown *unknown)
+{
+	unsigned i;
+
+	for (i = 0; i < unknown->num; i++) {
+		char *line = talloc_strdup(mem_ctx, unknown->lines[i]);
+
+		config_error(mem_ctx, e, path, ENOMEM, line);
+	}
+}
+
 static struct noded_config *config_new(TALLOC_CTX *mem_ctx)
 {
 	struct noded_config *c;
+	int ret;
 
 	c = talloc_zero(mem_ctx, struct noded_config);
 	if (c == NULL) {
@@ -139,13 +170,14 @@ static struct noded_config *config_new(TALLOC_CTX *mem_ctx)
 	c->conf_path = path_etc_file(c, "ctdb.conf");
 	c->tunables_path = path_etc_file(c, "ctdb.tunables");
 	c->ips_path = path_etc_file(c, "public_addresses");
-	c->log_location = talloc_strdup(c, "file:" CTDB_LOGDIR "/log.ctdb");
+	c->cluster_backend = talloc_strdup(c, NODED_DEFAULT_CLUSTER_BACKEND);
 	c->node_address = talloc_strdup(c, NODED_DEFAULT_NODE_ADDRESS);
-	c->log_level = DEBUG_NOTICE;
+	c->cpg_group = talloc_strdup(c, NODED_DEFAULT_CPG_GROUP);
 	tunables_set_defaults(&c->tunables);
+	ret = logging_config_defaults(c, &c->logging);
 	if (c->conf_path == NULL || c->tunables_path == NULL ||
-	    c->ips_path == NULL || c->log_location == NULL ||
-	    c->node_address == NULL) {
+	    c->ips_path == NULL || ret != 0 || c->cluster_backend == NULL ||
+	    c->node_address == NULL || c->cpg_group == NULL) {
 		talloc_free(c);
 		return NULL;
 	}
@@ -157,6 +189,7 @@ int noded_config_load(TALLOC_CTX *mem_ctx, struct noded_config **out,
 {
 	struct config_errors e = { .failed = false };
 	struct noded_config *c;
+	struct conf_schema schema;
 	char *errmsg = NULL;
 	int ret;
 
@@ -165,8 +198,11 @@ int noded_config_load(TALLOC_CTX *mem_ctx, struct noded_config **out,
 		return ENOMEM;
 	}
 
-	ret = conf_parse_file(c, c->conf_path, noded_conf_entry, c, &errmsg);
+	schema = ctdb_conf_schema(CTDB_CONF_NODED);
+	ret = conf_parse_file_known(c, c->conf_path, &schema, &c->unknown,
+				    noded_conf_entry, c, &errmsg);
 	if (ret != 0 && ret != ENOENT) {
+		unknown_errors(mem_ctx, &e, c->conf_path, &c->unknown);
 		config_error(mem_ctx, &e, c->conf_path, ret, errmsg);
 	}
 	errmsg = NULL;

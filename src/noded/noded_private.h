@@ -10,7 +10,9 @@
 #include <tevent.h>
 
 #include "client/event_client.h"
+#include "common/conf.h"
 #include "common/keyspace.h"
+#include "common/logging.h"
 #include "common/sock_daemon.h"
 #include "common/tunable.h"
 #include "noded/cluster.h"
@@ -48,12 +50,14 @@ struct noded_config {
 	char *conf_path;
 	char *tunables_path;
 	char *ips_path;
-	char *log_location;  /* [logging] location */
-	int log_level;       /* [logging] log level */
+	struct logging_config logging; /* [logging] */
+	char *cluster_backend; /* [cluster] backend: "local" or "corosync" */
 	char *node_address;  /* [cluster] node address */
+	char *cpg_group;     /* [cluster] cpg group */
 	struct event_bus_config bus; /* [events] nats url, node name */
 	struct tunables tunables;
 	struct public_ip_list *ips;
+	struct conf_unknown unknown; /* keys and sections nobody reads */
 };
 
 /* Consecutive monitor results, for timeouts and hysteresis. */
@@ -98,7 +102,9 @@ struct noded_context {
 /**
  * Read ctdb.conf, ctdb.tunables and public_addresses from the etc
  * directory. Every file is checked even after an error in another, so a
- * check run reports all of them.
+ * check run reports all of them. Keys and sections of ctdb.conf that no
+ * daemon reads are listed in (*out)->unknown, for the caller to log or
+ * refuse; on error they lead *errors.
  * @return 0, or EINVAL with *errors (on mem_ctx) one line per problem,
  * "<file>:<line>: <reason>", and *num_errors; nothing else is returned on
  * error.

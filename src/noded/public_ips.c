@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "common/conf.h"
+#include "common/line_file.h"
 #include "noded/public_ips.h"
 
 /* Linux's IFNAMSIZ less the terminating NUL. */
@@ -294,83 +295,72 @@ static int parse_line(struct public_ips_parser *p, char *line,
 	return append_ip(p, &ip, lineno);
 }
 
-static int parse_lines(struct public_ips_parser *p, const char *name,
-		       char *text, char **errmsg, TALLOC_CTX *mem_ctx)
+/* line_file callback: only a bad line (EINVAL) carries a reason. */
+static int public_ips_line(TALLOC_CTX *mem_ctx, char *line, unsigned lineno,
+			   void *private_data, char **reason)
 {
-	char *line;
-	char *next;
-	unsigned lineno = 0;
+	struct public_ips_parser *p = private_data;
 	int ret;
 
-	for (line = text; line != NULL; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL) {
-			*next++ = '\0';
-		}
-		lineno++;
-		ret = parse_line(p, line, lineno);
-		if (ret == EINVAL) {
-			*errmsg = talloc_asprintf(mem_ctx, "%s:%u: %s", name,
-						  lineno, p->reason);
-		}
-		if (ret != 0) {
-			return ret;
-		}
+	ret = parse_line(p, line, lineno);
+	if (ret == EINVAL) {
+		*reason = talloc_steal(mem_ctx, p->reason);
 	}
-	return 0;
+	return ret;
+}
+
+static struct public_ips_parser *parser_new(TALLOC_CTX *mem_ctx)
+{
+	struct public_ips_parser *p;
+
+	p = talloc_zero(mem_ctx, struct public_ips_parser);
+	if (p == NULL) {
+		return NULL;
+	}
+	p->tmp = p;
+	p->list = talloc_zero(p, struct public_ip_list);
+	if (p->list == NULL) {
+		talloc_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 int public_ips_parse(TALLOC_CTX *mem_ctx, const char *name, const char *text,
 		     struct public_ip_list **out, char **errmsg)
 {
-	struct public_ips_parser p = {0};
-	char *copy;
+	struct public_ips_parser *p = parser_new(mem_ctx);
 	int ret;
 
-	p.tmp = talloc_new(mem_ctx);
-	if (p.tmp == NULL) {
+	if (p == NULL) {
 		return ENOMEM;
 	}
-	p.list = talloc_zero(p.tmp, struct public_ip_list);
-	copy = talloc_strdup(p.tmp, text);
-	if (p.list == NULL || copy == NULL) {
-		talloc_free(p.tmp);
-		return ENOMEM;
+	ret = line_file_parse_text(mem_ctx, name, text, "#", public_ips_line,
+				   p, errmsg);
+	if (ret == 0) {
+		*out = talloc_steal(mem_ctx, p->list);
 	}
-	ret = parse_lines(&p, name, copy, errmsg, mem_ctx);
-	if (ret != 0) {
-		talloc_free(p.tmp);
-		return ret;
-	}
-	*out = talloc_steal(mem_ctx, p.list);
-	talloc_free(p.tmp);
-	return 0;
+	talloc_free(p);
+	return ret;
 }
 
 int public_ips_load(TALLOC_CTX *mem_ctx, const char *path,
 		    struct public_ip_list **out, char **errmsg)
 {
-	struct public_ip_list *empty;
-	char *text = NULL;
+	struct public_ips_parser *p = parser_new(mem_ctx);
 	int ret;
 
-	ret = conf_read_file(mem_ctx, path, &text);
+	if (p == NULL) {
+		return ENOMEM;
+	}
+	ret = line_file_parse(mem_ctx, path, "#", public_ips_line, p, errmsg);
 	if (ret == ENOENT) {
 		/* CTDB runs without public IPs when the file is absent. */
-		empty = talloc_zero(mem_ctx, struct public_ip_list);
-		if (empty == NULL) {
-			return ENOMEM;
-		}
-		*out = empty;
-		return 0;
+		ret = 0;
 	}
-	if (ret != 0) {
-		*errmsg = talloc_asprintf(mem_ctx, "%s: %s", path,
-					  ret == EILSEQ ? "contains a NUL byte"
-							: strerror(ret));
-		return ret;
+	if (ret == 0) {
+		*out = talloc_steal(mem_ctx, p->list);
 	}
-	ret = public_ips_parse(mem_ctx, path, text, out, errmsg);
-	talloc_free(text);
+	talloc_free(p);
 	return ret;
 }

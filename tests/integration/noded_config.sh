@@ -3,7 +3,9 @@
 # Bad configuration: a malformed public_addresses line, an unknown or
 # out-of-range tunable, a bad ctdb.conf value. The daemon refuses to start
 # with "<file>:<line>: <reason>" and starts nothing; `ctdb-noded -n`
-# reports the same problems (all of them at once). Also the options.
+# reports the same problems (all of them at once). Keys and sections of
+# ctdb.conf that no daemon reads: refused by `ctdb-noded -n` and
+# `ctdb-eventd -n`, warnings naming file:line at start. Also the options.
 
 if [ -z "${BASH_VERSION:-}" ]; then
 	exec bash "$0" "$@"
@@ -92,11 +94,25 @@ $B/public_addresses:1: invalid mask '/33' for IPv4 address '$NL_IP', expected 0.
 rc=1
 EOF
 
-# Keys of other daemons and unknown keys are ignored, as CTDB does.
+# [cluster] backend: local, or corosync in a build with corosync (none yet).
+B=$(nl_base corosync) || h_die "nl_base failed"
+conf_add "$B" "[cluster]" "	backend = corosync"
+refused "[cluster] backend = corosync without corosync support" "$B" \
+	"$B/ctdb.conf:5: cluster backend 'corosync' is not available: ctdb-noded was built without corosync support"
+
+B=$(nl_base backend) || h_die "nl_base failed"
+conf_add "$B" "[cluster]" "	backend = udp"
+refused "bad [cluster] backend" "$B" \
+	"$B/ctdb.conf:5: invalid cluster backend 'udp' (expected local or corosync)"
+
+# Keys of the other daemon and of Samba's daemons are known: no complaint.
 B=$(nl_base good) || h_die "nl_base failed"
-conf_add "$B" "	unknown key = 1" "[event]" "	kill grace period = 3" \
-	"[cluster]" "	node address = 127.0.0.7" "	recovery lock = /x" \
-	"[nosuch]" "	key = value"
+conf_add "$B" "[event]" "	kill grace period = 3" \
+	"[cluster]" "	backend = local" "	node address = 127.0.0.7" \
+	"	cpg group = ctdb-test" "	recovery lock = /x" \
+	"	Leader Timeout = 5" "[database]" "	tdb mutexes = true" \
+	"[legacy]" "	start as stopped = false" "[failover]" \
+	"	disabled = false"
 expect "-n on a good configuration" noded_rc "$B" -n <<'EOF'
 configuration OK
 rc=0
@@ -105,12 +121,83 @@ check "-n starts nothing" test ! -e "$B/run/noded.pid"
 nl_start "$B"
 if nl_wait_running "$B"; then
 	check "[cluster] node address is this node's address" \
-		eval "nl_ctl '$B' status | grep -q '^node 0 127.0.0.7 flags='"
+		eval "nl_ctl '$B' status | grep '^node 0 127.0.0.7 flags=' >/dev/null"
+	check "no warning about keys that are known" \
+		eval "! grep -q 'unknown' '$B/log.ctdb'"
 else
 	h_fail "ctdb-noded did not start on a good configuration"
 	nl_show "$B"
 fi
 nl_stop "$B" || h_fail "ctdb-noded did not stop"
+
+# eventd_rc BASE ARGS...: ctdb-eventd in the foreground; stderr, "rc=N".
+eventd_rc()
+{
+	local b=$1 rc
+	shift
+	h_vg eventd
+	CTDB_TEST_MODE=yes CTDB_BASE="$b" \
+		timeout 30 "${H_VG[@]}" "$OUR_EVENTD" "$@" </dev/null 2>&1
+	rc=$?
+	echo "rc=$rc"
+}
+expect "ctdb-eventd -n on the same good configuration" eventd_rc "$B" -n <<'EOF'
+configuration OK
+rc=0
+EOF
+
+# Unknown keys and sections: a typo is refused by -n, with file:line ...
+B=$(nl_base typo) || h_die "nl_base failed"
+conf_add "$B" "	log levle = DEBUG" "[cluster]" "	bakend = corosync" \
+	"[clustre]" "	backend = local" "	node address = 127.0.0.8" \
+	"[event]" "	history length = 4"
+expect "-n refuses unknown keys and sections" noded_rc "$B" -n <<EOF
+$B/ctdb.conf:4: unknown key 'log levle' in section [logging]
+$B/ctdb.conf:6: unknown key 'bakend' in section [cluster]
+$B/ctdb.conf:7: unknown section [clustre]
+rc=1
+EOF
+expect "ctdb-eventd -n refuses them too" eventd_rc "$B" -n <<EOF
+ctdb-eventd: $B/ctdb.conf:4: unknown key 'log levle' in section [logging]
+ctdb-eventd: $B/ctdb.conf:6: unknown key 'bakend' in section [cluster]
+ctdb-eventd: $B/ctdb.conf:7: unknown section [clustre]
+rc=22
+EOF
+check "-n starts nothing" test ! -e "$B/run/noded.pid"
+
+# ... and only logged as warnings at start, which goes on.
+nl_start "$B"
+if nl_wait_running "$B"; then
+	for who in ctdb-noded ctdb-eventd; do
+		check "$who warns about the unknown key, naming file:line" \
+			nl_log_has "$B" "$who\\[[0-9]+\\]: .*ctdb.conf:6: unknown key 'bakend' in section \\[cluster\\], ignored"
+		check "$who warns about the unknown section" \
+			nl_log_has "$B" "$who\\[[0-9]+\\]: .*ctdb.conf:7: unknown section \\[clustre\\], ignored"
+	done
+	check "keys of an unknown section are not applied" \
+		eval "nl_ctl '$B' status | grep '^node 0 127.0.0.1 flags=' >/dev/null"
+else
+	h_fail "ctdb-noded did not start despite unknown keys"
+	nl_show "$B"
+fi
+nl_stop "$B" || h_fail "ctdb-noded did not stop"
+
+# With a broken file too, -n names every problem, unknown keys first.
+B=$(nl_base typo_and_error) || h_die "nl_base failed"
+conf_add "$B" "[cluster]" "	bakend = corosync" "	node address = x"
+printf 'NoIPFailback=2\n' >"$B/ctdb.tunables"
+expect "-n reports unknown keys with the errors" noded_rc "$B" -n <<EOF
+$B/ctdb.conf:5: unknown key 'bakend' in section [cluster]
+$B/ctdb.conf:6: invalid node address 'x' (expected an IPv4 or IPv6 address)
+$B/ctdb.tunables:1: NoIPFailback: value 2 out of range 0..1
+rc=1
+EOF
+B=$(nl_base eventd_value) || h_die "nl_base failed"
+conf_add "$B" "	log level = LOUD"
+expect "ctdb-eventd -n reports a bad value" eventd_rc "$B" -n <<EOF
+ctdb-eventd: $B/ctdb.conf:4: invalid log level 'LOUD' (expected ERROR, WARNING, NOTICE, INFO or DEBUG)
+rc=22
+EOF
 
 # Missing files: no tunables means defaults, no public_addresses no IPs.
 B=$(nl_base missing) || h_die "nl_base failed"

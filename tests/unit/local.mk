@@ -25,6 +25,12 @@ tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
 tests_unit_test_conf_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_line_file
+tests_unit_test_line_file_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_line_file_SOURCES = tests/unit/test_line_file.c
+tests_unit_test_line_file_LDADD = $(COMMON_LIBS) $(UNIT_LIBS)
+TESTS += tests/unit/test_line_file
+
 check_PROGRAMS += tests/unit/test_script_list
 tests_unit_test_script_list_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_script_list_SOURCES = tests/unit/test_script_list.c

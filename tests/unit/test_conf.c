@@ -17,6 +17,8 @@
 #include <talloc.h>
 
 #include "common/conf.h"
+#include "common/ctdb_conf_keys.h"
+#include "common/logging.h"
 
 static char test_dir[PATH_MAX];
 
@@ -484,6 +486,191 @@ static void test_parse_uint_limits(void **pstate)
 	assert_int_equal(v, 5);
 }
 
+/* ------------------------------------------------ known keys (schema) */
+
+static const struct conf_known_key schema_keys[] = {
+	{ "mine", "a", 1 },
+	{ "mine", "shared", 1 | 2 },
+	{ "mine", "theirs", 2 },
+	{ "theirs", "b", 2 },
+};
+
+static const struct conf_schema test_schema = {
+	.keys = schema_keys,
+	.num_keys = 4,
+	.reader = 1,
+};
+
+/* Parse with test_schema; @return the unknown lines, one per line. */
+static char *parse_known(struct collect *c, const struct conf_schema *schema,
+			 const char *text, int expect_ret)
+{
+	struct conf_unknown unknown = { .num = 0 };
+	char *errmsg = NULL;
+	char *all;
+	unsigned i;
+	int ret;
+
+	ret = conf_parse_text_known(c, "t.conf", text, schema, &unknown,
+				    collect_fn, c, &errmsg);
+	assert_int_equal(ret, expect_ret);
+	all = talloc_strdup(c, "");
+	assert_non_null(all);
+	for (i = 0; i < unknown.num; i++) {
+		all = talloc_asprintf_append(all, "%s\n", unknown.lines[i]);
+		assert_non_null(all);
+	}
+	if (expect_ret != 0) {
+		all = talloc_asprintf_append(all, "error %s\n", errmsg);
+		assert_non_null(all);
+	}
+	return all;
+}
+
+static void test_known_keys_go_to_their_reader(void **pstate)
+{
+	struct collect *c = *pstate;
+	char *unknown;
+
+	unknown = parse_known(c, &test_schema,
+			      "[mine]\na = 1\nshared = 2\ntheirs = 3\n"
+			      "[theirs]\nb = 4\n",
+			      0);
+	assert_string_equal(unknown, "");
+	/* Keys of another reader are accepted but not handed over. */
+	assert_string_equal(c->seen, "mine|a|1\nmine|shared|2\n");
+}
+
+static void test_known_keys_ignore_case(void **pstate)
+{
+	struct collect *c = *pstate;
+	char *unknown;
+
+	unknown = parse_known(c, &test_schema, "[MINE]\n A = 1\nShared=2\n",
+			      0);
+	assert_string_equal(unknown, "");
+	assert_string_equal(c->seen, "MINE|A|1\nMINE|Shared|2\n");
+}
+
+static void test_unknown_key_and_section(void **pstate)
+{
+	struct collect *c = *pstate;
+	char *unknown;
+
+	unknown = parse_known(c, &test_schema,
+			      "[mine]\nbakend = x\na = 1\n[nosuch]\nk1 = v\n"
+			      "k2 = v\n[theirs]\nc = 3\n",
+			      0);
+	/* A section once, on its header line; its keys are not repeated. */
+	assert_string_equal(unknown,
+			    "t.conf:2: unknown key 'bakend' in section [mine]\n"
+			    "t.conf:4: unknown section [nosuch]\n"
+			    "t.conf:8: unknown key 'c' in section [theirs]\n");
+	/* Parsing goes on past them. */
+	assert_string_equal(c->seen, "mine|a|1\n");
+}
+
+static void test_unknown_then_error(void **pstate)
+{
+	struct collect *c = *pstate;
+	char *out;
+
+	c->reject_key = "a";
+	c->reason = "bad";
+	out = parse_known(c, &test_schema, "[mine]\nx = 1\na = 2\ny = 3\n",
+			  EINVAL);
+	/* Unknowns before the error are kept; parsing stops at it. */
+	assert_string_equal(out, "t.conf:2: unknown key 'x' in section [mine]\n"
+				 "error t.conf:3: bad \"2\"\n");
+}
+
+static void test_no_schema_takes_everything(void **pstate)
+{
+	struct collect *c = *pstate;
+
+	parse_ok(c, "[nosuch]\nanything = 1\n");
+	assert_string_equal(c->seen, "nosuch|anything|1\n");
+}
+
+/* ctdb.conf: each daemon's keys, the other's and Samba's. */
+static void test_ctdb_conf_schema(void **pstate)
+{
+	struct collect *c = *pstate;
+	struct conf_schema eventd = ctdb_conf_schema(CTDB_CONF_EVENTD);
+	struct conf_schema noded = ctdb_conf_schema(CTDB_CONF_NODED);
+	const char *text = "[logging]\n\tlocation = syslog\n"
+			   "[cluster]\n\tbackend = local\n"
+			   "\tnode address = 10.0.0.1\n\tcpg group = g\n"
+			   "\trecovery lock = /x\n"
+			   "[event]\n\tdebug script = d.sh\n"
+			   "\thistory length = 3\n"
+			   "[events]\n\tnats url = nats://h\n"
+			   "[database]\n\ttdb mutexes = true\n"
+			   "[legacy]\n\tscript log level = ERROR\n"
+			   "[failover]\n\tdisabled = false\n";
+	char *unknown;
+
+	unknown = parse_known(c, &eventd, text, 0);
+	assert_string_equal(unknown, "");
+	assert_string_equal(c->seen, "logging|location|syslog\n"
+				     "event|debug script|d.sh\n"
+				     "event|history length|3\n"
+				     "events|nats url|nats://h\n");
+	c->seen[0] = '\0';
+	unknown = parse_known(c, &noded, text, 0);
+	assert_string_equal(unknown, "");
+	assert_string_equal(c->seen, "logging|location|syslog\n"
+				     "cluster|backend|local\n"
+				     "cluster|node address|10.0.0.1\n"
+				     "cluster|cpg group|g\n"
+				     "events|nats url|nats://h\n");
+	c->seen[0] = '\0';
+	unknown = parse_known(c, &noded, "[cluster]\n\tbakend = corosync\n",
+			      0);
+	assert_string_equal(unknown,
+			    "t.conf:2: unknown key 'bakend' in section "
+			    "[cluster]\n");
+}
+
+/* ------------------------------------------------ [logging] */
+
+static void test_logging_config(void **pstate)
+{
+	struct collect *c = *pstate;
+	struct logging_config lc = { .location = NULL };
+	char *reason = NULL;
+	bool ok;
+	int ret;
+
+	ret = logging_config_defaults(c, &lc);
+	assert_int_equal(ret, 0);
+	assert_int_equal(lc.level, DEBUG_NOTICE);
+	assert_true(strncmp(lc.location, "file:/", 6) == 0);
+	assert_non_null(strstr(lc.location, "/log.ctdb"));
+
+	ok = logging_config_entry(c, c, &lc, "Location", "syslog", &reason);
+	assert_true(ok);
+	assert_string_equal(lc.location, "syslog");
+	ok = logging_config_entry(c, c, &lc, "log level", "debug", &reason);
+	assert_true(ok);
+	assert_int_equal(lc.level, DEBUG_DEBUG);
+	/* Not a [logging] key of ours: left alone. */
+	ok = logging_config_entry(c, c, &lc, "other", "x", &reason);
+	assert_true(ok);
+	assert_null(reason);
+
+	ok = logging_config_entry(c, c, &lc, "location", "nowhere", &reason);
+	assert_false(ok);
+	assert_string_equal(reason, "invalid log location 'nowhere' "
+				    "(expected file:PATH, file: or syslog)");
+	assert_string_equal(lc.location, "syslog");
+	ok = logging_config_entry(c, c, &lc, "log level", "LOUD", &reason);
+	assert_false(ok);
+	assert_string_equal(reason, "invalid log level 'LOUD' (expected "
+				    "ERROR, WARNING, NOTICE, INFO or DEBUG)");
+	assert_int_equal(lc.level, DEBUG_DEBUG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +697,13 @@ int main(void)
 		T(test_file_nul_byte),
 		T(test_parse_uint),
 		T(test_parse_uint_limits),
+		T(test_known_keys_go_to_their_reader),
+		T(test_known_keys_ignore_case),
+		T(test_unknown_key_and_section),
+		T(test_unknown_then_error),
+		T(test_no_schema_takes_everything),
+		T(test_ctdb_conf_schema),
+		T(test_logging_config),
 #undef T
 	};
 

@@ -88,6 +88,10 @@ static const struct parse_case parse_cases[] = {
 	 "10.0.0.1/24(4) abcdefghijklmno", 0},
 	{"10.0.0.1/24 eth0:1,br-lan\n", "10.0.0.1/24(4) eth0:1,br-lan", 0},
 	{"10.0.0.1/24 eth0 # front end\n", "10.0.0.1/24(4) eth0", 0},
+	{"\t# indented comment\r\n10.0.0.1/24 eth0\r\n",
+	 "10.0.0.1/24(4) eth0", 0},
+	{"\r\n \r\n10.0.0.1 eth0\r\n",
+	 "3: missing '/bits' after address '10.0.0.1'", EINVAL},
 
 	{"10.0.0.1/24 eth0\n\n10.0.0.300/24 eth0\n",
 	 "3: invalid address '10.0.0.300'", EINVAL},

@@ -184,6 +184,11 @@ static const struct load_case load_cases[] = {
 	{"monitorinterval=7", 0, NULL, 7, 0},
 	{"MonitorInterval=20\nMonitorInterval=30\n", 0, NULL, 30, 0},
 	{"MonitorInterval=007\n", 0, NULL, 7, 0},
+	{"\t# indented comment\r\n\r\nMonitorInterval=5\r\n", 0, NULL, 5, 0},
+	/* ';' starts a comment in ctdb.conf, not here. */
+	{"; x\n", EINVAL, "1: expected \"Name=Value\", got '; x'", 0, 0},
+	{"\r\n  \r\nNoIPFailback=3\r\n", ERANGE,
+	 "3: NoIPFailback: value 3 out of range 0..1", 0, 0},
 	{"\n\nFooBar=1\n", EINVAL, "3: unknown tunable 'FooBar'", 0, 0},
 	{"MonitorInterval=abc\n", EINVAL,
 	 "1: MonitorInterval: invalid value 'abc', expected an integer "
