@@ -126,6 +126,18 @@ bool nats_bus_supported(void)
 	return false;
 }
 
+const char *nats_bus_default_library(void)
+{
+	return NULL;
+}
+
+int nats_bus_load(TALLOC_CTX *mem_ctx, const char *library, char **reason)
+{
+	*reason = talloc_strdup(mem_ctx, "built without NATS support "
+					 "(configure --with-nats)");
+	return ENOTSUP;
+}
+
 int nats_bus_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		 const char *url, const char *name, nats_bus_state_fn state_fn,
 		 void *private_data, struct nats_bus **out)
@@ -150,7 +162,120 @@ void nats_bus_get_stats(struct nats_bus *bus, struct nats_bus_stats *stats)
 #include <signal.h>
 #include <time.h>
 
+#include <dlfcn.h>
 #include <nats/nats.h>
+
+/*
+ * libnats is loaded when a bus is configured, not linked: it brings
+ * libssl and libcrypto, megabytes of resident memory for every daemon
+ * that has no bus (bench/README). Every function the bus calls goes
+ * through this table, typed from nats.h so the compiler checks the calls.
+ */
+#define LIBNATS_FUNCS(X) \
+	X(natsOptions_Create) \
+	X(natsOptions_SetURL) \
+	X(natsOptions_SetName) \
+	X(natsOptions_SetAllowReconnect) \
+	X(natsOptions_SetMaxReconnect) \
+	X(natsOptions_SetReconnectWait) \
+	X(natsOptions_SetReconnectBufSize) \
+	X(natsOptions_SetTimeout) \
+	X(natsOptions_SetWriteDeadline) \
+	X(natsOptions_SetPingInterval) \
+	X(natsOptions_SetMaxPingsOut) \
+	X(natsOptions_SetRetryOnFailedConnect) \
+	X(natsOptions_SetReconnectedCB) \
+	X(natsOptions_SetDisconnectedCB) \
+	X(natsOptions_SetErrorHandler) \
+	X(natsOptions_Destroy) \
+	X(natsConnection_Connect) \
+	X(natsConnection_GetConnectedUrl) \
+	X(natsConnection_GetLastError) \
+	X(natsConnection_Publish) \
+	X(natsConnection_Status) \
+	X(natsConnection_FlushTimeout) \
+	X(natsConnection_Destroy) \
+	X(natsStatus_GetText) \
+	X(nats_GetLastError) \
+	X(nats_CloseAndWait)
+
+struct libnats_api {
+#define LIBNATS_MEMBER(name) __typeof__(name) *name;
+	LIBNATS_FUNCS(LIBNATS_MEMBER)
+#undef LIBNATS_MEMBER
+};
+
+static const struct {
+	const char *name;
+	size_t offset;
+} libnats_symbols[] = {
+#define LIBNATS_SYMBOL(name) { #name, offsetof(struct libnats_api, name) },
+	LIBNATS_FUNCS(LIBNATS_SYMBOL)
+#undef LIBNATS_SYMBOL
+};
+
+/*
+ * Filled once per process, and the library is never closed: after a
+ * shutdown that timed out, libnats' threads may still run its code.
+ */
+static struct libnats_api libnats;
+static bool libnats_loaded;
+
+const char *nats_bus_default_library(void)
+{
+	return NATS_SONAME;
+}
+
+/* Every function of the table, or the name of the first one missing. */
+static const char *libnats_resolve(void *handle, struct libnats_api *api)
+{
+	void *fn;
+	size_t i;
+
+	for (i = 0; i < sizeof(libnats_symbols) / sizeof(libnats_symbols[0]);
+	     i++) {
+		fn = dlsym(handle, libnats_symbols[i].name);
+		if (fn == NULL) {
+			return libnats_symbols[i].name;
+		}
+		/* POSIX: a function's address survives a trip via void *. */
+		memcpy((char *)api + libnats_symbols[i].offset, &fn,
+		       sizeof(fn));
+	}
+	return NULL;
+}
+
+int nats_bus_load(TALLOC_CTX *mem_ctx, const char *library, char **reason)
+{
+	const char *file = (library != NULL) ? library : NATS_SONAME;
+	const char *missing;
+	struct libnats_api api;
+	void *handle;
+
+	if (libnats_loaded) {
+		return 0;
+	}
+	handle = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+	if (handle == NULL) {
+		/* dlerror() names the file and why (missing, wrong ELF...). */
+		*reason = talloc_asprintf(mem_ctx,
+					  "cannot load the NATS client "
+					  "library: %s", dlerror());
+		return ELIBACC;
+	}
+	missing = libnats_resolve(handle, &api);
+	if (missing != NULL) {
+		*reason = talloc_asprintf(mem_ctx,
+					  "%s is not a usable NATS client "
+					  "library: it lacks %s", file,
+					  missing);
+		dlclose(handle);
+		return ELIBACC;
+	}
+	libnats = api;
+	libnats_loaded = true;
+	return 0;
+}
 
 /*
  * Bounds. The queue only grows while the publisher thread waits for a
@@ -296,7 +421,7 @@ static void cb_connected(natsConnection *nc, void *closure)
 	char url[BUS_DETAIL_LEN];
 	natsStatus st;
 
-	st = natsConnection_GetConnectedUrl(nc, url, sizeof(url));
+	st = libnats.natsConnection_GetConnectedUrl(nc, url, sizeof(url));
 	if (st != NATS_OK) {
 		url[0] = '\0';
 	}
@@ -308,7 +433,7 @@ static void cb_disconnected(natsConnection *nc, void *closure)
 	const char *err = NULL;
 	natsStatus st;
 
-	st = natsConnection_GetLastError(nc, &err);
+	st = libnats.natsConnection_GetLastError(nc, &err);
 	if (st == NATS_OK || err == NULL || err[0] == '\0') {
 		err = "connection lost";
 	}
@@ -321,12 +446,12 @@ static void cb_error(natsConnection *nc, natsSubscription *sub,
 	struct bus_shared *s = closure;
 	const char *text = NULL;
 
-	(void)natsConnection_GetLastError(nc, &text);
+	(void)libnats.natsConnection_GetLastError(nc, &text);
 	pthread_mutex_lock(&s->mu);
 	s->errors++;
 	shared_set_detail(s->error, (text != NULL && text[0] != '\0')
 					    ? text
-					    : natsStatus_GetText(err));
+					    : libnats.natsStatus_GetText(err));
 	shared_wake(s);
 	pthread_mutex_unlock(&s->mu);
 }
@@ -338,54 +463,59 @@ static natsStatus bus_options(struct bus_shared *s, natsOptions **out)
 	natsOptions *o = NULL;
 	natsStatus st;
 
-	st = natsOptions_Create(&o);
+	st = libnats.natsOptions_Create(&o);
 	if (st != NATS_OK) {
 		return st;
 	}
-	st = natsOptions_SetURL(o, s->url);
+	st = libnats.natsOptions_SetURL(o, s->url);
 	if (st == NATS_OK && s->name != NULL) {
-		st = natsOptions_SetName(o, s->name);
+		st = libnats.natsOptions_SetName(o, s->name);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetAllowReconnect(o, true);
+		st = libnats.natsOptions_SetAllowReconnect(o, true);
 	}
 	if (st == NATS_OK) {
 		/* Negative: forever. */
-		st = natsOptions_SetMaxReconnect(o, -1);
+		st = libnats.natsOptions_SetMaxReconnect(o, -1);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetReconnectWait(o, BUS_RECONNECT_WAIT_MS);
+		st = libnats.natsOptions_SetReconnectWait(
+			o, BUS_RECONNECT_WAIT_MS);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetReconnectBufSize(o, BUS_RECONNECT_BUF);
+		st = libnats.natsOptions_SetReconnectBufSize(
+			o, BUS_RECONNECT_BUF);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetTimeout(o, BUS_CONNECT_TIMEOUT_MS);
+		st = libnats.natsOptions_SetTimeout(o, BUS_CONNECT_TIMEOUT_MS);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetWriteDeadline(o, BUS_WRITE_DEADLINE_MS);
+		st = libnats.natsOptions_SetWriteDeadline(
+			o, BUS_WRITE_DEADLINE_MS);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetPingInterval(o, BUS_PING_INTERVAL_MS);
+		st = libnats.natsOptions_SetPingInterval(
+			o, BUS_PING_INTERVAL_MS);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetMaxPingsOut(o, 2);
+		st = libnats.natsOptions_SetMaxPingsOut(o, 2);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetRetryOnFailedConnect(o, true, cb_connected,
-							 s);
+		st = libnats.natsOptions_SetRetryOnFailedConnect(
+			o, true, cb_connected, s);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetReconnectedCB(o, cb_connected, s);
+		st = libnats.natsOptions_SetReconnectedCB(o, cb_connected, s);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetDisconnectedCB(o, cb_disconnected, s);
+		st = libnats.natsOptions_SetDisconnectedCB(o, cb_disconnected,
+							    s);
 	}
 	if (st == NATS_OK) {
-		st = natsOptions_SetErrorHandler(o, cb_error, s);
+		st = libnats.natsOptions_SetErrorHandler(o, cb_error, s);
 	}
 	if (st != NATS_OK) {
-		natsOptions_Destroy(o);
+		libnats.natsOptions_Destroy(o);
 		return st;
 	}
 	*out = o;
@@ -401,17 +531,18 @@ static void bus_connect(struct bus_shared *s, natsConnection **pnc)
 
 	st = bus_options(s, &opts);
 	if (st == NATS_OK) {
-		st = natsConnection_Connect(&nc, opts);
-		natsOptions_Destroy(opts);
+		st = libnats.natsConnection_Connect(&nc, opts);
+		libnats.natsOptions_Destroy(opts);
 	}
 	if (st == NATS_OK) {
-		st = natsConnection_GetConnectedUrl(nc, url, sizeof(url));
+		st = libnats.natsConnection_GetConnectedUrl(nc, url,
+							    sizeof(url));
 		shared_set_reachable(s, true, st == NATS_OK ? url : s->url);
 	} else if (st == NATS_NOT_YET_CONNECTED) {
 		/* libnats goes on trying in the background. */
-		shared_set_reachable(s, false, nats_GetLastError(NULL));
+		shared_set_reachable(s, false, libnats.nats_GetLastError(NULL));
 	} else {
-		shared_set_reachable(s, false, nats_GetLastError(&st));
+		shared_set_reachable(s, false, libnats.nats_GetLastError(&st));
 		nc = NULL;
 	}
 	*pnc = nc;
@@ -445,8 +576,8 @@ static void bus_send(struct bus_shared *s, natsConnection *nc,
 	natsStatus st = NATS_CONNECTION_CLOSED;
 
 	if (nc != NULL) {
-		st = natsConnection_Publish(nc, m->subject, m->data,
-					    (int)m->len);
+		st = libnats.natsConnection_Publish(nc, m->subject, m->data,
+						    (int)m->len);
 	}
 	pthread_mutex_lock(&s->mu);
 	if (st == NATS_OK) {
@@ -460,17 +591,19 @@ static void bus_send(struct bus_shared *s, natsConnection *nc,
 
 static void bus_close(struct bus_shared *s, natsConnection *nc)
 {
+	natsConnStatus cs;
 	natsStatus st;
 
 	if (nc != NULL) {
 		/* Give what was just published a chance to leave. */
-		if (natsConnection_Status(nc) == NATS_CONN_STATUS_CONNECTED) {
-			(void)natsConnection_FlushTimeout(nc,
-							  BUS_CLOSE_FLUSH_MS);
+		cs = libnats.natsConnection_Status(nc);
+		if (cs == NATS_CONN_STATUS_CONNECTED) {
+			(void)libnats.natsConnection_FlushTimeout(
+				nc, BUS_CLOSE_FLUSH_MS);
 		}
-		natsConnection_Destroy(nc);
+		libnats.natsConnection_Destroy(nc);
 	}
-	st = nats_CloseAndWait(BUS_CLOSE_WAIT_MS);
+	st = libnats.nats_CloseAndWait(BUS_CLOSE_WAIT_MS);
 	if (st != NATS_OK) {
 		/*
 		 * A libnats thread may still call us back with s: keep it
@@ -642,10 +775,18 @@ int nats_bus_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 {
 	struct nats_bus *bus;
 	struct bus_shared *s;
+	char *why = NULL;
 	int fds[2], ret;
 
 	if (bus_exists) {
 		return EBUSY;
+	}
+	if (!libnats_loaded) {
+		ret = nats_bus_load(mem_ctx, NULL, &why);
+		if (ret != 0) {
+			talloc_free(why);
+			return ret;
+		}
 	}
 	bus = talloc_zero(mem_ctx, struct nats_bus);
 	if (bus == NULL) {

@@ -27,7 +27,8 @@
  * connection is closed and libnats shut down, waiting at most a few
  * seconds whatever the server does.
  *
- * One bus at a time per process (libnats is opened and closed with it).
+ * One bus at a time per process (libnats' state is opened and closed
+ * with it; the library itself, once loaded, stays).
  */
 
 struct nats_bus;
@@ -56,6 +57,25 @@ struct nats_bus_stats {
 /* Whether this build has libnats (configure --with-nats). */
 bool nats_bus_supported(void);
 
+/*
+ * libnats is not linked but loaded (dlopen) on first use, so that a
+ * daemon without a bus does not carry it and, through it, libssl and
+ * libcrypto. The file is the soname found at build time
+ * (configure --with-nats-soname), NULL without NATS support.
+ */
+const char *nats_bus_default_library(void);
+
+/**
+ * Load the NATS client library now, if not loaded yet: library is the
+ * file for dlopen(3), NULL for the default. It stays loaded for the
+ * life of the process. nats_bus_new loads the default itself; call this
+ * first to have the reason when it fails.
+ * @return 0; ENOTSUP without NATS support in this build; ELIBACC when
+ * the library cannot be loaded or lacks a function the bus calls, with
+ * *reason (on mem_ctx) naming the file and what is wrong.
+ */
+int nats_bus_load(TALLOC_CTX *mem_ctx, const char *library, char **reason);
+
 /**
  * Check the syntax of a server URL list: comma-separated
  * [nats://|tls://][user[:password]@]host[:port].
@@ -66,8 +86,9 @@ bool nats_bus_url_check(TALLOC_CTX *mem_ctx, const char *url, char **reason);
 /**
  * Start publishing to url; connecting goes on in the background.
  * name is the client name the server shows (may be NULL).
- * @return 0, ENOTSUP without libnats, ENOMEM, EBUSY if a bus exists,
- * or the errno of creating the pipe or the thread.
+ * @return 0, ENOTSUP without libnats, ELIBACC when it cannot be loaded
+ * (see nats_bus_load), ENOMEM, EBUSY if a bus exists, or the errno of
+ * creating the pipe or the thread.
  */
 int nats_bus_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 		 const char *url, const char *name, nats_bus_state_fn state_fn,

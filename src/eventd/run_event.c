@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "common/dlist.h"
 #include "common/logging.h"
 #include "common/run_proc.h"
 #include "common/tevent_unix.h"
@@ -32,10 +33,16 @@ struct run_event_context {
 	struct event_status_store *store;
 	struct script_log *script_log; /* repeated failures, summarised */
 
-	/* FIFO of requests; the head is the one executing. */
-	struct run_event_state *head;
-	struct run_event_state *tail;
-	struct tevent_immediate *kick;
+	/* Events run one at a time, in arrival order. */
+	struct tevent_queue *queue;
+	/*
+	 * The requests in the queue, in the same order (the first is the
+	 * one running or about to): for the log and run_event_kill_all,
+	 * which a tevent_queue cannot be walked for.
+	 */
+	struct run_event_state *requests;
+	/* The monitor in the queue, if any; it is always alone there. */
+	struct run_event_state *monitor;
 
 	struct reaper *reapers;
 };
@@ -44,8 +51,8 @@ struct run_event_state {
 	struct tevent_context *ev;
 	struct tevent_req *req;
 	struct run_event_context *rctx;
-	struct run_event_state *prev, *next;
-	bool queued;
+	struct run_event_state *prev, *next; /* rctx->requests */
+	struct tevent_queue_entry *queue_entry; /* NULL once out */
 
 	char *event;
 	char *args;
@@ -58,6 +65,7 @@ struct run_event_state {
 	unsigned index;
 	struct event_record *rec;
 	struct script_result summary;
+	const char *failed_script; /* the one summary comes from */
 	struct tevent_req *subreq; /* the running script */
 };
 
@@ -91,9 +99,9 @@ run_event_context_new(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 					       opts->history_length);
 	}
 	rctx->script_log = script_log_new(rctx);
-	rctx->kick = tevent_create_immediate(rctx);
+	rctx->queue = tevent_queue_create(rctx, rctx->component);
 	if (rctx->component == NULL || rctx->dir == NULL ||
-	    rctx->store == NULL || rctx->kick == NULL ||
+	    rctx->store == NULL || rctx->queue == NULL ||
 	    rctx->script_log == NULL) {
 		talloc_free(rctx);
 		return NULL;
@@ -114,16 +122,7 @@ static void reaper_kill_done(struct tevent_req *subreq);
 
 static int reaper_destructor(struct reaper *r)
 {
-	struct run_event_context *rctx = r->rctx;
-
-	if (r->prev != NULL) {
-		r->prev->next = r->next;
-	} else {
-		rctx->reapers = r->next;
-	}
-	if (r->next != NULL) {
-		r->next->prev = r->prev;
-	}
+	DLIST_REMOVE(r->rctx->reapers, r);
 	return 0;
 }
 
@@ -146,11 +145,7 @@ static void reaper_start(struct run_event_context *rctx, pid_t pid,
 	r->pid = pid;
 	r->script = talloc_strdup(r, script);
 	r->event = talloc_strdup(r, event);
-	r->next = rctx->reapers;
-	if (rctx->reapers != NULL) {
-		rctx->reapers->prev = r;
-	}
-	rctx->reapers = r;
+	DLIST_ADD(rctx->reapers, r);
 	talloc_set_destructor(r, reaper_destructor);
 
 	if (rctx->opts.debug_script == NULL) {
@@ -240,65 +235,57 @@ void run_event_kill_all(struct run_event_context *rctx)
 		(void)waitpid(r->pid, NULL, 0);
 		talloc_free(r);
 	}
-	/* Running scripts die with their requests (run_proc destructor). */
-	while (rctx->head != NULL) {
-		struct run_event_state *state = rctx->head;
-
-		tevent_req_error_unix(state->req, ECANCELED);
+	/*
+	 * Running scripts die with their requests (run_proc destructor);
+	 * each request leaves the list as it completes.
+	 */
+	while (rctx->requests != NULL) {
+		tevent_req_error_unix(rctx->requests->req, ECANCELED);
 	}
 }
 
 /* ---------- the queue ---------- */
 
-static void run_event_start(struct tevent_context *ev,
-			    struct tevent_immediate *im, void *private_data);
+static void run_event_trigger(struct tevent_req *req, void *private_data);
 
-static void queue_remove(struct run_event_state *state)
+/*
+ * Out of the queue: the next event starts (tevent_queue triggers it from
+ * an immediate event). Called when the request completes and when it is
+ * freed, whichever comes first.
+ */
+static void queue_leave(struct run_event_state *state)
 {
 	struct run_event_context *rctx = state->rctx;
-	bool was_head = (rctx->head == state);
 
-	if (!state->queued) {
+	if (state->queue_entry == NULL) {
 		return;
 	}
-	if (state->prev != NULL) {
-		state->prev->next = state->next;
-	} else {
-		rctx->head = state->next;
-	}
-	if (state->next != NULL) {
-		state->next->prev = state->prev;
-	} else {
-		rctx->tail = state->prev;
-	}
-	state->prev = state->next = NULL;
-	state->queued = false;
-
-	if (was_head && rctx->head != NULL) {
-		tevent_schedule_immediate(rctx->kick, rctx->ev,
-					  run_event_start, rctx);
+	TALLOC_FREE(state->queue_entry);
+	DLIST_REMOVE(rctx->requests, state);
+	if (rctx->monitor == state) {
+		rctx->monitor = NULL;
 	}
 }
 
-static void queue_append(struct run_event_state *state)
+static bool queue_join(struct run_event_state *state)
 {
 	struct run_event_context *rctx = state->rctx;
 
-	state->prev = rctx->tail;
-	if (rctx->tail != NULL) {
-		rctx->tail->next = state;
-	} else {
-		rctx->head = state;
-		tevent_schedule_immediate(rctx->kick, rctx->ev,
-					  run_event_start, rctx);
+	state->queue_entry = tevent_queue_add_entry(
+		rctx->queue, state->ev, state->req, run_event_trigger, NULL);
+	if (state->queue_entry == NULL) {
+		return false;
 	}
-	rctx->tail = state;
-	state->queued = true;
+	DLIST_ADD_END(rctx->requests, state);
+	if (is_monitor(state->event)) {
+		rctx->monitor = state;
+	}
+	return true;
 }
 
 static int run_event_state_destructor(struct run_event_state *state)
 {
-	queue_remove(state);
+	queue_leave(state);
 	return 0;
 }
 
@@ -313,7 +300,7 @@ static void run_event_cleanup(struct tevent_req *req,
 	 * now, and the next event may start at once.
 	 */
 	TALLOC_FREE(state->subreq);
-	queue_remove(state);
+	queue_leave(state);
 }
 
 static void run_next_script(struct tevent_req *req);
@@ -338,7 +325,7 @@ struct tevent_req *run_event_input_send(TALLOC_CTX *mem_ctx,
 {
 	struct tevent_req *req;
 	struct run_event_state *state;
-	struct run_event_state *current = rctx->head;
+	bool ok;
 
 	req = tevent_req_create(mem_ctx, &state, struct run_event_state);
 	if (req == NULL) {
@@ -367,33 +354,32 @@ struct tevent_req *run_event_input_send(TALLOC_CTX *mem_ctx,
 	talloc_set_destructor(state, run_event_state_destructor);
 	tevent_req_set_cleanup_fn(req, run_event_cleanup);
 
-	if (current != NULL && is_monitor(current->event)) {
+	if (rctx->monitor != NULL) {
 		D_NOTICE("%s: cancelling running monitor for event %s",
 			 rctx->component, event);
-		tevent_req_error_unix(current->req, ECANCELED);
-	} else if (current != NULL && is_monitor(event)) {
+		tevent_req_error_unix(rctx->monitor->req, ECANCELED);
+	} else if (rctx->requests != NULL && is_monitor(event)) {
 		D_INFO("%s: refusing monitor while %s runs", rctx->component,
-		       current->event);
+		       rctx->requests->event);
 		tevent_req_error_unix(req, ECANCELED);
 		return tevent_req_post(req, ev);
 	}
-	queue_append(state);
+	ok = queue_join(state);
+	if (!ok) {
+		tevent_req_error_unix(req, ENOMEM);
+		return tevent_req_post(req, ev);
+	}
 	return req;
 }
 
-static void run_event_start(struct tevent_context *ev,
-			    struct tevent_immediate *im, void *private_data)
+/* The queue's turn for this request: list the scripts and start. */
+static void run_event_trigger(struct tevent_req *req, void *private_data)
 {
-	struct run_event_context *rctx = talloc_get_type_abort(
-		private_data, struct run_event_context);
-	struct run_event_state *state = rctx->head;
-	struct tevent_req *req;
+	struct run_event_state *state = tevent_req_data(
+		req, struct run_event_state);
+	struct run_event_context *rctx = state->rctx;
 	int ret;
 
-	if (state == NULL || state->list != NULL) {
-		return;
-	}
-	req = state->req;
 	D_DEBUG("Running event %s with args \"%s\"", state->event,
 		state->args);
 
@@ -496,6 +482,7 @@ static void script_finished(struct tevent_req *req)
 
 	if (failed) {
 		state->summary = rec->result;
+		state->failed_script = rec->name;
 		if (!state->run_all) {
 			state->index = state->list->num;
 		}
@@ -515,14 +502,15 @@ static void run_event_finish(struct tevent_req *req)
 		return;
 	}
 	state->rec->summary = state->summary;
+	/* Before the record (holding failed_script) goes to the store. */
+	script_log_event(rctx->script_log, state->event,
+			 script_result_failed(&state->summary),
+			 script_result_to_wire(&state->summary),
+			 state->failed_script);
 	event_status_store_put(rctx->store,
 			       talloc_steal(rctx->store, state->rec));
 	state->rec = NULL;
-	if (state->summary.state == SCRIPT_TIMEDOUT) {
-		D_NOTICE("%s event timed out", state->event);
-	} else if (script_result_failed(&state->summary)) {
-		D_NOTICE("%s event failed", state->event);
-	}
+	state->failed_script = NULL;
 	tevent_req_done(req);
 }
 

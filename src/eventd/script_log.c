@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Logging script output without repeating identical consecutive failures. */
+#include <errno.h>
 #include <string.h>
 
+#include "common/dlist.h"
 #include "common/logging.h"
 #include "eventd/script_log.h"
 
 struct script_log_entry {
-	struct script_log_entry *next;
+	struct script_log_entry *prev, *next;
 	char *event;
-	char *script;
+	char *script; /* "" for the event's own outcome */
 	uint64_t digest;  /* of the last failure's result and output */
 	unsigned same;    /* identical failures in a row, the last included */
 	unsigned streak;  /* failures in a row, whatever their output */
@@ -51,18 +53,18 @@ static uint64_t failure_digest(int32_t result, const char *output)
 	return h;
 }
 
-static struct script_log_entry **find(struct script_log *sl,
-				      const char *event, const char *script)
+static struct script_log_entry *find(struct script_log *sl,
+				     const char *event, const char *script)
 {
-	struct script_log_entry **pe;
+	struct script_log_entry *e;
 
-	for (pe = &sl->failing; *pe != NULL; pe = &(*pe)->next) {
-		if (strcmp((*pe)->event, event) == 0 &&
-		    strcmp((*pe)->script, script) == 0) {
-			return pe;
+	for (e = sl->failing; e != NULL; e = e->next) {
+		if (strcmp(e->event, event) == 0 &&
+		    strcmp(e->script, script) == 0) {
+			return e;
 		}
 	}
-	return pe;
+	return NULL;
 }
 
 enum script_log_verdict script_log_fold(struct script_log *sl,
@@ -70,8 +72,7 @@ enum script_log_verdict script_log_fold(struct script_log *sl,
 					bool failed, int32_t result,
 					const char *output, unsigned *count)
 {
-	struct script_log_entry **pe = find(sl, event, script);
-	struct script_log_entry *e = *pe;
+	struct script_log_entry *e = find(sl, event, script);
 	uint64_t digest;
 
 	*count = 0;
@@ -80,7 +81,7 @@ enum script_log_verdict script_log_fold(struct script_log *sl,
 			return SCRIPT_LOG_OK;
 		}
 		*count = e->streak;
-		*pe = e->next;
+		DLIST_REMOVE(sl->failing, e);
 		talloc_free(e);
 		return SCRIPT_LOG_RECOVERED;
 	}
@@ -97,8 +98,7 @@ enum script_log_verdict script_log_fold(struct script_log *sl,
 			*count = 1;
 			return SCRIPT_LOG_FAILED;
 		}
-		e->next = sl->failing;
-		sl->failing = e;
+		DLIST_ADD(sl->failing, e);
 	} else if (e->digest == digest) {
 		e->same += 1;
 		e->streak += 1;
@@ -143,6 +143,39 @@ void script_log_result(struct script_log *sl, const char *event,
 			D_NOTICE("%s: failed again with the same output "
 				 "(%u times in a row)",
 				 script, count);
+		}
+		break;
+	}
+}
+
+/*
+ * The event's own outcome is remembered under the script name "", which
+ * no script has, with the failing script's name as its "output": the
+ * same result from the same script is the same failure.
+ */
+void script_log_event(struct script_log *sl, const char *event, bool failed,
+		      int32_t result, const char *failed_script)
+{
+	const char *what = (result == -ETIMEDOUT) ? "timed out" : "failed";
+	enum script_log_verdict v;
+	unsigned count = 0;
+
+	v = script_log_fold(sl, event, "", failed, result, failed_script,
+			    &count);
+	switch (v) {
+	case SCRIPT_LOG_OK:
+		break;
+	case SCRIPT_LOG_RECOVERED:
+		D_NOTICE("%s event recovered after %u failure%s", event,
+			 count, count == 1 ? "" : "s");
+		break;
+	case SCRIPT_LOG_FAILED:
+		D_NOTICE("%s event %s", event, what);
+		break;
+	case SCRIPT_LOG_REPEATED:
+		if (power_of_two(count)) {
+			D_NOTICE("%s event %s again (%u times in a row)",
+				 event, what, count);
 		}
 		break;
 	}

@@ -50,4 +50,16 @@ void script_log_result(struct script_log *sl, const char *event,
 		       const char *script, bool failed, int32_t result,
 		       const char *output);
 
+/**
+ * The same for a whole event: "<event> event failed" (or "timed out",
+ * for the wire result -ETIMEDOUT) at NOTICE; the same failure again
+ * (same result from the same failing script) only as
+ *   "<event> event failed again (N times in a row)"
+ * when N is 2, 4, 8, ...; the first success after failures as
+ *   "<event> event recovered after N failures".
+ * A success after a success logs nothing.
+ */
+void script_log_event(struct script_log *sl, const char *event, bool failed,
+		      int32_t result, const char *failed_script);
+
 #endif

@@ -17,6 +17,8 @@
  *   {"node": "<node>", "key": "<key>", "value": <value>, "time": "<RFC 3339>"}
  * Each token taken from a name ('.', '*', '>' and white space are NATS
  * subject syntax) has those characters replaced by '_'.
+ *
+ * Formatting only: publishing them is server/bus_publish.h.
  */
 
 /* s with '.', '*', '>', white space and control characters made '_'. */
@@ -24,9 +26,6 @@ char *event_bus_token(TALLOC_CTX *mem_ctx, const char *s);
 
 /* Is name usable as is as one subject token (non-empty, nothing to replace)? */
 bool event_bus_node_valid(const char *name);
-
-/* The short host name as a token ("node" if it cannot be had). */
-char *event_bus_default_node(TALLOC_CTX *mem_ctx);
 
 /* The [events] section of ctdb.conf, read by both daemons. */
 struct event_bus_config {
@@ -57,40 +56,5 @@ int event_bus_subject(TALLOC_CTX *mem_ctx, const char *node, const char *key,
 int event_bus_payload(TALLOC_CTX *mem_ctx, const char *node, const char *key,
 		      const char *value, const struct timeval *time,
 		      char **payload);
-
-struct nats_bus;
-enum nats_bus_event;
-
-/*
- * The log line for a state change of the bus to url, and its level
- * (common/logging.h's DEBUG_NOTICE or DEBUG_WARNING) in *level: both
- * daemons log the same words.
- */
-char *event_bus_state_message(TALLOC_CTX *mem_ctx, enum nats_bus_event event,
-			      const char *url, const char *node,
-			      const char *detail, int *level);
-
-/**
- * Format a change of key as above and queue it on bus (never blocks).
- * @return 0, ENOENT for a key that is not published, EINVAL for a value
- * that is not JSON, ENOBUFS when the bus dropped it, ENOMEM.
- */
-int event_bus_publish(struct nats_bus *bus, const char *node, const char *key,
-		      const char *value, const struct timeval *time);
-
-/* What a daemon hands to keyspace_set_observer() with the function below. */
-struct event_bus_observer {
-	struct nats_bus *bus;
-	const char *node;
-	uint64_t unpublished; /* changes not queued (ENOBUFS, EINVAL, ENOMEM) */
-};
-
-/*
- * A keyspace_change_fn (common/keyspace.h): publishes every change of a
- * key that has a subject. private_data is a struct event_bus_observer.
- */
-void event_bus_keyspace_observer(const char *key, const char *json_value,
-				 const struct timeval *time,
-				 void *private_data);
 
 #endif

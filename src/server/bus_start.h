@@ -19,7 +19,11 @@ struct bus_start;
  * sees the state the daemon started with. The bus belongs to ks; freeing
  * it (or ks) stops it, waiting a few seconds at most. Connection changes
  * are logged, and once reconnected, how many messages the outage lost.
- * @return 0, or an errno (logged) if the bus could not be started.
+ * The NATS client library is loaded here, only when a url is set (see
+ * nats_bus_load); in test mode CTDB_TEST_NATS_LIBRARY overrides its file.
+ * @return 0, or an errno (logged) if the bus could not be started:
+ * ELIBACC when the library cannot be loaded, the log line saying which
+ * file and why.
  */
 int bus_start(struct keyspace *ks, struct tevent_context *ev,
 	      const struct event_bus_config *config, const char *program,

@@ -155,10 +155,19 @@ lcount()
 }
 
 printf 'disk full on /srv\nsecond line\n' >"$L/fail"
+failed_runs=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
-	run_monitor
+	run_monitor || failed_runs=$((failed_runs + 1))
 done
-check "10 failed monitors ran" test "$(lcount 'monitor event failed$')" -eq 10
+check "10 failed monitors ran" test "$failed_runs" -eq 10
+check "the event's failure is logged once" \
+	test "$(lcount 'ctdb-eventd\[[0-9]+\]: monitor event failed$')" -eq 1
+expect "...then summarised at 2, 4 and 8 in a row, as the script's" \
+	eval "grep -o 'monitor event failed again.*' '$L/log.ctdb'" <<EOF
+monitor event failed again (2 times in a row)
+monitor event failed again (4 times in a row)
+monitor event failed again (8 times in a row)
+EOF
 check "the failing output is logged once, as <script>: <line>" \
 	test "$(lcount 'ctdb-eventd\[[0-9]+\]: 02\.flaky: disk full on /srv$')" -eq 1
 check "...each line of it" \
@@ -176,6 +185,8 @@ printf 'disk full on /var\n' >"$L/fail"
 run_monitor
 check "another output is logged in full" \
 	test "$(lcount '02\.flaky: disk full on /var$')" -eq 1
+check "...but the same script failing again is the same event failure" \
+	test "$(lcount 'monitor event failed$')" -eq 1
 rm -f "$L/fail"
 run_monitor
 expect "the recovery line counts every failure in a row" \
@@ -184,10 +195,16 @@ expect "the recovery line counts every failure in a row" \
 EOF
 check "...and the successful output stays at INFO" \
 	test "$(lcount '02\.flaky: recovered fine')" -eq 0
+expect "the event's recovery line too" \
+	eval "grep -o 'monitor event recovered.*' '$L/log.ctdb'" <<EOF
+monitor event recovered after 11 failures
+EOF
 printf 'disk full on /srv\nsecond line\n' >"$L/fail"
 run_monitor
 check "after a recovery the same failure is logged again" \
 	test "$(lcount '02\.flaky: disk full on /srv$')" -eq 2
+check "...and so is the event's" \
+	test "$(lcount 'monitor event failed$')" -eq 2
 echo "log lines for 13 monitor runs: $(wc -l <"$L/log.ctdb")"
 
 daemon_stop "$L" || h_fail "daemon did not stop"

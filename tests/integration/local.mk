@@ -54,3 +54,6 @@ TESTS += tests/integration/nats_bus.sh
 dist_check_SCRIPTS += tests/integration/nats_bus.sh \
 	tests/integration/nats_bus_test.py \
 	tests/integration/nats_sub.py
+# libnats loaded only with a nats url; without the library, a clear error.
+TESTS += tests/integration/nats_library.sh
+dist_check_SCRIPTS += tests/integration/nats_library.sh

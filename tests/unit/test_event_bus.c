@@ -11,7 +11,6 @@
 
 #include <jansson.h>
 #include <talloc.h>
-#include <tevent.h>
 
 #include "common/nats_bus.h"
 #include "protocol/event_bus.h"
@@ -82,16 +81,6 @@ static void test_tokens(void **state)
 	assert_false(event_bus_node_valid("a*"));
 	assert_false(event_bus_node_valid(">"));
 	assert_false(event_bus_node_valid("a b"));
-	talloc_free(t);
-}
-
-static void test_default_node(void **state)
-{
-	TALLOC_CTX *t = talloc_new(NULL);
-	char *node = event_bus_default_node(t);
-
-	assert_non_null(node);
-	assert_true(event_bus_node_valid(node));
 	talloc_free(t);
 }
 
@@ -220,36 +209,6 @@ static void test_config(void **state)
 	talloc_free(t);
 }
 
-/* The observer queues what has a subject, counts what could not be queued. */
-static void test_observer(void **state)
-{
-	TALLOC_CTX *t = talloc_new(NULL);
-	struct tevent_context *ev = tevent_context_init(t);
-	struct event_bus_observer o = { .node = "n1" };
-	struct nats_bus_stats st;
-	struct timeval tv = { 0 };
-	int ret;
-
-	if (!nats_bus_supported()) {
-		talloc_free(t);
-		skip();
-	}
-	/* Nothing listens on port 1: the bus connects in the background. */
-	ret = nats_bus_new(t, ev, "nats://127.0.0.1:1", "test", NULL, NULL,
-			   &o.bus);
-	assert_int_equal(ret, 0);
-	event_bus_keyspace_observer("node.health", "{\"state\":\"HEALTHY\"}",
-				    &tv, &o);
-	event_bus_keyspace_observer("other.key", "1", &tv, &o);
-	assert_int_equal(o.unpublished, 0);
-	event_bus_keyspace_observer("node.ips", "[", &tv, &o);
-	assert_int_equal(o.unpublished, 1);
-	nats_bus_get_stats(o.bus, &st);
-	assert_int_equal(st.queued, 1);
-	assert_int_equal(nats_bus_publish(o.bus, "", "x", 1), EINVAL);
-	talloc_free(t);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,12 +216,10 @@ int main(void)
 		cmocka_unit_test(test_subjects_sanitised),
 		cmocka_unit_test(test_subjects_not_published),
 		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_default_node),
 		cmocka_unit_test(test_payload),
 		cmocka_unit_test(test_payload_bad_value),
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_config),
-		cmocka_unit_test(test_observer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
