@@ -206,6 +206,8 @@ EOF
 flavours="ours ctdb"
 if [ -x "$SAMBA_EVENT" ]; then
 	flavours="$flavours samba"
+else
+	h_skip_step "script commands with Samba's tool: $SAMBA_EVENT not installed"
 fi
 # A missing directory of shipped scripts: 4.17 says only
 # "Command script list finished with result=2"; 4.24+ (spec section 9),

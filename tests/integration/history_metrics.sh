@@ -341,7 +341,7 @@ EOF
 		h_fail "Samba's ctdb-eventd did not start"
 	fi
 else
-	echo "Samba's ctdb-eventd not installed: its checks skipped"
+	h_skip_step "against Samba's ctdb-eventd: $SAMBA_EVENTD not installed"
 fi
 
 # ----------------------------------------------- metrics with ctdb-noded
@@ -427,7 +427,7 @@ if [ -n "$NE" ]; then
 	kill "$ne_pid" 2>/dev/null
 	wait "$ne_pid" 2>/dev/null
 else
-	echo "node_exporter not installed: its check skipped"
+	h_skip_step "node_exporter's textfile collector: node_exporter not installed"
 fi
 
 h_finish

@@ -4,8 +4,9 @@
 # and the SysV script parses, is shellcheck-clean and gives LSB's answers
 # to status, start, stop and restart, driving a stub daemon in test mode.
 #
-# Without systemd-analyze the other checks still run; the test then ends
-# with 77 (skip) if they all passed, since it did not check everything.
+# Without systemd-analyze, shellcheck or start-stop-daemon the other checks
+# still run; the test then ends with 77 (skip) if they all passed, since it
+# did not check everything.
 
 set -u
 
@@ -42,7 +43,7 @@ trap 'exit 1' HUP INT TERM
 
 failed=0
 passed=0
-skipped=
+skipped=0
 
 pass()
 {
@@ -147,7 +148,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	fi
 else
 	echo "skip: systemd-analyze is not installed; the unit is not verified"
-	skipped=yes
+	skipped=$((skipped + 1))
 fi
 
 # --- the SysV script: static checks --------------------------------------
@@ -160,6 +161,7 @@ if command -v shellcheck >/dev/null 2>&1; then
 	check_rc "init script: shellcheck" 0
 else
 	echo "skip: shellcheck is not installed"
+	skipped=$((skipped + 1))
 fi
 
 header=$(sed -n '/^### BEGIN INIT INFO$/,/^### END INIT INFO$/p' "$initscript")
@@ -308,6 +310,7 @@ if command -v start-stop-daemon >/dev/null 2>&1; then
 	cycle "start-stop-daemon"
 else
 	echo "skip: start-stop-daemon is not installed; nohup path only"
+	skipped=$((skipped + 1))
 fi
 CTDB_INIT_NO_START_STOP_DAEMON=1
 export CTDB_INIT_NO_START_STOP_DAEMON
@@ -349,11 +352,11 @@ else
 fi
 rm -f "$base/ignore-term"
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -ne 0 ]; then
 	exit 1
 fi
-if [ -n "$skipped" ]; then
+if [ "$skipped" -gt 0 ]; then
 	exit 77
 fi
 exit 0

@@ -12,12 +12,16 @@ INTEGRATION_TESTS = \
 	tests/integration/security.sh \
 	tests/integration/history_metrics.sh \
 	tests/integration/eventd_run_input.sh \
-	tests/integration/load_eventd.sh
+	tests/integration/load_eventd.sh \
+	tests/integration/doc_protocol.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/harness.sh
 dist_check_SCRIPTS += tests/integration/proto_client.py
+# doc_protocol.sh checks doc/protocol.md against the headers and daemons.
+dist_check_SCRIPTS += tests/integration/doc_protocol.py
+EXTRA_DIST += doc/protocol.md
 
 # ctdb watch and ctdb wait; watch_client.py is their raw-socket client.
 WATCH_INTEGRATION_TESTS = \

@@ -6,7 +6,8 @@
 # monitor sees a lost carrier, and the gratuitous ARP moves B's neighbour
 # entry to a new MAC address at once.
 #
-# Needs root, ip netns and ping; skipped (77) without them. Names and the
+# Needs root, ip netns and ping; skipped (77) without them, and also when
+# arping is missing (after the other checks ran). Names and the
 # subnet derive from $$, the subnet exists only inside the two namespaces,
 # and the namespaces are deleted on exit.
 
@@ -85,6 +86,7 @@ echo "$vip/24 $veth_a" >"$tmp/public_addresses"
 
 failed=0
 passed=0
+skipped=0
 
 pass()
 {
@@ -199,6 +201,7 @@ if command -v arping >/dev/null 2>&1; then
 	fi
 else
 	echo "skip: arping is not installed; the gratuitous ARP is not checked"
+	skipped=$((skipped + 1))
 fi
 
 # releaseip: gone, and B no longer gets an answer.
@@ -230,5 +233,11 @@ else
 	fail "shutdown: rc $rc, output '$out'"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ]; then
+	exit 1
+fi
+if [ "$skipped" -gt 0 ]; then
+	exit 77
+fi
+exit 0

@@ -73,6 +73,8 @@ if [ -x "$OUR_CTDB" ]; then
 		runstate <<'EOF'
 RUNNING
 EOF
+else
+	h_skip_step "the ctdb tool: $OUR_CTDB not built"
 fi
 
 # ---------------------------------------------------------------- SIGHUP

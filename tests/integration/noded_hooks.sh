@@ -331,7 +331,7 @@ check "...and only once" \
 # --------------------------------------- Samba's ctdb-eventd: fallback
 
 if [ ! -x "$SAMBA_EVENTD" ]; then
-	echo "skipping the fallback checks: $SAMBA_EVENTD not installed"
+	h_skip_step "the fallback with Samba's ctdb-eventd: $SAMBA_EVENTD not installed"
 	h_finish
 fi
 S=$(nl_base samba NoIPHostOnAllDisabled=1) || h_die "nl_base failed"

@@ -26,11 +26,19 @@ chmod 0755 "$tmp"
 
 failed=0
 passed=0
+skipped=0
 
 pass()
 {
 	echo "ok: $*"
 	passed=$((passed + 1))
+}
+
+# skip STEP: a step this machine cannot run; the test then ends in 77.
+skip()
+{
+	echo "skip: $*"
+	skipped=$((skipped + 1))
 }
 
 fail()
@@ -533,25 +541,41 @@ else
 fi
 
 # A state directory that cannot be written to. Root writes anywhere, so
-# then the check runs as nobody, through setpriv(1), if it can.
+# then the check runs as nobody, through setpriv(1), if it can. nobody
+# runs a copy of the script in $tmp: the build tree may sit under a
+# directory nobody cannot enter (a clone in /root).
 ro="$tmp/ro"
 mkdir -p "$ro"
 chmod 0555 "$ro"
+nobody_script="$tmp/00.node.script"
+if ! cp "$node_script" "$nobody_script" || ! chmod 0644 "$nobody_script"; then
+	echo "ERROR: cannot copy $node_script to $tmp"
+	exit 99
+fi
+as_nobody()
+{
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
 if [ "$(id -u)" -ne 0 ]; then
 	run env CTDB_VARDIR="$ro" sh "$node_script" monitor
-elif command -v setpriv >/dev/null 2>&1 &&
-     setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env CTDB_VARDIR="$ro" sh "$node_script" monitor
+	check "00.node monitor on a directory it cannot write fails" 1 \
+		"state directory $ro is not writable: Permission denied"
+elif ! command -v setpriv >/dev/null 2>&1 ||
+     ! as_nobody true 2>/dev/null; then
+	skip "00.node monitor on a read-only state directory (root without setpriv)"
+elif ! as_nobody test -r "$nobody_script"; then
+	skip "00.node monitor on a read-only state directory (nobody cannot read $nobody_script)"
 else
-	rc=skip
-fi
-if [ "$rc" = skip ]; then
-	echo "skip: 00.node monitor on a read-only state directory (root without setpriv)"
-else
+	run as_nobody env CTDB_VARDIR="$ro" sh "$nobody_script" monitor
 	check "00.node monitor on a directory it cannot write fails" 1 \
 		"state directory $ro is not writable: Permission denied"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ]; then
+	exit 1
+fi
+if [ "$skipped" -gt 0 ]; then
+	exit 77
+fi
+exit 0

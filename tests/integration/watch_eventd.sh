@@ -286,8 +286,7 @@ if [ -x "$SAMBA_EVENTD" ]; then
 		h_fail "wait against Samba: rc=$rc $(cat "$S/wait.err")"
 	fi
 else
-	h_msg "Samba's ctdb-eventd not installed: its checks skipped"
+	h_skip_step "against Samba's ctdb-eventd: $SAMBA_EVENTD not installed"
 fi
 
-echo "passed=$H_PASSED failed=$H_FAILED"
-[ $H_FAILED -eq 0 ]
+h_finish
