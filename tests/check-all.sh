@@ -28,7 +28,32 @@ install_deps() {
 		libsystemd-dev libcmocka-dev valgrind groff-base python3 \
 		procps psmisc iproute2 iputils-ping arping util-linux ctdb \
 		shellcheck systemd clang libclang-rt-14-dev prometheus-node-exporter \
+		dpkg-dev debhelper lintian \
 		>/dev/null
+}
+
+# The Debian packages (tests/packaging/deb.sh): built from a copy of the
+# tree, checked by lintian, installed, run and purged in a throwaway root
+# over this system. Run from the build directory; adds its log to $logs
+# and its wall time to the output. Everything it needs is installed
+# above, so a skip is a failure here.
+stage_packages() {
+	local start=$SECONDS rc
+	echo "== packages"
+	make check TESTS=tests/packaging/deb.sh >packages.out 2>&1
+	rc=$?
+	grep -E '^(FAIL|skip|SKIP|deb\.sh:|  lintian: [EW]:|  .*\.deb: )' \
+		tests/packaging/deb.log
+	cp test-suite.log "$build/packages.log" 2>/dev/null &&
+		logs+=("$build/packages.log")
+	if [ $rc != 0 ]; then
+		status=1
+		tail -60 tests/packaging/deb.log
+	elif grep -q '^SKIP: tests/packaging/deb.sh' packages.out; then
+		status=1
+		echo "FAIL: deb.sh skipped, although its tools were installed"
+	fi
+	echo "packages: took $((SECONDS - start)) s"
 }
 
 summary_counts() {
@@ -83,6 +108,10 @@ if [ "${SKIP_DISTCHECK:-}" = "" ]; then
 	grep -E '^# (TOTAL|PASS|FAIL|ERROR)' distcheck.out | tail -4
 	grep -q 'archives ready for distribution' distcheck.out &&
 		echo "distcheck: ok"
+fi
+
+if [ "${SKIP_PACKAGES:-}" = "" ]; then
+	stage_packages
 fi
 
 if [ "${SKIP_EXTRA:-}" = "" ]; then

@@ -544,6 +544,17 @@ build_packages()
 		exit 99
 	fi
 	chmod -R u+w "$src"
+	# A file of debian/ missing from EXTRA_DIST would be missing from
+	# the release tarball, and a tarball could not build the packages.
+	unlisted=$(cd "$src" && find debian -type f | sort | while read -r f; do
+		grep -q -F "	$f" "$abs_top_srcdir/tests/packaging/local.mk" ||
+			echo "$f"
+	done)
+	if [ -z "$unlisted" ]; then
+		pass "every file of debian/ is in EXTRA_DIST"
+	else
+		fail "not in EXTRA_DIST (tests/packaging/local.mk):" "$unlisted"
+	fi
 	echo "building the packages (dpkg-buildpackage -b -us -uc, nocheck)"
 	if (cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
 		dpkg-buildpackage -b -us -uc) >"$work/build.log" 2>&1; then
