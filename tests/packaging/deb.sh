@@ -582,10 +582,16 @@ run_lintian()
 	fi
 	# lintian frowns on root, but reads the packages all the same.
 	changes_file=$(ls "$work"/src/*.changes)
-	lintian --pedantic --info "$changes_file" >"$work/lintian.log" 2>&1
+	# Every tag down to pedantic, overridden ones too (as O:), so that
+	# the log shows the whole picture.
+	lintian --display-info --pedantic --show-overrides "$changes_file" \
+		>"$work/lintian.log" 2>&1
+	rc=$?
 	grep -v '^running with root privileges' "$work/lintian.log" |
 		sed 's/^/  lintian: /'
-	if grep -q '^E: ' "$work/lintian.log"; then
+	if [ "$rc" -gt 1 ]; then
+		fail "lintian could not check the packages (exit $rc)"
+	elif grep -q '^E: ' "$work/lintian.log"; then
 		fail "lintian reports errors"
 	else
 		pass "lintian reports no errors ($(grep -c '^W: ' \
