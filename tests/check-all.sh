@@ -157,7 +157,16 @@ lane_clang() {
 			FUZZ_JOBS="${FUZZ_JOBS:-1}" bash "$top/tests/ci-extra.sh" "$top"
 	fi
 	[ -z "${SKIP_DISTCHECK:-}" ] && tier distcheck distcheck_sanitizers
+	[ -z "${SKIP_PACKAGES:-}" ] && tier packages packages
 	return 0
+}
+
+# The Debian packages (tests/packaging/deb.sh): built from a copy of the
+# tree, checked by lintian, installed, run and purged in a throwaway
+# layer over this system. Run directly, not through make: lane_gcc's
+# make check owns the build tree's test-suite.log meanwhile.
+packages() {
+	abs_top_builddir=$gcc abs_top_srcdir=$top sh "$top/tests/packaging/deb.sh"
 }
 
 # make distcheck with clang's ASan and UBSan: the tarball builds,
@@ -193,6 +202,11 @@ report() {
 	fuzz)
 		grep -E '^(== |FAIL|ci-extra:|fuzz_)|took ' "$out/fuzz.out"
 		[ "$rc" = 0 ] || tail -80 "$out/fuzz.out"
+		;;
+	packages)
+		grep -E '^(FAIL|skip|SKIP|deb\.sh:|  lintian: [EW]:|  .*\.deb: )' \
+			"$out/packages.out"
+		[ "$rc" = 0 ] || tail -60 "$out/packages.out"
 		;;
 	distcheck)
 		test_lines "$out/distcheck.out" | grep -v -E '^PASS:'
@@ -235,9 +249,14 @@ wait $lane1 $lane2
 
 status=0
 report build
-for t in check valgrind fuzz distcheck; do
+for t in check valgrind fuzz distcheck packages; do
 	report "$t" || status=1
 done
+# Everything deb.sh needs is installed above: a skip is a failure here.
+if [ -f "$out/packages.rc" ] && [ "$(cat "$out/packages.rc")" = 77 ]; then
+	echo "FAIL: deb.sh skipped, although its tools were installed"
+	status=1
+fi
 for t in check valgrind distcheck; do
 	[ -f "$out/$t.out" ] || continue
 	check_skips "$t" || status=1
@@ -245,9 +264,17 @@ done
 [ -z "${SKIP_EXTRA:-}" ] && [ "$(cat "$out/fuzz.rc")" = 77 ] &&
 	echo "FAIL: clang or libFuzzer missing after the install"
 
-echo "== wall time: $(($(now) - t0))s (build, then two lanes: check+valgrind | fuzz+distcheck)"
+echo "== wall time: $(($(now) - t0))s (build, then two lanes: check+valgrind | fuzz+distcheck+packages)"
 read -r pass fail skip <<<"$(summary_counts "$out/check.out" \
 	"$out/valgrind.out" "$out/distcheck.out")"
+# The packages tier is one test, as make check counts deb.sh.
+if [ -f "$out/packages.rc" ]; then
+	case $(cat "$out/packages.rc") in
+	0) pass=$((pass + 1)) ;;
+	77) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)) ;;
+	esac
+fi
 [ "$status" = 0 ] || [ "$fail" -gt 0 ] || fail=1
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$status" = 0 ] && [ "$fail" = 0 ]
