@@ -23,6 +23,7 @@
 #include "common/tevent_unix.h"
 #include "eventd/script_list.h"
 #include "protocol/event_json.h"
+#include "protocol/script_result.h"
 #include "tools/event_history.h"
 #include "tools/event_tool.h"
 
@@ -281,39 +282,32 @@ static double timeval_delta(const struct timeval *end,
 	       (double)(end->tv_usec - begin->tv_usec) * 1.0e-6;
 }
 
-/* strerror() of -result, without overflowing on INT32_MIN. */
-static const char *result_strerror(int32_t result)
-{
-	int64_t err = -(int64_t)result;
-
-	if (err > INT_MAX) {
-		err = INT_MAX;
-	}
-	return strerror((int)err);
-}
-
 static void print_result_line(FILE *f, const struct ctdb_event_script *script)
 {
 	const char *name = script->name == NULL ? "" : script->name;
-	const char *what = script->result == 0 ? "OK" : "ERROR";
+	struct script_result r = script_result_from_wire(script->result);
+	const char *word = script_result_word(&r);
 
-	if (script->result == -ETIMEDOUT) {
-		fprintf(f, "%-20s %-10s ", name, "TIMEDOUT");
+	switch (r.state) {
+	case SCRIPT_TIMEDOUT:
+		fprintf(f, "%-20s %-10s ", name, word);
 		print_ctime(f, &script->begin);
 		return;
-	}
-	if (script->result == -ENOEXEC) {
-		fprintf(f, "%-20s %-10s\n", name, "DISABLED");
+	case SCRIPT_DISABLED:
+		fprintf(f, "%-20s %-10s\n", name, word);
 		return;
-	}
-	if (script->result < 0) {
+	case SCRIPT_OK:
+	case SCRIPT_ERROR:
+		fprintf(f, "%-20s %-10s %.3lf ", name, word,
+			timeval_delta(&script->end, &script->begin));
+		print_ctime(f, &script->begin);
+		return;
+	default:
+		/* CTDB's tool shows every other negative errno this way. */
 		fprintf(f, "%-20s %-10s (%s)\n", name, "CANNOT RUN",
-			result_strerror(script->result));
+			strerror(r.code));
 		return;
 	}
-	fprintf(f, "%-20s %-10s %.3lf ", name, what,
-		timeval_delta(&script->end, &script->begin));
-	print_ctime(f, &script->begin);
 }
 
 static void print_output_line(FILE *f, const char *prefix, const char *line,
@@ -359,7 +353,7 @@ static void print_output(FILE *f, const char *output)
 
 void event_tool_print_script(FILE *f, const struct ctdb_event_script *script)
 {
-	bool failed = script->result != 0 && script->result != -ENOEXEC;
+	bool failed = script_wire_failed(script->result);
 
 	print_result_line(f, script);
 	/* Empty output of a failure is informative, so it is shown too. */
@@ -383,9 +377,10 @@ static int32_t status_next(const struct ctdb_event_script_list *list,
 	}
 	for (j = i + 1; j < list->num_scripts; j++) {
 		const struct ctdb_event_script *script = &list->script[j];
+		struct script_result r = script_result_from_wire(script->result);
 
 		/* Not run this time, and nothing older known about it. */
-		if (script->result == -ENOMSG) {
+		if (r.state == SCRIPT_NO_DATA) {
 			continue;
 		}
 		/* Older than its predecessor: left over from an earlier run. */

@@ -4,7 +4,6 @@
 noinst_LIBRARIES += src/eventd/libeventd.a
 src_eventd_libeventd_a_SOURCES = \
 	src/eventd/script_list.c src/eventd/script_list.h \
-	src/eventd/script_result.c src/eventd/script_result.h \
 	src/eventd/event_status.c src/eventd/event_status.h \
 	src/eventd/run_event.c src/eventd/run_event.h \
 	src/eventd/script_log.c src/eventd/script_log.h \
