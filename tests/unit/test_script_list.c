@@ -16,7 +16,7 @@
 
 #include <talloc.h>
 
-#include "eventd/script_list.h"
+#include "scriptdir/script_dir.h"
 
 static char test_dir[PATH_MAX];
 
