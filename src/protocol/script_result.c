@@ -6,26 +6,30 @@
 
 #include "protocol/script_result.h"
 
-struct script_result script_result_from_errno(int err)
+/* The states an errno means wherever it comes from. */
+static enum script_state errno_state(int err)
 {
-	struct script_result r = { .state = SCRIPT_CANNOT_RUN, .code = err };
-
 	switch (err) {
 	case 0:
-		r.state = SCRIPT_OK;
-		break;
+		return SCRIPT_OK;
 	case ENOEXEC:
-	case EACCES:
-	case ENOENT:
-		/* Newer CTDB treats a vanished script as disabled too. */
-		r.state = SCRIPT_DISABLED;
-		break;
+		return SCRIPT_DISABLED;
 	case ETIMEDOUT:
-		r.state = SCRIPT_TIMEDOUT;
-		break;
+		return SCRIPT_TIMEDOUT;
 	case ECANCELED:
-		r.state = SCRIPT_CANCELLED;
-		break;
+		return SCRIPT_CANCELLED;
+	default:
+		return SCRIPT_CANNOT_RUN;
+	}
+}
+
+struct script_result script_result_from_errno(int err)
+{
+	struct script_result r = { .state = errno_state(err), .code = err };
+
+	/* Not executable, or vanished (newer CTDB): disabled too. */
+	if (err == EACCES || err == ENOENT) {
+		r.state = SCRIPT_DISABLED;
 	}
 	return r;
 }
@@ -73,19 +77,13 @@ struct script_result script_result_from_wire(int32_t wire)
 		return r;
 	}
 	r.code = err > INT_MAX ? INT_MAX : (int)err;
-	switch (r.code) {
-	case ENOEXEC:
-		r.state = SCRIPT_DISABLED;
-		break;
-	case ETIMEDOUT:
-		r.state = SCRIPT_TIMEDOUT;
-		break;
-	case ECANCELED:
-		r.state = SCRIPT_CANCELLED;
-		break;
-	case ENOMSG:
+	r.state = errno_state(r.code);
+	/*
+	 * -ENOMSG is Samba 4.24's "no data". -EACCES and -ENOENT stay
+	 * errors here: a daemon sends what it meant as disabled as -ENOEXEC.
+	 */
+	if (r.code == ENOMSG) {
 		r.state = SCRIPT_NO_DATA;
-		break;
 	}
 	return r;
 }
