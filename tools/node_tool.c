@@ -37,7 +37,6 @@
  * Transport
  */
 
-
 /* Says what went wrong between us and the daemon. @return exit status. */
 int node_tool_transport_error(struct node_tool_ctx *t, int err)
 {
