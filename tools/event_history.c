@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "protocol/event_json.h"
+#include "protocol/script_result.h"
 #include "tools/event_history.h"
 
 static bool is_string(const json_t *obj, const char *key)
@@ -82,12 +83,10 @@ static json_int_t integer_of(const json_t *obj, const char *key)
 	return json_integer_value(json_object_get(obj, key));
 }
 
-/* Failed, as status and health see it: not OK, DISABLED or "no data". */
+/* Failed, as status and health see it (protocol/script_result.h). */
 static bool script_failed(const json_t *s)
 {
-	json_int_t result = integer_of(s, "result");
-
-	return result != 0 && result != -ENOEXEC && result != -ENOMSG;
+	return script_wire_failed((int32_t)integer_of(s, "result"));
 }
 
 /* The failing script of a run: the last one that failed (RUN_ALL). */
@@ -107,12 +106,13 @@ static const json_t *failing_script(const json_t *scripts)
 
 static void print_what(FILE *f, const json_t *s)
 {
-	json_int_t result = integer_of(s, "result");
+	struct script_result r =
+		script_result_from_wire((int32_t)integer_of(s, "result"));
 	const char *error = string_of(s, "error");
 
-	if (result > 0) {
-		fprintf(f, "exit %lld", (long long)result);
-	} else if (result == -ETIMEDOUT) {
+	if (r.state == SCRIPT_ERROR) {
+		fprintf(f, "exit %d", r.code);
+	} else if (r.state == SCRIPT_TIMEDOUT) {
 		fputs("timed out", f);
 	} else {
 		fprintf(f, "cannot run (%s)", error != NULL ? error : "?");

@@ -2,9 +2,11 @@
 # tools: the ctdb node commands (status, ip, getvar, stop, ...) as a
 # library that the ctdb program dispatches to.
 noinst_LIBRARIES += tools/libnodetool.a
-tools_libnodetool_a_SOURCES = tools/node_tool.c tools/node_tool.h
+tools_libnodetool_a_SOURCES = tools/node_tool.c tools/node_tool.h \
+	tools/node_tool_private.h tools/node_commands.c
 
-NODE_TOOL_LIBS = tools/libnodetool.a $(CLIENT_LIBS)
+# Output (tools/node_output.c) is in tools/libtoolformat.a (tools/local.mk).
+NODE_TOOL_LIBS = tools/libnodetool.a $(TOOL_FORMAT_LIBS) $(CLIENT_LIBS)
 
 EXTRA_DIST += tests/unit/fixtures/capture-ctdb-4.17.sh \
 	tests/unit/fixtures/ctdb-4.17-combos.txt \

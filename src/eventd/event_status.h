@@ -7,7 +7,7 @@
 #include <sys/time.h>
 #include <talloc.h>
 
-#include "eventd/script_result.h"
+#include "protocol/script_result.h"
 #include "protocol/event_protocol.h"
 
 struct script_record {

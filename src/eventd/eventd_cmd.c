@@ -12,7 +12,7 @@
 #include "common/tevent_unix.h"
 #include "eventd/eventd_metrics.h"
 #include "eventd/eventd_private.h"
-#include "eventd/script_list.h"
+#include "scriptdir/script_dir.h"
 #include "protocol/event_json.h"
 #include "protocol/event_protocol_api.h"
 #include "protocol/watch_protocol.h"
@@ -502,42 +502,6 @@ static char *script_entry_path(TALLOC_CTX *mem_ctx, const char *dir,
 	return talloc_asprintf(mem_ctx, "%s/%s", dir, script);
 }
 
-static int script_set_mode(const char *path, uint32_t action)
-{
-	const char *filename = strrchr(path, '/') + 1;
-	struct stat st;
-	mode_t mode;
-	int fd;
-	int ret;
-
-	ret = lstat(path, &st);
-	if (ret != 0) {
-		return errno;
-	}
-	if (!script_filename_valid(filename) || S_ISLNK(st.st_mode)) {
-		return EINVAL;
-	}
-	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		return errno;
-	}
-	ret = fstat(fd, &st);
-	if (ret == 0) {
-		mode = st.st_mode & 07777;
-		if (action == CTDB_EVENT_SCRIPT_ENABLE) {
-			mode |= S_IXUSR | S_IXGRP | S_IXOTH;
-		} else {
-			mode &= ~(S_IXUSR | S_IXGRP | S_IXOTH);
-		}
-		ret = fchmod(fd, mode);
-	}
-	if (ret != 0) {
-		ret = errno;
-	}
-	close(fd);
-	return ret;
-}
-
 static int eventd_script(struct eventd_client *client,
 			 const struct ctdb_event_request_script *script)
 {
@@ -560,7 +524,8 @@ static int eventd_script(struct eventd_client *client,
 	}
 	path = script_entry_path(dir, dir, script->script, &ret);
 	if (path != NULL) {
-		ret = script_set_mode(path, script->action);
+		ret = script_set_enabled(
+			path, script->action == CTDB_EVENT_SCRIPT_ENABLE);
 	}
 	talloc_free(dir);
 	return ret;

@@ -3,8 +3,6 @@
 # unit tests can link the modules.
 noinst_LIBRARIES += src/eventd/libeventd.a
 src_eventd_libeventd_a_SOURCES = \
-	src/eventd/script_list.c src/eventd/script_list.h \
-	src/eventd/script_result.c src/eventd/script_result.h \
 	src/eventd/event_status.c src/eventd/event_status.h \
 	src/eventd/run_event.c src/eventd/run_event.h \
 	src/eventd/script_log.c src/eventd/script_log.h \
@@ -12,7 +10,7 @@ src_eventd_libeventd_a_SOURCES = \
 	src/eventd/eventd_cmd.c src/eventd/eventd_private.h \
 	src/eventd/eventd_metrics.c src/eventd/eventd_metrics.h
 
-EVENTD_LIBS = src/eventd/libeventd.a $(SERVER_LIBS) src/protocol/libprotocol.a \
+EVENTD_LIBS = src/eventd/libeventd.a $(SERVER_LIBS) $(SCRIPTDIR_LIBS) src/protocol/libprotocol.a \
 	$(COMMON_LIBS) $(NATS_BUS_LIBS) $(JANSSON_LIBS)
 
 ctdbhelper_PROGRAMS += ctdb-eventd

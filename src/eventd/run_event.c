@@ -12,7 +12,7 @@
 #include "common/run_proc.h"
 #include "common/tevent_unix.h"
 #include "eventd/run_event.h"
-#include "eventd/script_list.h"
+#include "scriptdir/script_dir.h"
 #include "eventd/script_log.h"
 
 struct run_event_state;

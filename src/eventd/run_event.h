@@ -10,7 +10,7 @@
 #include <tevent.h>
 
 #include "eventd/event_status.h"
-#include "eventd/script_result.h"
+#include "protocol/script_result.h"
 
 struct run_event_options {
 	const char *debug_script; /* absolute path, or NULL */

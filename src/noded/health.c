@@ -5,6 +5,7 @@
 
 #include "common/logging.h"
 #include "noded/noded_private.h"
+#include "protocol/script_result.h"
 
 /* The first line of a script's output, without the newline. */
 static char *first_line(TALLOC_CTX *mem_ctx, const char *output)
@@ -26,9 +27,7 @@ static char *first_line(TALLOC_CTX *mem_ctx, const char *output)
 
 static bool script_failed(const struct ctdb_event_script *s)
 {
-	/* -ENOEXEC is DISABLED and -ENOMSG "no data" (newer Samba). */
-	return s->result != 0 && s->result != -ENOEXEC &&
-	       s->result != -ENOMSG;
+	return script_wire_failed(s->result);
 }
 
 static char *script_what(TALLOC_CTX *mem_ctx, int32_t result)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "protocol/event_json.h"
+#include "protocol/script_result.h"
 #include "protocol/node_protocol_api.h"
 
 const char *ctdb_json_time_format(const struct timeval *tv,
@@ -43,33 +44,21 @@ json_t *ctdb_json_time(const struct timeval *tv)
 
 const char *ctdb_event_result_word(int32_t result)
 {
-	if (result == 0) {
-		return "OK";
-	}
-	if (result > 0) {
-		return "ERROR";
-	}
-	if (result == -ENOEXEC) {
-		return "DISABLED";
-	}
-	if (result == -ETIMEDOUT) {
-		return "TIMEDOUT";
-	}
-	return "CANNOT RUN";
+	struct script_result r = script_result_from_wire(result);
+
+	return script_result_word(&r);
 }
 
-/* strerror() of -result, without overflowing on INT32_MIN. */
+/* The errno's text of a result that has one, else JSON null. */
 static json_t *result_error_json(int32_t result)
 {
-	int64_t err = -(int64_t)result;
+	struct script_result r = script_result_from_wire(result);
+	const char *error = script_result_error(&r);
 
-	if (result >= 0 || result == -ENOEXEC) {
+	if (error == NULL) {
 		return json_null();
 	}
-	if (err > INT_MAX) {
-		err = INT_MAX;
-	}
-	return json_string(strerror((int)err));
+	return json_string(error);
 }
 
 static double timeval_seconds(const struct timeval *end,

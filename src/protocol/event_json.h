@@ -41,14 +41,16 @@ json_t *ctdb_json_time(const struct timeval *tv);
 
 /*
  * The word `ctdb event status` prints for a wire result: "OK", "ERROR",
- * "DISABLED", "TIMEDOUT" or "CANNOT RUN" (cancelled included, as CTDB).
+ * "DISABLED", "TIMEDOUT" or "CANNOT RUN" (cancelled included, as CTDB),
+ * "NO DATA" for -ENOMSG: script_result_word() of the wire value.
  */
 const char *ctdb_event_result_word(int32_t result);
 
 /*
  * One script:
  *   {"name": "01.test", "state": "ERROR", "result": 1,
- *    "error": null | strerror of -result for CANNOT RUN and TIMEDOUT,
+ *    "error": null | strerror of -result for CANNOT RUN and TIMEDOUT
+ *             (script_result_error()),
  *    "begin": time, "end": time, "duration": seconds (number),
  *    "output": null | "text"}
  */

@@ -98,7 +98,7 @@ struct ctdb_event_request {
  * Per-script result on the wire: 0 OK, a positive exit status (ERROR),
  * -ENOEXEC (DISABLED), -ETIMEDOUT, -ECANCELED, or another -errno
  * ("CANNOT RUN"). Inside the daemon results are an enum (see
- * eventd/script_result.h); this int exists only at the wire boundary.
+ * protocol/script_result.h); this int exists only at the wire boundary.
  */
 struct ctdb_event_script {
 	const char *name;   /* file name without ".script" */

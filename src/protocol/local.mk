@@ -9,6 +9,7 @@ src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/node_protocol.c \
 	src/protocol/protocol_basic.c src/protocol/protocol_basic.h \
 	src/protocol/event_json.c src/protocol/event_json.h \
+	src/protocol/script_result.c src/protocol/script_result.h \
 	src/protocol/watch_protocol.c src/protocol/watch_protocol.h \
 	src/protocol/event_bus.c src/protocol/event_bus.h
 
@@ -35,4 +36,12 @@ TESTS += tests/unit/test_watch_protocol
 tests_unit_test_watch_protocol_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_watch_protocol_SOURCES = tests/unit/test_watch_protocol.c
 tests_unit_test_watch_protocol_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_script_result
+TESTS += tests/unit/test_script_result
+tests_unit_test_script_result_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_script_result_SOURCES = tests/unit/test_script_result.c
+tests_unit_test_script_result_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
 endif

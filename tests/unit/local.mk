@@ -34,7 +34,7 @@ TESTS += tests/unit/test_line_file
 check_PROGRAMS += tests/unit/test_script_list
 tests_unit_test_script_list_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_script_list_SOURCES = tests/unit/test_script_list.c
-tests_unit_test_script_list_LDADD = $(EVENTD_LIBS) $(UNIT_LIBS)
+tests_unit_test_script_list_LDADD = $(SCRIPTDIR_LIBS) $(UNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test_run_event
 tests_unit_test_run_event_CFLAGS = $(UNIT_CFLAGS)

@@ -13,7 +13,7 @@
 #include <talloc.h>
 
 #include "eventd/event_status.h"
-#include "eventd/script_result.h"
+#include "protocol/script_result.h"
 
 static int setup(void **pstate)
 {

@@ -29,7 +29,7 @@
 
 #include "eventd/event_status.h"
 #include "eventd/run_event.h"
-#include "eventd/script_result.h"
+#include "protocol/script_result.h"
 
 /* A generous bound (valgrind is slow): only reached when something breaks. */
 #define POLL_MS 10000

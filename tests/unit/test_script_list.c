@@ -16,7 +16,7 @@
 
 #include <talloc.h>
 
-#include "eventd/script_list.h"
+#include "scriptdir/script_dir.h"
 
 static char test_dir[PATH_MAX];
 
@@ -470,6 +470,75 @@ static void test_insecure_dir(void **pstate)
 	assert_null(reason);
 }
 
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+	int ret;
+
+	ret = lstat(path, &st);
+	assert_int_equal(ret, 0);
+	return st.st_mode & 07777;
+}
+
+/* Enable sets all three execute bits, disable clears them, nothing else. */
+static void test_set_enabled_modes(void **pstate)
+{
+	TALLOC_CTX *mem = *pstate;
+	char *dir = make_dir(mem, "setmode");
+	char *path = make_file(mem, dir, "10.a.script", 0640);
+	int ret;
+
+	ret = script_set_enabled(path, true);
+	assert_int_equal(ret, 0);
+	assert_int_equal(mode_of(path), 0751);
+	assert_true(script_enabled(path));
+	ret = script_set_enabled(path, false);
+	assert_int_equal(ret, 0);
+	assert_int_equal(mode_of(path), 0640);
+	assert_false(script_enabled(path));
+}
+
+/*
+ * A link is refused and its target left alone, whether it points at a
+ * script or elsewhere; a name that is not a script is refused; a missing
+ * entry is ENOENT.
+ */
+static void test_set_enabled_refused(void **pstate)
+{
+	TALLOC_CTX *mem = *pstate;
+	char *dir = make_dir(mem, "setmode_bad");
+	char *target = make_file(mem, dir, "README", 0644);
+	char *other = make_file(mem, dir, "20.b.script~", 0644);
+	char *link = talloc_asprintf(mem, "%s/30.link.script", dir);
+	char *missing = talloc_asprintf(mem, "%s/40.none.script", dir);
+	char *dangling = talloc_asprintf(mem, "%s/50.dangling.script", dir);
+	int ret;
+
+	assert_non_null(link);
+	assert_non_null(missing);
+	assert_non_null(dangling);
+	ret = symlink(target, link);
+	assert_int_equal(ret, 0);
+	ret = symlink(missing, dangling);
+	assert_int_equal(ret, 0);
+
+	ret = script_set_enabled(link, true);
+	assert_int_equal(ret, EINVAL);
+	assert_int_equal(mode_of(target), 0644);
+	ret = script_set_enabled(dangling, true);
+	assert_int_equal(ret, EINVAL);
+	ret = script_set_enabled(other, true);
+	assert_int_equal(ret, EINVAL);
+	assert_int_equal(mode_of(other), 0644);
+	ret = script_set_enabled(missing, true);
+	assert_int_equal(ret, ENOENT);
+	/* Enabled follows a link, as running it would; dangling is not. */
+	assert_false(script_enabled(dangling));
+	ret = chmod(target, 0755);
+	assert_int_equal(ret, 0);
+	assert_true(script_enabled(link));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +555,8 @@ int main(void)
 		T(test_insecure_missing),
 		T(test_insecure_owner),
 		T(test_insecure_dir),
+		T(test_set_enabled_modes),
+		T(test_set_enabled_refused),
 #undef T
 	};
 

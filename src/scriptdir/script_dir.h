@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Finding the scripts of a component directory, in run order. */
-#ifndef CTDB_EVENTD_SCRIPT_LIST_H
-#define CTDB_EVENTD_SCRIPT_LIST_H
+/* One component directory of scripts: names, listing, enable/disable, safety. */
+#ifndef CTDB_SCRIPTDIR_SCRIPT_DIR_H
+#define CTDB_SCRIPTDIR_SCRIPT_DIR_H
 
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -38,6 +38,21 @@ char *script_display_name(TALLOC_CTX *mem_ctx, const char *filename);
  */
 int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 		    struct script_list **out);
+
+/*
+ * Enabled = executable (S_IXUSR), following a link as running it would;
+ * a dangling link or a vanished entry is not enabled.
+ */
+bool script_enabled(const char *path);
+
+/**
+ * Enable (set the execute bits) or disable (clear them) the script at
+ * path, a regular file with a valid script filename. A link is refused
+ * (EINVAL) and never followed: lstat() first, then open() with
+ * O_NOFOLLOW, so a link swapped in between is refused as well.
+ * @return 0 or an errno (ENOENT: no such entry).
+ */
+int script_set_enabled(const char *path, bool enable);
 
 /*
  * A name given by a client (component, event or script) may not be empty,

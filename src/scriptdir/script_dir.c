@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Script discovery with CTDB's naming rules, plus our safety checks. */
+/* Script discovery with CTDB's naming rules, enable/disable, safety checks. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "eventd/script_list.h"
+#include "scriptdir/script_dir.h"
 
 static const char *const leftover_suffixes[] = {
 	"~",         ".rpmnew",   ".rpmsave",  ".rpmorig",
@@ -162,6 +163,62 @@ int script_list_get(TALLOC_CTX *mem_ctx, const char *dir,
 	}
 	*out = list;
 	return 0;
+}
+
+bool script_enabled(const char *path)
+{
+	struct stat st;
+	int ret;
+
+	ret = stat(path, &st);
+	return ret == 0 && (st.st_mode & S_IXUSR) != 0;
+}
+
+/* chmod of the open file: the execute bits set or cleared, nothing else. */
+static int script_fchmod_x(int fd, bool enable)
+{
+	const mode_t xbits = S_IXUSR | S_IXGRP | S_IXOTH;
+	struct stat st;
+	mode_t mode;
+	int ret;
+
+	ret = fstat(fd, &st);
+	if (ret != 0) {
+		return errno;
+	}
+	mode = st.st_mode & 07777;
+	mode = enable ? (mode | xbits) : (mode & ~xbits);
+	ret = fchmod(fd, mode);
+	if (ret != 0) {
+		return errno;
+	}
+	return 0;
+}
+
+int script_set_enabled(const char *path, bool enable)
+{
+	const char *slash = strrchr(path, '/');
+	const char *filename = slash == NULL ? path : slash + 1;
+	struct stat st;
+	int fd;
+	int ret;
+
+	ret = lstat(path, &st);
+	if (ret != 0) {
+		return errno;
+	}
+	/* A link's target is not ours to change; nor is a non-script. */
+	if (!script_filename_valid(filename) || S_ISLNK(st.st_mode)) {
+		return EINVAL;
+	}
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		/* O_NOFOLLOW met a link that replaced the file: ELOOP. */
+		return errno == ELOOP ? EINVAL : errno;
+	}
+	ret = script_fchmod_x(fd, enable);
+	close(fd);
+	return ret;
 }
 
 bool script_name_safe(const char *name)

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the parts of the node tool share: context, command table, transport. */
+#ifndef CTDB_TOOLS_NODE_TOOL_PRIVATE_H
+#define CTDB_TOOLS_NODE_TOOL_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <talloc.h>
+#include <tevent.h>
+
+#include "client/node_client.h"
+#include "tools/node_tool.h"
+
+/* CTDB's default -t: how long a control may take. */
+#define NODE_TOOL_TIMEOUT 10
+/* stop and continue wait for the node to get there: IPs, events. */
+#define NODE_TOOL_CONTROL_TIMEOUT 120
+
+struct node_tool_ctx {
+	struct tevent_context *ev;
+	struct ctdb_node_client *client;
+	const char *sockpath;
+	const char *cmdname;
+	FILE *out;
+	FILE *err;
+	/*
+	 * Where the messages go that CTDB prints on stdout ("No such
+	 * tunable"): out, or err under --json, whose stdout is JSON only.
+	 */
+	FILE *msg;
+	const struct node_format *fmt;
+	char sep;
+	unsigned timeout;
+};
+
+/*
+ * A command: adding one is an entry in node_commands[] (node_commands.c)
+ * and its function there; argv[0] is the command's name.
+ */
+struct node_command {
+	struct node_tool_command info;
+	int (*fn)(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		  const char **argv);
+	int min_args;
+	int max_args; /* -1: any number */
+	/* Only this word may be the argument (ip all); NULL: anything. */
+	const char *only_arg;
+	unsigned timeout; /* the default */
+};
+
+/* The command of that name, or NULL. */
+const struct node_command *node_command_find(const char *name);
+
+/* Does the argument count (and the only allowed word) suit cmd? */
+bool node_command_args_ok(const struct node_command *cmd, int argc,
+			  const char **argv);
+
+/*
+ * Transport (node_tool.c).
+ */
+
+/* Says what went wrong between us and the daemon. @return exit status. */
+int node_tool_transport_error(struct node_tool_ctx *t, int err);
+
+/* The output could not be built (JSON only). @return the exit status. */
+int node_tool_format_result(struct node_tool_ctx *t, int ret);
+
+/*
+ * Runs the loop until req is done or the timeout passes; _recv then
+ * reports ETIMEDOUT.
+ */
+bool node_tool_wait(struct node_tool_ctx *t, struct tevent_req *req);
+
+/* The node status, or false after saying why on t->err. */
+bool node_tool_get_status(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+			  struct ctdb_node_status **st);
+
+/*
+ * Node list helpers (node_output.c).
+ */
+
+bool node_tool_node_deleted(const struct ctdb_node_info *node);
+/* The entry of this node in st, or NULL. */
+const struct ctdb_node_info *
+node_tool_this_node(const struct ctdb_node_status *st);
+
+#endif
