@@ -38,20 +38,24 @@ endif
 noinst_LIBRARIES += src/noded/libnoded.a
 src_noded_libnoded_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
 src_noded_libnoded_a_SOURCES = \
-	src/noded/noded_private.h \
+	src/noded/noded_private.h src/common/dlist.h \
 	src/noded/cluster.c src/noded/cluster.h \
 	src/noded/cluster_local.c \
 	src/noded/control.c \
+	src/noded/event_conn.c src/noded/event_conn.h \
 	src/noded/eventd_launch.c \
 	src/noded/health.c \
+	src/noded/hooks.c \
 	src/noded/monitor.c \
+	src/noded/node_info.c \
+	src/noded/node_state.c src/noded/node_state.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
 	src/noded/noded_metrics.c \
-	src/noded/notification.c \
-	src/noded/notify.c \
 	src/noded/runstate.c \
-	src/noded/takeover.c
+	src/noded/sd_notify.c \
+	src/noded/takeover.c \
+	src/noded/watch_keys.c
 
 NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a $(SERVER_LIBS) \
 	$(CLIENT_LIBS) $(NATS_BUS_LIBS) $(JANSSON_LIBS)
