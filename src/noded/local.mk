@@ -63,6 +63,46 @@ if HAVE_LIBSYSTEMD
 NODED_LIBS += $(SYSTEMD_LIBS)
 endif
 
+# Unit tests of libnoded's policy, without processes: each links the
+# modules it tests with a fake of noded_event.c (the event-client seam)
+# and, for takeover, a fake cluster backend (cluster_new with its ops).
+if HAVE_CMOCKA
+NODED_UNIT_LIBS = src/protocol/libprotocol.a $(COMMON_LIBS) $(CMOCKA_LIBS)
+NODED_FAKE_EVENT = tests/unit/fake_noded_event.c \
+	tests/unit/fake_noded_event.h
+
+check_PROGRAMS += tests/unit/test_node_state
+TESTS += tests/unit/test_node_state
+tests_unit_test_node_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_node_state_SOURCES = tests/unit/test_node_state.c \
+	src/noded/node_state.c
+tests_unit_test_node_state_LDADD = $(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_health
+TESTS += tests/unit/test_health
+tests_unit_test_health_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_health_SOURCES = tests/unit/test_health.c \
+	src/noded/health.c
+tests_unit_test_health_LDADD = $(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_monitor
+TESTS += tests/unit/test_monitor
+tests_unit_test_monitor_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_monitor_SOURCES = tests/unit/test_monitor.c \
+	$(NODED_FAKE_EVENT) src/noded/monitor.c src/noded/health.c \
+	src/noded/node_state.c
+tests_unit_test_monitor_LDADD = $(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_takeover
+TESTS += tests/unit/test_takeover
+tests_unit_test_takeover_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_takeover_SOURCES = tests/unit/test_takeover.c \
+	$(NODED_FAKE_EVENT) src/noded/takeover.c src/noded/node_state.c \
+	src/noded/cluster.c
+tests_unit_test_takeover_LDADD = src/noded/libnodedpure.a \
+	$(NODED_UNIT_LIBS)
+endif
+
 sbin_PROGRAMS += ctdb-noded
 ctdb_noded_SOURCES = src/noded/noded.c
 ctdb_noded_LDADD = $(NODED_LIBS) $(POPT_LIBS)

@@ -20,11 +20,34 @@
  */
 struct monitor_context {
 	struct noded_context *nctx;
-	uint32_t next_interval;
+	struct monitor_interval interval;
 	struct health_state health; /* results in a row */
 };
 
 static void monitor_schedule(struct monitor_context *m, uint32_t seconds);
+
+/* ---------- the schedule, pure ---------- */
+
+void monitor_interval_init(struct monitor_interval *mi)
+{
+	mi->next = NODED_MONITOR_FIRST_INTERVAL;
+}
+
+void monitor_interval_reset(struct monitor_interval *mi)
+{
+	mi->next = NODED_MONITOR_RESET_INTERVAL;
+}
+
+uint32_t monitor_interval_take(struct monitor_interval *mi, uint32_t max)
+{
+	uint32_t wait = mi->next;
+
+	if (max < 1) {
+		max = 1;
+	}
+	mi->next = wait * 2 > max ? max : wait * 2;
+	return wait;
+}
 
 /* ---------- one round: the event, and why health dropped ---------- */
 
@@ -179,7 +202,7 @@ static void monitor_apply(struct monitor_context *m,
 		(void)node_state_set_reason(nctx->state, round->reason);
 		return;
 	}
-	m->next_interval = NODED_MONITOR_RESET_INTERVAL;
+	monitor_interval_reset(&m->interval);
 }
 
 static void monitor_round_done(struct tevent_req *subreq)
@@ -187,7 +210,6 @@ static void monitor_round_done(struct tevent_req *subreq)
 	struct monitor_context *m = tevent_req_callback_data(
 		subreq, struct monitor_context);
 	struct monitor_result round;
-	uint32_t interval;
 	uint32_t max;
 	bool ok;
 	int err = 0;
@@ -197,20 +219,15 @@ static void monitor_round_done(struct tevent_req *subreq)
 	if (!ok) {
 		D_ERR("Unable to launch monitor event script: %s",
 		      strerror(err));
-		m->next_interval = NODED_MONITOR_RESET_INTERVAL;
+		monitor_interval_reset(&m->interval);
 		monitor_schedule(m, NODED_MONITOR_RESET_INTERVAL);
 		return;
 	}
 	monitor_apply(m, &round);
 	talloc_free(round.reason);
 
-	interval = m->next_interval;
 	max = m->nctx->tunables.value[TUNABLE_MONITOR_INTERVAL];
-	if (max < 1) {
-		max = 1;
-	}
-	m->next_interval = interval * 2 > max ? max : interval * 2;
-	monitor_schedule(m, interval);
+	monitor_schedule(m, monitor_interval_take(&m->interval, max));
 }
 
 static void monitor_timer(struct tevent_context *ev, struct tevent_timer *te,
@@ -224,13 +241,13 @@ static void monitor_timer(struct tevent_context *ev, struct tevent_timer *te,
 	if (!node_state_active(nctx->state)) {
 		D_DEBUG("Skipping monitor event: node %s",
 			node_state_name(node_state_flags(nctx->state)));
-		monitor_schedule(m, m->next_interval);
+		monitor_schedule(m, m->interval.next);
 		return;
 	}
 	subreq = monitor_round_send(m, ev, nctx, &m->health);
 	if (subreq == NULL) {
 		D_ERR("Unable to launch monitor event script: out of memory");
-		m->next_interval = NODED_MONITOR_RESET_INTERVAL;
+		monitor_interval_reset(&m->interval);
 		monitor_schedule(m, NODED_MONITOR_RESET_INTERVAL);
 		return;
 	}
@@ -262,7 +279,7 @@ struct monitor_context *monitor_start(TALLOC_CTX *mem_ctx,
 		return NULL;
 	}
 	m->nctx = nctx;
-	m->next_interval = NODED_MONITOR_FIRST_INTERVAL;
-	monitor_schedule(m, m->next_interval);
+	monitor_interval_init(&m->interval);
+	monitor_schedule(m, m->interval.next);
 	return m;
 }

@@ -227,6 +227,21 @@ char *health_reason(TALLOC_CTX *mem_ctx, int result,
 
 /* From noded/monitor.c */
 
+/*
+ * The monitor schedule as ctdbd's (pure): the first monitor
+ * NODED_MONITOR_FIRST_INTERVAL seconds after startup; each wait is the
+ * next one, which then doubles up to MonitorInterval (read each time, so
+ * `ctdb setvar` counts from the next monitor). A health change or a
+ * failure to launch resets it to NODED_MONITOR_RESET_INTERVAL.
+ */
+struct monitor_interval {
+	uint32_t next; /* seconds to wait before the next monitor */
+};
+void monitor_interval_init(struct monitor_interval *mi);
+void monitor_interval_reset(struct monitor_interval *mi);
+/** The wait before the next monitor; the one after it doubles. */
+uint32_t monitor_interval_take(struct monitor_interval *mi, uint32_t max);
+
 /**
  * Start the monitor loop: the first monitor after
  * NODED_MONITOR_FIRST_INTERVAL seconds, as in ctdbd. Everything hangs off
