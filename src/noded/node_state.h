@@ -109,9 +109,10 @@ const char *node_state_name(uint32_t flags);
 void node_state_set_runstate(struct node_state *ns, uint32_t runstate);
 
 /**
- * Change the flags; logs "node OLD -> NEW: why" at NOTICE when the state
- * word changes. When the node becomes UNHEALTHY, why becomes the
- * unhealthy reason; when it stops being UNHEALTHY, the reason goes.
+ * Change the flags; logs "node OLD -> NEW: why" at NOTICE (the state
+ * words of node_state_name()). When the node becomes UNHEALTHY, why
+ * becomes the unhealthy reason; when it stops being UNHEALTHY, the reason
+ * goes.
  */
 void node_state_set_flags(struct node_state *ns, uint32_t flags,
 			  const char *why);

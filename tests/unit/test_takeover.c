@@ -15,7 +15,7 @@
 #include "noded/noded_private.h"
 #include "tests/unit/fake_noded_event.h"
 
-/* ---------- a fake cluster: one node, pnn 3, flags published here ---------- */
+/* ---------- a fake cluster: one node, pnn 3, flags published ---------- */
 
 struct fake_cluster {
 	struct cluster_node node;
