@@ -74,90 +74,6 @@ static void control_reply_result(struct control_client *client,
 	control_reply(client, reqid, &reply);
 }
 
-/* ---------- STATUS, RUNSTATE, IPS ---------- */
-
-static int control_status(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
-			  struct ctdb_node_status **out)
-{
-	struct ctdb_node_status *status;
-	int this_index = cluster_this_index(nctx->cluster);
-	unsigned num = cluster_num_nodes(nctx->cluster);
-	unsigned i;
-
-	status = talloc_zero(mem_ctx, struct ctdb_node_status);
-	if (status == NULL) {
-		return ENOMEM;
-	}
-	status->nodes = talloc_zero_array(status, struct ctdb_node_info,
-					  num + 1);
-	if (status->nodes == NULL) {
-		talloc_free(status);
-		return ENOMEM;
-	}
-	status->this_pnn = cluster_this_pnn(nctx->cluster);
-	status->runstate = nctx->runstate;
-	status->recovery_mode = 0;
-	status->leader = cluster_leader(nctx->cluster);
-	status->num_nodes = num;
-	for (i = 0; i < num; i++) {
-		const struct cluster_node *node = cluster_node(nctx->cluster,
-							       i);
-
-		status->nodes[i].pnn = node->pnn;
-		status->nodes[i].flags = node->flags;
-		status->nodes[i].address = node->address;
-		if ((int)i == this_index) {
-			status->nodes[i].flags = nctx->flags;
-		}
-	}
-	if ((nctx->flags & CTDB_NODE_FLAGS_UNHEALTHY) != 0) {
-		status->unhealthy_reason = nctx->unhealthy_reason;
-	}
-	*out = status;
-	return 0;
-}
-
-static int control_ips(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
-		       struct ctdb_public_ip_list **out)
-{
-	struct ctdb_public_ip_list *list;
-	int32_t this_pnn = (int32_t)cluster_this_pnn(nctx->cluster);
-	unsigned i;
-	unsigned j;
-
-	list = talloc_zero(mem_ctx, struct ctdb_public_ip_list);
-	if (list == NULL) {
-		return ENOMEM;
-	}
-	list->ip = talloc_zero_array(list, struct ctdb_public_ip_info,
-				     nctx->ips->num + 1);
-	if (list->ip == NULL) {
-		talloc_free(list);
-		return ENOMEM;
-	}
-	list->num = nctx->ips->num;
-	for (i = 0; i < nctx->ips->num; i++) {
-		const struct public_ip *ip = &nctx->ips->ip[i];
-		char *ifaces = talloc_strdup(list, ip->ifaces[0]);
-
-		for (j = 1; j < ip->num_ifaces && ifaces != NULL; j++) {
-			ifaces = talloc_asprintf_append(ifaces, ",%s",
-							ip->ifaces[j]);
-		}
-		if (ifaces == NULL) {
-			talloc_free(list);
-			return ENOMEM;
-		}
-		list->ip[i].address = ip->address;
-		list->ip[i].bits = ip->bits;
-		list->ip[i].ifaces = ifaces;
-		list->ip[i].pnn =
-			takeover_ip_held(nctx->takeover, i) ? this_pnn : -1;
-	}
-	*out = list;
-	return 0;
-}
-
 /* ---------- tunables ---------- */
 
 static int control_getvar(struct noded_context *nctx, const char *name,
@@ -198,73 +114,9 @@ static int control_setvar(struct noded_context *nctx,
 	if (old != var->value) {
 		D_NOTICE("Tunable %s changed from %u to %u", def->name, old,
 			 var->value);
-		noded_keys_update(nctx);
+		node_state_tunables_changed(nctx->state, def->name);
 	}
 	return 0;
-}
-
-static int control_listvars(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
-			    struct ctdb_var_list **out)
-{
-	struct ctdb_var_list *list;
-	unsigned i;
-
-	list = talloc_zero(mem_ctx, struct ctdb_var_list);
-	if (list == NULL) {
-		return ENOMEM;
-	}
-	list->var = talloc_zero_array(list, struct ctdb_var, TUNABLE_COUNT);
-	if (list->var == NULL) {
-		talloc_free(list);
-		return ENOMEM;
-	}
-	list->num = TUNABLE_COUNT;
-	for (i = 0; i < TUNABLE_COUNT; i++) {
-		list->var[i].name = tunable_table[i].name;
-		list->var[i].value = nctx->tunables.value[tunable_table[i].id];
-	}
-	*out = list;
-	return 0;
-}
-
-/* ---------- watch keys ---------- */
-
-static void keys_set(struct noded_context *nctx, const char *key,
-		     json_t *value)
-{
-	int ret = ENOMEM;
-
-	if (value != NULL) {
-		ret = keyspace_set(nctx->ks, key, value);
-		json_decref(value);
-	}
-	if (ret != 0) {
-		D_ERR("watch: failed to set %s: %s", key, strerror(ret));
-	}
-}
-
-void noded_keys_update(struct noded_context *nctx)
-{
-	TALLOC_CTX *tmp_ctx = talloc_new(nctx);
-	struct ctdb_public_ip_list *ips = NULL;
-	struct ctdb_var_list *vars = NULL;
-	int ret;
-
-	if (tmp_ctx == NULL) {
-		D_ERR("watch: no memory to update the node keys");
-		return;
-	}
-	keys_set(nctx, "node.runstate",
-		 ctdb_node_runstate_json(nctx->runstate));
-	keys_set(nctx, "node.health",
-		 ctdb_node_health_json(nctx->flags, nctx->unhealthy_reason));
-	ret = control_ips(tmp_ctx, nctx, &ips);
-	keys_set(nctx, "node.ips",
-		 ret == 0 ? ctdb_node_ips_json(ips) : NULL);
-	ret = control_listvars(tmp_ctx, nctx, &vars);
-	keys_set(nctx, "node.tunables",
-		 ret == 0 ? ctdb_node_vars_json(vars) : NULL);
-	talloc_free(tmp_ctx);
 }
 
 /* ---------- STOP and CONTINUE ---------- */
@@ -297,12 +149,12 @@ static struct tevent_req *control_stop_send(TALLOC_CTX *mem_ctx,
 	}
 	state->ev = ev;
 	state->nctx = nctx;
-	if ((nctx->flags & CTDB_NODE_FLAGS_STOPPED) != 0) {
+	if (node_state_stopped(nctx->state)) {
 		tevent_req_done(req);
 		return tevent_req_post(req, ev);
 	}
-	noded_set_flags(nctx, nctx->flags | CTDB_NODE_FLAGS_STOPPED,
-			"stopped by the administrator");
+	node_state_add_flags(nctx->state, CTDB_NODE_FLAGS_STOPPED,
+			     "stopped by the administrator");
 	ok = takeover_enqueue(nctx->takeover, req, control_stop_trigger, NULL);
 	if (!ok) {
 		tevent_req_oom(req);
@@ -318,9 +170,9 @@ static void control_stop_trigger(struct tevent_req *req, void *private_data)
 	struct tevent_req *subreq;
 
 	/* Before RUNNING nothing was started that the event would stop. */
-	if (state->nctx->runstate != CTDB_RUNSTATE_RUNNING) {
-		notification_stopped(state->nctx->notification,
-				     "stopped by the administrator");
+	if (node_state_runstate(state->nctx->state) != CTDB_RUNSTATE_RUNNING) {
+		node_state_announce(state->nctx->state, "stopped",
+				    "stopped by the administrator");
 		tevent_req_done(req);
 		return;
 	}
@@ -349,8 +201,8 @@ static void control_stop_event_done(struct tevent_req *subreq)
 		D_ERR("stopped event failed: %s",
 		      ok ? noded_event_result_string(result) : strerror(err));
 	}
-	notification_stopped(state->nctx->notification,
-			     "stopped by the administrator");
+	node_state_announce(state->nctx->state, "stopped",
+			    "stopped by the administrator");
 	tevent_req_done(req);
 }
 
@@ -369,12 +221,12 @@ static struct tevent_req *control_continue_send(TALLOC_CTX *mem_ctx,
 	}
 	state->ev = ev;
 	state->nctx = nctx;
-	if ((nctx->flags & CTDB_NODE_FLAGS_STOPPED) == 0) {
+	if (!node_state_stopped(nctx->state)) {
 		tevent_req_done(req);
 		return tevent_req_post(req, ev);
 	}
-	noded_set_flags(nctx, nctx->flags & ~CTDB_NODE_FLAGS_STOPPED,
-			"continued by the administrator");
+	node_state_clear_flags(nctx->state, CTDB_NODE_FLAGS_STOPPED,
+			       "continued by the administrator");
 	ok = takeover_enqueue(nctx->takeover, req, control_continue_trigger,
 			      NULL);
 	if (!ok) {
@@ -486,14 +338,14 @@ static void control_dispatch(struct control_client *client, uint32_t reqid,
 	}
 	switch (request->cmd) {
 	case CTDB_NODE_CMD_STATUS:
-		ret = control_status(tmp_ctx, nctx, &reply.data.status);
+		ret = node_info_status(tmp_ctx, nctx, &reply.data.status);
 		break;
 	case CTDB_NODE_CMD_RUNSTATE:
-		reply.data.runstate = nctx->runstate;
+		reply.data.runstate = node_state_runstate(nctx->state);
 		ret = 0;
 		break;
 	case CTDB_NODE_CMD_IPS:
-		ret = control_ips(tmp_ctx, nctx, &reply.data.ips);
+		ret = node_info_ips(tmp_ctx, nctx, &reply.data.ips);
 		break;
 	case CTDB_NODE_CMD_GETVAR:
 		ret = control_getvar(nctx, request->data.name,
@@ -503,7 +355,7 @@ static void control_dispatch(struct control_client *client, uint32_t reqid,
 		ret = control_setvar(nctx, request->data.var);
 		break;
 	case CTDB_NODE_CMD_LISTVARS:
-		ret = control_listvars(tmp_ctx, nctx, &reply.data.vars);
+		ret = node_info_vars(tmp_ctx, nctx, &reply.data.vars);
 		break;
 	case CTDB_NODE_CMD_STOP:
 	case CTDB_NODE_CMD_CONTINUE:
@@ -515,12 +367,12 @@ static void control_dispatch(struct control_client *client, uint32_t reqid,
 		}
 		break;
 	case CTDB_NODE_CMD_METRICS:
-		ret = noded_metrics_render(tmp_ctx, nctx, &metrics_text);
+		ret = noded_metrics_render(tmp_ctx, nctx->metrics, &metrics_text);
 		reply.data.text = metrics_text;
 		break;
 	case CTDB_NODE_CMD_SHUTDOWN:
 		D_NOTICE("Shutdown requested by a client");
-		noded_exit(nctx, 0);
+		node_state_request_exit(nctx->state, 0, "SHUTDOWN control");
 		ret = 0;
 		break;
 	default:

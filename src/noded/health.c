@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Node health: monitor results to HEALTHY/UNHEALTHY, reasons, flag changes. */
+/* Node health, pure: monitor results to verdicts, and why a monitor failed. */
 #include <errno.h>
 #include <string.h>
 
-#include "common/logging.h"
 #include "noded/noded_private.h"
 #include "protocol/script_result.h"
 
@@ -115,10 +114,8 @@ enum health_verdict health_monitor_result(struct health_state *h,
 		if (!unhealthy) {
 			return HEALTH_BECOMES_UNHEALTHY;
 		}
-		if (h->failures == fail_count) {
-			return HEALTH_STAYS_UNHEALTHY;
-		}
-		return HEALTH_NO_CHANGE;
+		/* Another script may fail now: the reason is worth a look. */
+		return HEALTH_STAYS_UNHEALTHY;
 	}
 	h->successes += 1;
 	h->failures = 0;
@@ -126,65 +123,4 @@ enum health_verdict health_monitor_result(struct health_state *h,
 		return HEALTH_BECOMES_HEALTHY;
 	}
 	return HEALTH_NO_CHANGE;
-}
-
-const char *noded_state_name(uint32_t flags)
-{
-	if ((flags & CTDB_NODE_FLAGS_STOPPED) != 0) {
-		return "STOPPED";
-	}
-	if ((flags & CTDB_NODE_FLAGS_UNHEALTHY) != 0) {
-		return "UNHEALTHY";
-	}
-	return "HEALTHY";
-}
-
-void noded_set_unhealthy_reason(struct noded_context *nctx,
-				const char *reason)
-{
-	char *copy;
-
-	copy = talloc_strdup(nctx, reason);
-	if (copy == NULL) {
-		return;
-	}
-	talloc_free(nctx->unhealthy_reason);
-	nctx->unhealthy_reason = copy;
-	D_NOTICE("node %s: %s", noded_state_name(nctx->flags), reason);
-	noded_keys_update(nctx);
-}
-
-void noded_set_flags(struct noded_context *nctx, uint32_t flags,
-		     const char *why)
-{
-	uint32_t old = nctx->flags;
-	int ret;
-
-	if (flags == old) {
-		return;
-	}
-	nctx->flags = flags;
-	notification_flags(nctx->notification, old, nctx->unhealthy_reason,
-			   flags, why);
-	if ((flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {
-		TALLOC_FREE(nctx->unhealthy_reason);
-	} else if ((old & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {
-		TALLOC_FREE(nctx->unhealthy_reason);
-		nctx->unhealthy_reason = talloc_strdup(nctx, why);
-	}
-	D_NOTICE("node %s -> %s: %s", noded_state_name(old),
-		 noded_state_name(flags), why);
-	noded_keys_update(nctx);
-	if (((old ^ flags) & CTDB_NODE_FLAGS_UNHEALTHY) != 0) {
-		noded_metrics_health(
-			nctx, (flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0);
-	}
-
-	ret = cluster_set_this_flags(nctx->cluster, flags);
-	if (ret != 0) {
-		D_ERR("Failed to publish node flags to the cluster: %s",
-		      strerror(ret));
-	}
-	noded_notify_status(nctx);
-	takeover_request(nctx->takeover, why);
 }

@@ -38,25 +38,69 @@ endif
 noinst_LIBRARIES += src/noded/libnoded.a
 src_noded_libnoded_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
 src_noded_libnoded_a_SOURCES = \
-	src/noded/noded_private.h \
+	src/noded/noded_private.h src/common/dlist.h \
 	src/noded/cluster.c src/noded/cluster.h \
 	src/noded/cluster_local.c \
 	src/noded/control.c \
+	src/noded/event_conn.c src/noded/event_conn.h \
 	src/noded/eventd_launch.c \
 	src/noded/health.c \
+	src/noded/hooks.c \
 	src/noded/monitor.c \
+	src/noded/node_info.c \
+	src/noded/node_state.c src/noded/node_state.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
 	src/noded/noded_metrics.c \
-	src/noded/notification.c \
-	src/noded/notify.c \
 	src/noded/runstate.c \
-	src/noded/takeover.c
+	src/noded/sd_notify.c \
+	src/noded/takeover.c \
+	src/noded/watch_keys.c
 
 NODED_LIBS = src/noded/libnoded.a src/noded/libnodedpure.a $(SERVER_LIBS) \
 	$(CLIENT_LIBS) $(NATS_BUS_LIBS) $(JANSSON_LIBS)
 if HAVE_LIBSYSTEMD
 NODED_LIBS += $(SYSTEMD_LIBS)
+endif
+
+# Unit tests of libnoded's policy, without processes: each links the
+# modules it tests with a fake of noded_event.c (the event-client seam)
+# and, for takeover, a fake cluster backend (cluster_new with its ops).
+if HAVE_CMOCKA
+NODED_UNIT_LIBS = src/protocol/libprotocol.a $(COMMON_LIBS) $(CMOCKA_LIBS)
+NODED_FAKE_EVENT = tests/unit/fake_noded_event.c \
+	tests/unit/fake_noded_event.h
+
+check_PROGRAMS += tests/unit/test_node_state
+TESTS += tests/unit/test_node_state
+tests_unit_test_node_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_node_state_SOURCES = tests/unit/test_node_state.c \
+	src/noded/node_state.c
+tests_unit_test_node_state_LDADD = $(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_health
+TESTS += tests/unit/test_health
+tests_unit_test_health_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_health_SOURCES = tests/unit/test_health.c \
+	src/noded/health.c
+tests_unit_test_health_LDADD = $(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_monitor
+TESTS += tests/unit/test_monitor
+tests_unit_test_monitor_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_monitor_SOURCES = tests/unit/test_monitor.c \
+	$(NODED_FAKE_EVENT) src/noded/monitor.c src/noded/health.c \
+	src/noded/node_state.c
+tests_unit_test_monitor_LDADD = $(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_takeover
+TESTS += tests/unit/test_takeover
+tests_unit_test_takeover_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_takeover_SOURCES = tests/unit/test_takeover.c \
+	$(NODED_FAKE_EVENT) src/noded/takeover.c src/noded/node_state.c \
+	src/noded/cluster.c
+tests_unit_test_takeover_LDADD = src/noded/libnodedpure.a \
+	$(NODED_UNIT_LIBS)
 endif
 
 sbin_PROGRAMS += ctdb-noded

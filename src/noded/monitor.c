@@ -20,10 +20,34 @@
  */
 struct monitor_context {
 	struct noded_context *nctx;
-	uint32_t next_interval;
+	struct monitor_interval interval;
+	struct health_state health; /* results in a row */
 };
 
 static void monitor_schedule(struct monitor_context *m, uint32_t seconds);
+
+/* ---------- the schedule, pure ---------- */
+
+void monitor_interval_init(struct monitor_interval *mi)
+{
+	mi->next = NODED_MONITOR_FIRST_INTERVAL;
+}
+
+void monitor_interval_reset(struct monitor_interval *mi)
+{
+	mi->next = NODED_MONITOR_RESET_INTERVAL;
+}
+
+uint32_t monitor_interval_take(struct monitor_interval *mi, uint32_t max)
+{
+	uint32_t wait = mi->next;
+
+	if (max < 1) {
+		max = 1;
+	}
+	mi->next = wait * 2 > max ? max : wait * 2;
+	return wait;
+}
 
 /* ---------- one round: the event, and why health dropped ---------- */
 
@@ -37,6 +61,7 @@ struct monitor_result {
 struct monitor_round_state {
 	struct tevent_context *ev;
 	struct noded_context *nctx;
+	struct health_state *health;
 	struct monitor_result r;
 };
 
@@ -45,7 +70,8 @@ static void monitor_round_status_done(struct tevent_req *subreq);
 
 static struct tevent_req *monitor_round_send(TALLOC_CTX *mem_ctx,
 					     struct tevent_context *ev,
-					     struct noded_context *nctx)
+					     struct noded_context *nctx,
+					     struct health_state *health)
 {
 	struct tevent_req *req;
 	struct tevent_req *subreq;
@@ -57,6 +83,7 @@ static struct tevent_req *monitor_round_send(TALLOC_CTX *mem_ctx,
 	}
 	state->ev = ev;
 	state->nctx = nctx;
+	state->health = health;
 	subreq = noded_event_send(state, ev, nctx, "monitor", "");
 	if (tevent_req_nomem(subreq, req)) {
 		return tevent_req_post(req, ev);
@@ -82,9 +109,9 @@ static void monitor_round_event_done(struct tevent_req *subreq)
 		tevent_req_error_unix(req, err);
 		return;
 	}
-	unhealthy = (nctx->flags & CTDB_NODE_FLAGS_UNHEALTHY) != 0;
+	unhealthy = node_state_unhealthy(nctx->state);
 	state->r.verdict = health_monitor_result(
-		&nctx->health, &nctx->tunables, unhealthy, state->r.result,
+		state->health, &nctx->tunables, unhealthy, state->r.result,
 		&state->r.timeout_limit);
 	if (state->r.verdict != HEALTH_BECOMES_UNHEALTHY &&
 	    state->r.verdict != HEALTH_STAYS_UNHEALTHY) {
@@ -157,25 +184,25 @@ static void monitor_apply(struct monitor_context *m,
 	} else if (round->result == ETIMEDOUT) {
 		D_WARNING("monitor event timed out (%u in a row), "
 			  "pretending it is OK",
-			  nctx->health.timeouts);
+			  m->health.timeouts);
 	}
 	switch (round->verdict) {
 	case HEALTH_NO_CHANGE:
 		return;
 	case HEALTH_BECOMES_UNHEALTHY:
-		noded_set_flags(nctx, nctx->flags | CTDB_NODE_FLAGS_UNHEALTHY,
-				round->reason);
+		node_state_add_flags(nctx->state, CTDB_NODE_FLAGS_UNHEALTHY,
+				     round->reason);
 		break;
 	case HEALTH_BECOMES_HEALTHY:
-		noded_set_flags(nctx, nctx->flags & ~CTDB_NODE_FLAGS_UNHEALTHY,
-				"monitor event OK");
+		node_state_clear_flags(nctx->state, CTDB_NODE_FLAGS_UNHEALTHY,
+				       "monitor event OK");
 		break;
 	case HEALTH_STAYS_UNHEALTHY:
 		/* Not a health change: the interval goes on doubling. */
-		noded_set_unhealthy_reason(nctx, round->reason);
+		(void)node_state_set_reason(nctx->state, round->reason);
 		return;
 	}
-	m->next_interval = NODED_MONITOR_RESET_INTERVAL;
+	monitor_interval_reset(&m->interval);
 }
 
 static void monitor_round_done(struct tevent_req *subreq)
@@ -183,7 +210,6 @@ static void monitor_round_done(struct tevent_req *subreq)
 	struct monitor_context *m = tevent_req_callback_data(
 		subreq, struct monitor_context);
 	struct monitor_result round;
-	uint32_t interval;
 	uint32_t max;
 	bool ok;
 	int err = 0;
@@ -193,20 +219,15 @@ static void monitor_round_done(struct tevent_req *subreq)
 	if (!ok) {
 		D_ERR("Unable to launch monitor event script: %s",
 		      strerror(err));
-		m->next_interval = NODED_MONITOR_RESET_INTERVAL;
+		monitor_interval_reset(&m->interval);
 		monitor_schedule(m, NODED_MONITOR_RESET_INTERVAL);
 		return;
 	}
 	monitor_apply(m, &round);
 	talloc_free(round.reason);
 
-	interval = m->next_interval;
 	max = m->nctx->tunables.value[TUNABLE_MONITOR_INTERVAL];
-	if (max < 1) {
-		max = 1;
-	}
-	m->next_interval = interval * 2 > max ? max : interval * 2;
-	monitor_schedule(m, interval);
+	monitor_schedule(m, monitor_interval_take(&m->interval, max));
 }
 
 static void monitor_timer(struct tevent_context *ev, struct tevent_timer *te,
@@ -217,17 +238,16 @@ static void monitor_timer(struct tevent_context *ev, struct tevent_timer *te,
 	struct noded_context *nctx = m->nctx;
 	struct tevent_req *subreq;
 
-	if (nctx->runstate != CTDB_RUNSTATE_RUNNING ||
-	    (nctx->flags & CTDB_NODE_FLAGS_INACTIVE) != 0) {
+	if (!node_state_active(nctx->state)) {
 		D_DEBUG("Skipping monitor event: node %s",
-			noded_state_name(nctx->flags));
-		monitor_schedule(m, m->next_interval);
+			node_state_name(node_state_flags(nctx->state)));
+		monitor_schedule(m, m->interval.next);
 		return;
 	}
-	subreq = monitor_round_send(m, ev, nctx);
+	subreq = monitor_round_send(m, ev, nctx, &m->health);
 	if (subreq == NULL) {
 		D_ERR("Unable to launch monitor event script: out of memory");
-		m->next_interval = NODED_MONITOR_RESET_INTERVAL;
+		monitor_interval_reset(&m->interval);
 		monitor_schedule(m, NODED_MONITOR_RESET_INTERVAL);
 		return;
 	}
@@ -244,7 +264,8 @@ static void monitor_schedule(struct monitor_context *m, uint32_t seconds)
 	if (te == NULL) {
 		/* Without a timer the node would silently stop monitoring. */
 		D_ERR("Cannot schedule the next monitor event: out of memory");
-		noded_exit(m->nctx, 1);
+		node_state_request_exit(m->nctx->state, 1,
+					"monitoring cannot go on");
 	}
 }
 
@@ -258,7 +279,7 @@ struct monitor_context *monitor_start(TALLOC_CTX *mem_ctx,
 		return NULL;
 	}
 	m->nctx = nctx;
-	m->next_interval = NODED_MONITOR_FIRST_INTERVAL;
-	monitor_schedule(m, m->next_interval);
+	monitor_interval_init(&m->interval);
+	monitor_schedule(m, m->interval.next);
 	return m;
 }

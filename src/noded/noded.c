@@ -23,12 +23,36 @@ static const char *const noded_bus_keys[] = {
 	"node.runstate", "node.health", "node.ips", "node.tunables", NULL,
 };
 
-void noded_exit(struct noded_context *nctx, int status)
+/* ---------- observers of node_state that are only wiring ---------- */
+
+/* An exit request ends the daemon's loop; the shutdown sequence follows. */
+static void noded_exit_observer(const struct node_state_change *c,
+				void *private_data)
 {
-	if (status != 0) {
-		nctx->exiting = true;
+	struct noded_context *nctx = talloc_get_type_abort(
+		private_data, struct noded_context);
+
+	if (c->what == NODE_STATE_EXIT && nctx->sd != NULL) {
+		sock_daemon_exit(nctx->sd, c->exit_status);
 	}
-	sock_daemon_exit(nctx->sd, status);
+}
+
+/* The cluster backend publishes this node's flags to the other nodes. */
+static void noded_cluster_observer(const struct node_state_change *c,
+				   void *private_data)
+{
+	struct cluster *cluster = talloc_get_type_abort(private_data,
+							struct cluster);
+	int ret;
+
+	if (c->what != NODE_STATE_FLAGS) {
+		return;
+	}
+	ret = cluster_set_this_flags(cluster, c->new_flags);
+	if (ret != 0) {
+		D_ERR("Failed to publish node flags to the cluster: %s",
+		      strerror(ret));
+	}
 }
 
 static void noded_reopen_logs(void *private_data)
@@ -165,11 +189,45 @@ static void noded_warn_unknown(const struct noded_config *config)
 	}
 }
 
+/*
+ * Every reaction to a change of this node's state, in the order they
+ * run: hooks, watch keys (and through them the bus), metrics, the
+ * cluster, sd_notify, the takeover trigger, and the exit.
+ */
+static bool noded_observe(struct noded_context *nctx)
+{
+	const struct {
+		node_state_observer_fn fn;
+		void *private_data;
+	} observers[] = {
+		{ hooks_observer, nctx->hooks },
+		{ watch_keys_observer, nctx->watch_keys },
+		{ noded_metrics_observer, nctx->metrics },
+		{ noded_cluster_observer, nctx->cluster },
+		{ sd_notify_observer, nctx->sd_notify },
+		{ takeover_observer, nctx->takeover },
+		{ noded_exit_observer, nctx },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(observers) / sizeof(observers[0]); i++) {
+		struct node_state_observer *o;
+
+		o = node_state_observe(nctx, nctx->state, observers[i].fn,
+				       observers[i].private_data);
+		if (o == NULL) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 					       struct tevent_context *ev,
 					       struct noded_config *config)
 {
 	struct noded_context *nctx;
+	bool ok;
 
 	nctx = talloc_zero(mem_ctx, struct noded_context);
 	if (nctx == NULL) {
@@ -179,27 +237,34 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 	nctx->config = config;
 	nctx->tunables = config->tunables;
 	nctx->ips = config->ips;
-	nctx->runstate = CTDB_RUNSTATE_UNKNOWN;
-	/* As ctdbd, a node starts UNHEALTHY until a monitor event passes. */
-	nctx->flags = CTDB_NODE_FLAGS_UNHEALTHY;
-	nctx->unhealthy_reason = talloc_strdup(
-		nctx, "no monitor event has completed yet");
+	nctx->state = node_state_new(nctx, nctx->ips->num);
+	nctx->econn = event_conn_new(nctx, ev,
+				     "Connection to the event daemon lost");
 	nctx->cluster = cluster_local_new(nctx, config->node_address);
 	nctx->takeover = takeover_init(nctx, nctx);
 	nctx->ks = keyspace_new(nctx, ev);
-	nctx->notification = notification_init(nctx, nctx);
-	if (nctx->unhealthy_reason == NULL || nctx->cluster == NULL ||
-	    nctx->takeover == NULL || nctx->ks == NULL ||
-	    nctx->notification == NULL) {
+	if (nctx->state == NULL || nctx->econn == NULL ||
+	    nctx->cluster == NULL || nctx->takeover == NULL ||
+	    nctx->ks == NULL) {
 		talloc_free(nctx);
 		return NULL;
 	}
-	if (noded_metrics_init(nctx) != 0) {
+	nctx->hooks = hooks_new(nctx, nctx);
+	nctx->watch_keys = watch_keys_new(nctx, nctx);
+	nctx->metrics = noded_metrics_new(nctx, nctx->state);
+	nctx->sd_notify = sd_notify_new(nctx, nctx->state);
+	if (nctx->hooks == NULL || nctx->watch_keys == NULL ||
+	    nctx->metrics == NULL || nctx->sd_notify == NULL) {
 		talloc_free(nctx);
 		return NULL;
 	}
-	(void)cluster_set_this_flags(nctx->cluster, nctx->flags);
-	noded_keys_update(nctx);
+	ok = noded_observe(nctx);
+	if (!ok) {
+		talloc_free(nctx);
+		return NULL;
+	}
+	(void)cluster_set_this_flags(nctx->cluster,
+				     node_state_flags(nctx->state));
 	return nctx;
 }
 

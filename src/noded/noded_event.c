@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "common/logging.h"
-#include "common/path.h"
 #include "common/tevent_unix.h"
 #include "noded/noded_private.h"
 
@@ -81,55 +80,6 @@ const char *noded_event_result_string(int result)
 	return strerror(result);
 }
 
-static void noded_event_client_lost(void *private_data)
-{
-	struct noded_context *nctx = talloc_get_type_abort(
-		private_data, struct noded_context);
-
-	D_WARNING("Connection to the event daemon lost");
-	nctx->eclient_lost = true;
-}
-
-int noded_event_connect(struct noded_context *nctx)
-{
-	struct ctdb_event_client *client = NULL;
-	char *sockpath;
-	int ret;
-
-	sockpath = path_socket(nctx, "eventd");
-	if (sockpath == NULL) {
-		return ENOMEM;
-	}
-	/* reqids start at 2, as ctdbd's. */
-	ret = ctdb_event_client_init(nctx, nctx->ev, sockpath, 2, &client);
-	talloc_free(sockpath);
-	if (ret != 0) {
-		return ret;
-	}
-	ctdb_event_client_set_disconnect_fn(client, noded_event_client_lost,
-					    nctx);
-	TALLOC_FREE(nctx->eclient);
-	nctx->eclient = client;
-	nctx->eclient_lost = false;
-	return 0;
-}
-
-/* As ctdbd: if the connection was lost, the next request reconnects. */
-static int noded_event_client(struct noded_context *nctx,
-			      struct ctdb_event_client **out)
-{
-	int ret;
-
-	if (nctx->eclient == NULL || nctx->eclient_lost) {
-		ret = noded_event_connect(nctx);
-		if (ret != 0) {
-			return ret;
-		}
-	}
-	*out = nctx->eclient;
-	return 0;
-}
-
 /* ---------- RUN ---------- */
 
 struct noded_event_state {
@@ -164,7 +114,7 @@ struct tevent_req *noded_event_send(TALLOC_CTX *mem_ctx,
 		tevent_req_error_unix(req, EINVAL);
 		return tevent_req_post(req, ev);
 	}
-	ret = noded_event_client(nctx, &client);
+	ret = event_conn_client(nctx->econn, &client);
 	if (ret != 0) {
 		tevent_req_error_unix(req, ret);
 		return tevent_req_post(req, ev);
@@ -255,7 +205,7 @@ struct tevent_req *noded_event_status_send(TALLOC_CTX *mem_ctx,
 	if (req == NULL) {
 		return NULL;
 	}
-	ret = noded_event_client(nctx, &client);
+	ret = event_conn_client(nctx->econn, &client);
 	if (ret != 0) {
 		tevent_req_error_unix(req, ret);
 		return tevent_req_post(req, ev);

@@ -11,6 +11,7 @@
 #include "protocol/node_protocol_api.h"
 
 struct noded_metrics {
+	const struct node_state *ns;
 	struct metrics *m;
 	struct metric_family *start_time;
 	struct metric_family *transitions;
@@ -57,21 +58,23 @@ static const struct family_spec noded_families[] = {
 
 #define NUM_FAMILIES (sizeof(noded_families) / sizeof(noded_families[0]))
 
-int noded_metrics_init(struct noded_context *nctx)
+struct noded_metrics *noded_metrics_new(TALLOC_CTX *mem_ctx,
+					const struct node_state *ns)
 {
 	struct noded_metrics *nm;
 	struct timeval now;
 	size_t i;
 	int err = 0;
 
-	nm = talloc_zero(nctx, struct noded_metrics);
+	nm = talloc_zero(mem_ctx, struct noded_metrics);
 	if (nm == NULL) {
-		return ENOMEM;
+		return NULL;
 	}
+	nm->ns = ns;
 	nm->m = metrics_new(nm);
 	if (nm->m == NULL) {
 		talloc_free(nm);
-		return ENOMEM;
+		return NULL;
 	}
 	for (i = 0; i < NUM_FAMILIES; i++) {
 		const struct family_spec *spec = &noded_families[i];
@@ -81,16 +84,17 @@ int noded_metrics_init(struct noded_context *nctx)
 				       spec->help, spec->unit, spec->labels,
 				       NULL, 0, &err);
 		if (f == NULL) {
+			D_ERR("Failed to add metric %s: %s", spec->name,
+			      strerror(err));
 			talloc_free(nm);
-			return err;
+			return NULL;
 		}
 		*(struct metric_family **)((char *)nm + spec->offset) = f;
 	}
 	gettimeofday(&now, NULL);
 	(void)metrics_gauge_set(nm->start_time, NULL,
 				(double)now.tv_sec + now.tv_usec * 1.0e-6);
-	nctx->metrics = nm;
-	return 0;
+	return nm;
 }
 
 static void count(struct metric_family *f, const char *label)
@@ -104,57 +108,58 @@ static void count(struct metric_family *f, const char *label)
 	}
 }
 
-void noded_metrics_health(struct noded_context *nctx, bool healthy)
+void noded_metrics_observer(const struct node_state_change *c,
+			    void *private_data)
 {
-	if (nctx->metrics == NULL) {
-		return;
-	}
-	count(nctx->metrics->transitions, healthy ? "healthy" : "unhealthy");
-}
+	struct noded_metrics *nm = talloc_get_type_abort(
+		private_data, struct noded_metrics);
+	uint32_t unhealthy = CTDB_NODE_FLAGS_UNHEALTHY;
 
-void noded_metrics_ip_move(struct noded_context *nctx, bool take)
-{
-	if (nctx->metrics == NULL) {
-		return;
+	if (c->what == NODE_STATE_FLAGS &&
+	    ((c->old_flags ^ c->new_flags) & unhealthy) != 0) {
+		count(nm->transitions, (c->new_flags & unhealthy) == 0
+					       ? "healthy"
+					       : "unhealthy");
+	} else if (c->what == NODE_STATE_IP) {
+		count(nm->ip_moves, c->ip_held ? "takeip" : "releaseip");
 	}
-	count(nctx->metrics->ip_moves, take ? "takeip" : "releaseip");
 }
 
 /* The gauges are read from the node's state when asked, never stale. */
-static int noded_metrics_gauges(struct noded_context *nctx)
+static int noded_metrics_gauges(struct noded_metrics *nm)
 {
-	struct noded_metrics *nm = nctx->metrics;
-	bool healthy = (nctx->flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0;
+	bool healthy = !node_state_unhealthy(nm->ns);
 	uint32_t rs;
 	int ret;
 
 	ret = metrics_gauge_set(nm->healthy, NULL, healthy ? 1 : 0);
 	if (ret == 0) {
 		ret = metrics_gauge_set(nm->ips_hosted, NULL,
-					takeover_num_held(nctx->takeover));
+					node_state_num_held(nm->ns));
 	}
 	for (rs = CTDB_RUNSTATE_UNKNOWN;
 	     rs <= CTDB_RUNSTATE_SHUTDOWN && ret == 0; rs++) {
 		const char *values[] = { ctdb_runstate_to_string(rs) };
 
 		ret = metrics_gauge_set(nm->runstate, values,
-					rs == nctx->runstate ? 1 : 0);
+					rs == node_state_runstate(nm->ns) ? 1
+								      : 0);
 	}
 	return ret;
 }
 
-int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_metrics *nm,
 			 char **out)
 {
 	int ret;
 
-	if (nctx->metrics == NULL) {
+	if (nm == NULL) {
 		return ENOMEM;
 	}
-	ret = noded_metrics_gauges(nctx);
+	ret = noded_metrics_gauges(nm);
 	if (ret != 0) {
 		return ret;
 	}
-	*out = metrics_render(mem_ctx, nctx->metrics->m);
+	*out = metrics_render(mem_ctx, nm->m);
 	return *out == NULL ? ENOMEM : 0;
 }

@@ -16,6 +16,8 @@
 #include "common/sock_daemon.h"
 #include "common/tunable.h"
 #include "noded/cluster.h"
+#include "noded/event_conn.h"
+#include "noded/node_state.h"
 #include "noded/public_ips.h"
 #include "protocol/event_bus.h"
 #include "protocol/event_protocol.h"
@@ -40,10 +42,12 @@
 #define NOTIFICATION_GRACE 10
 
 struct eventd_handle;
+struct hooks_context;
 struct monitor_context;
 struct noded_metrics;
-struct notification_context;
+struct sd_notify;
 struct takeover_context;
+struct watch_keys;
 
 /* Everything read from ctdb.conf, ctdb.tunables and public_addresses. */
 struct noded_config {
@@ -75,23 +79,19 @@ struct noded_context {
 	struct public_ip_list *ips;
 	struct cluster *cluster;
 
-	struct eventd_handle *eventd;
-	struct ctdb_event_client *eclient;
-	bool eclient_lost; /* reconnect before the next request */
+	/* runstate, flags, reason, held IPs, exit: the one owner */
+	struct node_state *state;
 
-	uint32_t runstate;
-	uint32_t flags;          /* this node's CTDB_NODE_FLAGS_* */
-	char *unhealthy_reason;  /* set while UNHEALTHY */
-	struct health_state health;
+	struct eventd_handle *eventd;
+	struct event_conn *econn; /* legacy events; reconnects on demand */
 
 	struct tevent_req *startup;      /* eventd, init, setup, startup */
 	struct monitor_context *monitor; /* TALLOC_FREE stops monitoring */
 	struct takeover_context *takeover;
-	struct notification_context *notification; /* hooks */
-	char *notify_status;             /* last STATUS= sent */
+	struct hooks_context *hooks;     /* notification hooks */
+	struct sd_notify *sd_notify;     /* systemd notifications */
 	struct noded_metrics *metrics;   /* NULL: nothing is counted */
-
-	bool exiting;  /* an error decided the exit: send no more events */
+	struct watch_keys *watch_keys;   /* node.* keys in ks */
 
 	/* node.runstate, node.health, node.ips, node.tunables: `ctdb watch` */
 	struct keyspace *ks;
@@ -174,13 +174,7 @@ bool noded_event_status_recv(struct tevent_req *req, int *perr, int *result,
 /** A reply result in words: "a script failed" for ENOEXEC, ... */
 const char *noded_event_result_string(int result);
 
-/** Connect to the event daemon's socket (one persistent connection). */
-int noded_event_connect(struct noded_context *nctx);
-
 /* From noded/runstate.c */
-
-/** Set and log the runstate. */
-void noded_set_runstate(struct noded_context *nctx, uint32_t runstate);
 
 /**
  * Start the life cycle at the next loop turn: the event daemon, then
@@ -209,9 +203,9 @@ enum health_verdict {
 	HEALTH_BECOMES_UNHEALTHY,
 	HEALTH_BECOMES_HEALTHY,
 	/*
-	 * The failures just reached MonitorFailCount on a node that was
+	 * A failure, MonitorFailCount or more in a row, on a node that was
 	 * already UNHEALTHY (it starts so, or an OK streak was cut short):
-	 * no change of state, but now there is a reason to tell.
+	 * no change of state, but the reason may have changed.
 	 */
 	HEALTH_STAYS_UNHEALTHY,
 };
@@ -237,22 +231,22 @@ enum health_verdict health_monitor_result(struct health_state *h,
 char *health_reason(TALLOC_CTX *mem_ctx, int result,
 		    const struct ctdb_event_reply_status *status);
 
-/** "HEALTHY", "UNHEALTHY" or "STOPPED" for this node's flags. */
-const char *noded_state_name(uint32_t flags);
-
-/** A new reason for an UNHEALTHY node whose state does not change. */
-void noded_set_unhealthy_reason(struct noded_context *nctx,
-				const char *reason);
-
-/**
- * Change this node's flags: log "node OLD -> NEW: why" at NOTICE, publish
- * them to the cluster, notify systemd and ask for a takeover run.
- * reason, when the node becomes UNHEALTHY, is kept for `ctdb status`.
- */
-void noded_set_flags(struct noded_context *nctx, uint32_t flags,
-		     const char *why);
-
 /* From noded/monitor.c */
+
+/*
+ * The monitor schedule as ctdbd's (pure): the first monitor
+ * NODED_MONITOR_FIRST_INTERVAL seconds after startup; each wait is the
+ * next one, which then doubles up to MonitorInterval (read each time, so
+ * `ctdb setvar` counts from the next monitor). A health change or a
+ * failure to launch resets it to NODED_MONITOR_RESET_INTERVAL.
+ */
+struct monitor_interval {
+	uint32_t next; /* seconds to wait before the next monitor */
+};
+void monitor_interval_init(struct monitor_interval *mi);
+void monitor_interval_reset(struct monitor_interval *mi);
+/** The wait before the next monitor; the one after it doubles. */
+uint32_t monitor_interval_take(struct monitor_interval *mi, uint32_t max);
 
 /**
  * Start the monitor loop: the first monitor after
@@ -282,9 +276,11 @@ void takeover_request(struct takeover_context *tctx, const char *why);
 bool takeover_enqueue(struct takeover_context *tctx, struct tevent_req *req,
 		      tevent_queue_trigger_fn_t trigger, void *private_data);
 
-/** Does this node hold configured IP number i? */
-bool takeover_ip_held(const struct takeover_context *tctx, unsigned i);
-unsigned takeover_num_held(const struct takeover_context *tctx);
+/**
+ * node_state observer, the takeover trigger: a change of flags, or the
+ * runstate becoming RUNNING, asks for a takeover run.
+ */
+void takeover_observer(const struct node_state_change *c, void *private_data);
 
 /** Release every held IP (shutdown), after the runs already queued. */
 struct tevent_req *takeover_release_all_send(TALLOC_CTX *mem_ctx,
@@ -298,19 +294,42 @@ bool takeover_release_all_recv(struct tevent_req *req, int *perr);
 bool control_client_connect(struct sock_daemon *sd, int fd,
 			    void *private_data);
 
-/**
- * Set the watch keys node.runstate, node.health, node.ips and
- * node.tunables from the node's state. Called wherever that state
- * changes; a key whose value is the same wakes nobody.
- */
-void noded_keys_update(struct noded_context *nctx);
+/* From noded/node_info.c: the wire views of this node's state. */
 
-/* From noded/notify.c */
+/** STATUS: this node's runstate, flags and reason, with the cluster's. */
+int node_info_status(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		     struct ctdb_node_status **out);
+/** IPS: every configured IP with its holder (this pnn or -1). */
+int node_info_ips(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		  struct ctdb_public_ip_list **out);
+/** LISTVARS: every tunable's live value, in the table's order. */
+int node_info_vars(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		   struct ctdb_var_list **out);
+
+/* From noded/watch_keys.c */
+
+/**
+ * Keep the watch keys node.runstate, node.health, node.ips and
+ * node.tunables in nctx->ks; they are set at once. node.health's state is
+ * node_state_name(): HEALTHY, UNHEALTHY, STOPPED, INACTIVE, ...
+ */
+struct watch_keys *watch_keys_new(TALLOC_CTX *mem_ctx,
+				  struct noded_context *nctx);
+/** node_state observer: a key whose value is the same wakes nobody. */
+void watch_keys_observer(const struct node_state_change *c,
+			 void *private_data);
+
+/* From noded/sd_notify.c */
 
 /* systemd notifications; nothing happens unless NOTIFY_SOCKET is set. */
-void noded_notify_ready(struct noded_context *nctx);
-void noded_notify_status(struct noded_context *nctx);
-void noded_notify_stopping(struct noded_context *nctx);
+struct sd_notify *sd_notify_new(TALLOC_CTX *mem_ctx,
+				const struct node_state *ns);
+/**
+ * node_state observer: READY=1 when RUNNING, STOPPING=1 at SHUTDOWN, and
+ * STATUS=<state>, <n> public IPs when that line changes while RUNNING.
+ */
+void sd_notify_observer(const struct node_state_change *c,
+			void *private_data);
 
 /* From noded/noded_metrics.c */
 
@@ -323,50 +342,42 @@ void noded_notify_stopping(struct noded_context *nctx);
  *   ctdb_public_ips_hosted               gauge
  *   ctdb_runstate{runstate}              gauge, 1 for the current one
  */
-int noded_metrics_init(struct noded_context *nctx);
-/* Count a change of the UNHEALTHY flag. */
-void noded_metrics_health(struct noded_context *nctx, bool healthy);
-/* Count an IP taken (take) or released successfully. */
-void noded_metrics_ip_move(struct noded_context *nctx, bool take);
+struct noded_metrics *noded_metrics_new(TALLOC_CTX *mem_ctx,
+					const struct node_state *ns);
+/** node_state observer: counts health transitions and IP moves. */
+void noded_metrics_observer(const struct node_state_change *c,
+			    void *private_data);
 /* OpenMetrics text without "# EOF". @return 0 or ENOMEM. */
-int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_metrics *nm,
 			 char **out);
 
-/* From noded/notification.c */
+/* From noded/hooks.c */
 
 /*
  * Notification hooks (the scripts of events/notification/, see
- * ctdb-events(7)): each function queues one event, as JSON, unless the
- * directory is missing; delivery is asynchronous, one event at a time,
- * in order. Results are logged and never change anything. All accept a
- * NULL context.
+ * ctdb-events(7)): node events are queued as JSON unless the directory is
+ * missing; delivery is asynchronous, one event at a time, in order.
+ * Results are logged and never change anything. All accept a NULL
+ * context.
  */
-struct notification_context *notification_init(TALLOC_CTX *mem_ctx,
-					       struct noded_context *nctx);
-void notification_startup(struct notification_context *n);
-/* healthy or unhealthy, when the UNHEALTHY flag changes; else nothing. */
-void notification_flags(struct notification_context *n, uint32_t old_flags,
-			const char *old_reason, uint32_t new_flags,
-			const char *why);
-void notification_ip(struct notification_context *n, bool take,
-		     const struct public_ip *ip, const char *why);
-void notification_stopped(struct notification_context *n, const char *why);
-/* The last one: nothing is queued after it. */
-void notification_shutdown(struct notification_context *n, const char *why);
+struct hooks_context *hooks_new(TALLOC_CTX *mem_ctx,
+				struct noded_context *nctx);
+/**
+ * node_state observer: startup (RUNNING), healthy and unhealthy (the
+ * UNHEALTHY flag changes), reason (a new reason, health unchanged),
+ * continued (STOPPED cleared), takeip and releaseip, and the announced
+ * stopped and shutdown. Nothing is queued after shutdown.
+ */
+void hooks_observer(const struct node_state_change *c, void *private_data);
 /**
  * Complete when every queued event is delivered, or EventScriptTimeout +
  * NOTIFICATION_GRACE seconds from now (what is left is logged).
  */
-struct tevent_req *notification_drain_send(TALLOC_CTX *mem_ctx,
-					   struct tevent_context *ev,
-					   struct notification_context *n);
-bool notification_drain_recv(struct tevent_req *req, int *perr);
+struct tevent_req *hooks_drain_send(TALLOC_CTX *mem_ctx,
+				    struct tevent_context *ev,
+				    struct hooks_context *n);
+bool hooks_drain_recv(struct tevent_req *req, int *perr);
 /** Drop what is queued and close the connection (before eventd stops). */
-void notification_close(struct notification_context *n);
-
-/* From noded/noded.c */
-
-/** End the daemon with status (1: an error; no more events are sent). */
-void noded_exit(struct noded_context *nctx, int status);
+void hooks_close(struct hooks_context *n);
 
 #endif

@@ -9,15 +9,6 @@
 #include "noded/noded_private.h"
 #include "protocol/node_protocol_api.h"
 
-void noded_set_runstate(struct noded_context *nctx, uint32_t runstate)
-{
-	D_NOTICE("runstate %s -> %s",
-		 ctdb_runstate_to_string(nctx->runstate),
-		 ctdb_runstate_to_string(runstate));
-	nctx->runstate = runstate;
-	noded_keys_update(nctx);
-}
-
 static void noded_eventd_gone(void *private_data)
 {
 	struct noded_context *nctx = talloc_get_type_abort(
@@ -25,7 +16,7 @@ static void noded_eventd_gone(void *private_data)
 
 	/* The init system restarts us, and with us a fresh event daemon. */
 	D_ERR("Event daemon went away - exiting");
-	noded_exit(nctx, 1);
+	node_state_request_exit(nctx->state, 1, "the event daemon went away");
 }
 
 /* An event that must succeed for the node to start at all. */
@@ -112,7 +103,7 @@ static void noded_startup_eventd_done(struct tevent_req *subreq)
 		return;
 	}
 	eventd_watch(nctx->eventd, noded_eventd_gone, nctx);
-	ret = noded_event_connect(nctx);
+	ret = event_conn_connect(nctx->econn);
 	if (ret != 0) {
 		D_ERR("Failed to connect to the event daemon: %s",
 		      strerror(ret));
@@ -120,7 +111,7 @@ static void noded_startup_eventd_done(struct tevent_req *subreq)
 		return;
 	}
 
-	noded_set_runstate(nctx, CTDB_RUNSTATE_INIT);
+	node_state_set_runstate(nctx->state, CTDB_RUNSTATE_INIT);
 	subreq = noded_event_send(state, state->ev, nctx, "init", NULL);
 	if (tevent_req_nomem(subreq, req)) {
 		return;
@@ -142,7 +133,7 @@ static void noded_startup_init_done(struct tevent_req *subreq)
 		tevent_req_error_unix(req, EIO);
 		return;
 	}
-	noded_set_runstate(state->nctx, CTDB_RUNSTATE_SETUP);
+	node_state_set_runstate(state->nctx->state, CTDB_RUNSTATE_SETUP);
 	subreq = noded_event_send(state, state->ev, state->nctx, "setup", "");
 	if (tevent_req_nomem(subreq, req)) {
 		return;
@@ -168,7 +159,7 @@ static void noded_startup_setup_done(struct tevent_req *subreq)
 	 * ctdbd waits for the first database recovery here
 	 * (FIRST_RECOVERY); a standalone node has no databases to recover.
 	 */
-	noded_set_runstate(state->nctx, CTDB_RUNSTATE_STARTUP);
+	node_state_set_runstate(state->nctx->state, CTDB_RUNSTATE_STARTUP);
 	noded_startup_run(req);
 }
 
@@ -203,7 +194,7 @@ static void noded_startup_done(struct tevent_req *subreq)
 	TALLOC_FREE(subreq);
 	if (ok && result == 0) {
 		D_NOTICE("startup event OK - enabling monitoring");
-		noded_set_runstate(nctx, CTDB_RUNSTATE_RUNNING);
+		node_state_set_runstate(nctx->state, CTDB_RUNSTATE_RUNNING);
 		tevent_req_done(req);
 		return;
 	}
@@ -238,18 +229,18 @@ static bool noded_startup_recv(struct tevent_req *req, int *perr)
 
 /* ---------- the life cycle ---------- */
 
-/* RUNNING: monitoring starts and the node may host IPs. */
+/*
+ * RUNNING (set when startup succeeded): monitoring starts here; the
+ * observers of the runstate do the rest (readiness, the startup hook, the
+ * first takeover run).
+ */
 static void noded_running(struct noded_context *nctx)
 {
 	nctx->monitor = monitor_start(nctx, nctx);
 	if (nctx->monitor == NULL) {
 		D_ERR("Cannot start monitoring: out of memory");
-		noded_exit(nctx, 1);
-		return;
+		node_state_request_exit(nctx->state, 1, "out of memory");
 	}
-	noded_notify_ready(nctx);
-	notification_startup(nctx->notification);
-	takeover_request(nctx->takeover, "runstate RUNNING");
 }
 
 static void noded_lifecycle_done(struct tevent_req *subreq)
@@ -264,7 +255,7 @@ static void noded_lifecycle_done(struct tevent_req *subreq)
 	nctx->startup = NULL;
 	if (!ok) {
 		/* What failed is logged where it failed. */
-		noded_exit(nctx, 1);
+		node_state_request_exit(nctx->state, 1, "startup failed");
 		return;
 	}
 	noded_running(nctx);
@@ -281,7 +272,7 @@ static void noded_lifecycle_begin(struct tevent_context *ev,
 	nctx->startup = noded_startup_send(nctx, ev, nctx);
 	if (nctx->startup == NULL) {
 		D_ERR("Cannot start: out of memory");
-		noded_exit(nctx, 1);
+		node_state_request_exit(nctx->state, 1, "out of memory");
 		return;
 	}
 	tevent_req_set_callback(nctx->startup, noded_lifecycle_done, nctx);
@@ -330,11 +321,11 @@ struct tevent_req *noded_shutdown_send(TALLOC_CTX *mem_ctx,
 
 	/* Whatever the startup was waiting for is no longer wanted. */
 	TALLOC_FREE(nctx->startup);
-	noded_set_runstate(nctx, CTDB_RUNSTATE_SHUTDOWN);
-	noded_notify_stopping(nctx);
+	node_state_set_runstate(nctx->state, CTDB_RUNSTATE_SHUTDOWN);
 	TALLOC_FREE(nctx->monitor);
 
-	if (nctx->exiting || nctx->eclient == NULL) {
+	/* Without an event daemon (it failed to start) no event can run. */
+	if (node_state_exiting(nctx->state) || nctx->eventd == NULL) {
 		bool in_progress;
 
 		noded_shutdown_stop_eventd(req);
@@ -393,10 +384,9 @@ static void noded_shutdown_event_done(struct tevent_req *subreq)
 		      ok ? noded_event_result_string(result) : strerror(err));
 	}
 	/* The shutdown hook comes last; the hooks get a bounded time. */
-	notification_shutdown(state->nctx->notification,
-			      "ctdb-noded is stopping");
-	subreq = notification_drain_send(state, state->ev,
-					 state->nctx->notification);
+	node_state_announce(state->nctx->state, "shutdown",
+			    "ctdb-noded is stopping");
+	subreq = hooks_drain_send(state, state->ev, state->nctx->hooks);
 	if (tevent_req_nomem(subreq, req)) {
 		return;
 	}
@@ -409,7 +399,7 @@ static void noded_shutdown_hooks_done(struct tevent_req *subreq)
 							  struct tevent_req);
 	int err = 0;
 
-	(void)notification_drain_recv(subreq, &err);
+	(void)hooks_drain_recv(subreq, &err);
 	TALLOC_FREE(subreq);
 	noded_shutdown_stop_eventd(req);
 }
@@ -420,8 +410,8 @@ static void noded_shutdown_stop_eventd(struct tevent_req *req)
 		req, struct noded_shutdown_state);
 	struct tevent_req *subreq;
 
-	notification_close(state->nctx->notification);
-	TALLOC_FREE(state->nctx->eclient);
+	hooks_close(state->nctx->hooks);
+	event_conn_close(state->nctx->econn);
 	if (state->nctx->eventd == NULL) {
 		tevent_req_done(req);
 		return;

@@ -23,15 +23,19 @@
 struct takeover_context {
 	struct noded_context *nctx;
 	struct tevent_queue *queue;
-	bool *held;                 /* per configured IP: this node has it */
 	struct tevent_req *waiting; /* a run queued and not yet started */
 };
+
+/* Which IPs this node holds is node_state's; these read it. */
+static bool held(const struct takeover_context *tctx, unsigned i)
+{
+	return node_state_ip_is_held(tctx->nctx->state, i);
+}
 
 struct takeover_context *takeover_init(TALLOC_CTX *mem_ctx,
 				       struct noded_context *nctx)
 {
 	struct takeover_context *tctx;
-	unsigned num = nctx->ips->num;
 
 	tctx = talloc_zero(mem_ctx, struct takeover_context);
 	if (tctx == NULL) {
@@ -39,31 +43,11 @@ struct takeover_context *takeover_init(TALLOC_CTX *mem_ctx,
 	}
 	tctx->nctx = nctx;
 	tctx->queue = tevent_queue_create(tctx, "takeover");
-	/* One extra element so that an empty list is not a NULL array. */
-	tctx->held = talloc_zero_array(tctx, bool, num + 1);
-	if (tctx->queue == NULL || tctx->held == NULL) {
+	if (tctx->queue == NULL) {
 		talloc_free(tctx);
 		return NULL;
 	}
 	return tctx;
-}
-
-bool takeover_ip_held(const struct takeover_context *tctx, unsigned i)
-{
-	return i < tctx->nctx->ips->num && tctx->held[i];
-}
-
-unsigned takeover_num_held(const struct takeover_context *tctx)
-{
-	unsigned i;
-	unsigned n = 0;
-
-	for (i = 0; i < tctx->nctx->ips->num; i++) {
-		if (tctx->held[i]) {
-			n += 1;
-		}
-	}
-	return n;
 }
 
 bool takeover_enqueue(struct takeover_context *tctx, struct tevent_req *req,
@@ -118,7 +102,7 @@ static int takeover_assign(TALLOC_CTX *mem_ctx, struct takeover_context *tctx,
 		nodes[i].pnn = node->pnn;
 		nodes[i].flags = node->flags;
 		if ((int)i == this_index) {
-			nodes[i].flags = nctx->flags;
+			nodes[i].flags = node_state_flags(nctx->state);
 			nodes[i].no_ip_takeover =
 				nctx->tunables.value[TUNABLE_NO_IP_TAKEOVER] !=
 				0;
@@ -127,7 +111,7 @@ static int takeover_assign(TALLOC_CTX *mem_ctx, struct takeover_context *tctx,
 	}
 	for (i = 0; i < nctx->ips->num; i++) {
 		ips[i].address = nctx->ips->ip[i].address;
-		ips[i].current_pnn = tctx->held[i] ? (int32_t)this_pnn : -1;
+		ips[i].current_pnn = held(tctx, i) ? (int32_t)this_pnn : -1;
 		ips[i].can_host = can_host;
 	}
 	return ipalloc(mem_ctx, nodes, num_nodes, ips, nctx->ips->num, &opts,
@@ -157,12 +141,12 @@ static int takeover_plan(TALLOC_CTX *mem_ctx, struct takeover_context *tctx,
 	}
 	steps[n++] = (struct takeover_step) { "startrecovery", -1 };
 	for (i = 0; i < num_ips; i++) {
-		if (tctx->held[i] && assign[i] != this_pnn) {
+		if (held(tctx, i) && assign[i] != this_pnn) {
 			steps[n++] = (struct takeover_step) { "releaseip", i };
 		}
 	}
 	for (i = 0; i < num_ips; i++) {
-		if (!tctx->held[i] && assign[i] == this_pnn) {
+		if (!held(tctx, i) && assign[i] == this_pnn) {
 			steps[n++] = (struct takeover_step) { "takeip", i };
 		}
 	}
@@ -243,7 +227,7 @@ static int release_all_plan(TALLOC_CTX *mem_ctx, struct takeover_context *tctx,
 		return ENOMEM;
 	}
 	for (i = 0; i < num_ips; i++) {
-		if (tctx->held[i]) {
+		if (held(tctx, i)) {
 			steps[n++] = (struct takeover_step) { "releaseip", i };
 		}
 	}
@@ -266,9 +250,11 @@ static void takeover_run_trigger(struct tevent_req *req, void *private_data)
 	if (state->mode == TAKEOVER_RELEASE_ALL) {
 		ret = release_all_plan(state, tctx, &state->steps,
 				       &state->num_steps);
-	} else if (tctx->nctx->runstate != CTDB_RUNSTATE_RUNNING) {
+	} else if (node_state_runstate(tctx->nctx->state) !=
+		   CTDB_RUNSTATE_RUNNING) {
 		D_DEBUG("Skipping takeover run (%s): runstate %s", state->why,
-			ctdb_runstate_to_string(tctx->nctx->runstate));
+			ctdb_runstate_to_string(
+				node_state_runstate(tctx->nctx->state)));
 		tevent_req_done(req);
 		return;
 	} else {
@@ -329,17 +315,20 @@ static void takeover_step_result(struct takeover_context *tctx,
 		ip = &tctx->nctx->ips->ip[step->ip];
 	}
 	if (err == 0 && result == 0) {
+		bool take;
+
 		if (ip == NULL) {
 			return;
 		}
-		tctx->held[step->ip] = (strcmp(step->event, "takeip") == 0);
-		noded_metrics_ip_move(tctx->nctx, tctx->held[step->ip]);
-		D_NOTICE("%s IP %s/%u on %s",
-			 tctx->held[step->ip] ? "Took" : "Released",
+		take = (strcmp(step->event, "takeip") == 0);
+		D_NOTICE("%s IP %s/%u on %s", take ? "Took" : "Released",
 			 ip->address, ip->bits, ip->ifaces[0]);
-		noded_keys_update(tctx->nctx);
-		notification_ip(tctx->nctx->notification, tctx->held[step->ip],
-				ip, why);
+		if (take) {
+			node_state_ip_held(tctx->nctx->state, step->ip, why);
+		} else {
+			node_state_ip_released(tctx->nctx->state, step->ip,
+					       why);
+		}
 		return;
 	}
 	if (ip == NULL) {
@@ -400,7 +389,6 @@ static void takeover_run_done(struct tevent_req *subreq)
 	if (!ok) {
 		D_ERR("Takeover run failed: %s", strerror(err));
 	}
-	noded_notify_status(tctx->nctx);
 }
 
 void takeover_request(struct takeover_context *tctx, const char *why)
@@ -431,4 +419,19 @@ struct tevent_req *takeover_release_all_send(TALLOC_CTX *mem_ctx,
 bool takeover_release_all_recv(struct tevent_req *req, int *perr)
 {
 	return takeover_run_recv(req, perr);
+}
+
+void takeover_observer(const struct node_state_change *c, void *private_data)
+{
+	struct takeover_context *tctx = talloc_get_type_abort(
+		private_data, struct takeover_context);
+
+	if (c->what == NODE_STATE_FLAGS) {
+		takeover_request(tctx, c->why);
+		return;
+	}
+	if (c->what == NODE_STATE_RUNSTATE &&
+	    c->new_runstate == CTDB_RUNSTATE_RUNNING) {
+		takeover_request(tctx, "runstate RUNNING");
+	}
 }

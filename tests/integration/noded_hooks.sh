@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Notification hooks of ctdb-noded (events/notification/): each node event
 # reaches the hooks as one JSON object on stdin, in order (startup,
-# healthy, takeip, unhealthy, releaseip, ..., releaseip, shutdown), with
+# healthy, takeip, unhealthy, releaseip, reason, ..., stopped, continued,
+# ..., shutdown), with
 # the documented fields. A failing hook changes nothing; a hanging one
 # times out while the daemon keeps answering, and the later hooks still
 # run in order. A full queue drops its oldest event. Without the
@@ -162,16 +163,26 @@ check "startup, healthy (first monitor), takeip" \
 echo "flag $$" >"$B/monitor.fail"
 check "monitor failure: unhealthy, then releaseip" \
 	wait_until 15 hooks_are startup healthy takeip unhealthy releaseip
+echo "flag2 $$" >"$B/monitor.fail"
+check "another failure while UNHEALTHY: the reason hook" \
+	wait_until 15 hooks_are startup healthy takeip unhealthy releaseip \
+	reason
+check "...with the new reason" python3 -c "
+import json, sys
+r = [json.loads(l) for l in open('$B/hooks.jsonl')][-1]
+sys.exit(not (r['reason'].endswith('flag2 $$') and
+              r['health']['reason'] == r['reason']))"
 rm -f "$B/monitor.fail"
 check "recovery: healthy, then takeip" \
 	wait_until 15 hooks_are startup healthy takeip unhealthy releaseip \
-	healthy takeip
+	reason healthy takeip
 expect "the arguments are the legacy event's" cat "$B/hooks.args" <<EOF
 startup
 healthy
 takeip lo $NL_IP 32
 unhealthy
 releaseip lo $NL_IP 32
+reason
 healthy
 takeip lo $NL_IP 32
 EOF
@@ -244,8 +255,8 @@ check "the node state never depended on a hook" \
 check "STOP" nl_ctl_is "$B" ok stop
 check "releaseip, then stopped" wait_until 15 hooks_end releaseip stopped
 check "CONTINUE" nl_ctl_is "$B" ok continue
-check "takeip again (continuing has no hook)" \
-	wait_until 15 hooks_end releaseip stopped takeip
+check "continued, then takeip again" \
+	wait_until 15 hooks_end releaseip stopped continued takeip
 
 # --------------------------------------- shutdown comes last
 
@@ -257,6 +268,7 @@ healthy
 takeip
 unhealthy
 releaseip
+reason
 healthy
 takeip
 unhealthy
@@ -269,6 +281,7 @@ healthy
 takeip
 releaseip
 stopped
+continued
 takeip
 releaseip
 shutdown

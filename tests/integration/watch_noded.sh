@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `ctdb watch` and `ctdb wait` on ctdb-noded: node.runstate, node.health,
 # node.ips and node.tunables with their current values first, the change
-# after a monitor failure (health with the reason, the IP released),
+# after a monitor failure (health with the reason, the IP released), a
+# new reason while UNHEALTHY, STOPPED after stop,
 # tunables after setvar, the no-key form following both daemons, wait
 # on the node keys, and 200 node watchers while `ctdb status` answers.
 
@@ -91,6 +92,12 @@ check "wait node.health!=HEALTHY returns at once" \
 "$OUR_CTDB" wait node.health=HEALTHY --timeout 1 2>/dev/null
 check "wait node.health=HEALTHY times out with 1" test $? -eq 1
 
+# Another failure while UNHEALTHY: the reason follows, the health stays.
+echo "flag2 $$" >"$B/monitor.fail"
+check "node.health's reason follows a new failure, still UNHEALTHY" \
+	wait_until 15 jlast_is "$B/w.out" node.health 'v' \
+	"{'state': 'UNHEALTHY', 'reason': '50.service failed (exit 1): service is down: flag2 $$'}"
+
 "$OUR_CTDB" setvar MonitorInterval 2 >/dev/null
 check "node.tunables follows setvar" \
 	wait_until 10 jlast_is "$B/w.out" node.tunables 'v["MonitorInterval"]' 2
@@ -116,6 +123,17 @@ if check "wait node.health=HEALTHY returns after the recovery" \
 fi
 check "event.legacy.monitor=OK after the recovery" \
 	"$OUR_CTDB" wait event.legacy.monitor=OK --timeout 10
+
+# node.health is the node's real state: STOPPED while stopped.
+check "STOP" nl_ctl_is "$B" ok stop
+check "node.health is STOPPED while the node is stopped" \
+	wait_until 10 jlast_is "$B/w.out" node.health 'v' \
+	"{'state': 'STOPPED', 'reason': None}"
+check "wait node.health=STOPPED returns" \
+	"$OUR_CTDB" wait node.health=STOPPED --timeout 5
+check "CONTINUE" nl_ctl_is "$B" ok continue
+check "node.health is HEALTHY again after continue" \
+	"$OUR_CTDB" wait node.health=HEALTHY --timeout 10
 
 check "an empty key gets EINVAL from the node daemon" \
 	test "$(python3 "$CLIENT" notify-bad "$B/run/noded.socket" node)" = \

@@ -86,20 +86,34 @@ static void noded_notify(const char *msg)
 	}
 }
 
-static char *status_line(TALLOC_CTX *mem_ctx, struct noded_context *nctx)
-{
-	unsigned held = 0;
+struct sd_notify {
+	const struct node_state *ns;
+	char *status; /* the last STATUS= sent; NULL until READY=1 */
+};
 
-	if (nctx->takeover != NULL) {
-		held = takeover_num_held(nctx->takeover);
+struct sd_notify *sd_notify_new(TALLOC_CTX *mem_ctx,
+				const struct node_state *ns)
+{
+	struct sd_notify *sn;
+
+	sn = talloc_zero(mem_ctx, struct sd_notify);
+	if (sn == NULL) {
+		return NULL;
 	}
-	return talloc_asprintf(mem_ctx, "STATUS=%s, %u public IPs",
-			       noded_state_name(nctx->flags), held);
+	sn->ns = ns;
+	return sn;
 }
 
-void noded_notify_ready(struct noded_context *nctx)
+static char *status_line(TALLOC_CTX *mem_ctx, const struct node_state *ns)
 {
-	char *status = status_line(nctx, nctx);
+	return talloc_asprintf(mem_ctx, "STATUS=%s, %u public IPs",
+			       node_state_name(node_state_flags(ns)),
+			       node_state_num_held(ns));
+}
+
+static void sd_notify_ready(struct sd_notify *sn)
+{
+	char *status = status_line(sn, sn->ns);
 	char *msg;
 
 	if (status == NULL) {
@@ -110,33 +124,51 @@ void noded_notify_ready(struct noded_context *nctx)
 		noded_notify(msg);
 		talloc_free(msg);
 	}
-	talloc_free(nctx->notify_status);
-	nctx->notify_status = status;
+	talloc_free(sn->status);
+	sn->status = status;
 }
 
 /* Only on a change, and only once the init system was told we are ready. */
-void noded_notify_status(struct noded_context *nctx)
+static void sd_notify_status(struct sd_notify *sn)
 {
 	char *status;
 
-	if (nctx->notify_status == NULL ||
-	    nctx->runstate != CTDB_RUNSTATE_RUNNING) {
+	if (sn->status == NULL ||
+	    node_state_runstate(sn->ns) != CTDB_RUNSTATE_RUNNING) {
 		return;
 	}
-	status = status_line(nctx, nctx);
+	status = status_line(sn, sn->ns);
 	if (status == NULL) {
 		return;
 	}
-	if (strcmp(status, nctx->notify_status) == 0) {
+	if (strcmp(status, sn->status) == 0) {
 		talloc_free(status);
 		return;
 	}
 	noded_notify(status);
-	talloc_free(nctx->notify_status);
-	nctx->notify_status = status;
+	talloc_free(sn->status);
+	sn->status = status;
 }
 
-void noded_notify_stopping(struct noded_context *nctx)
+void sd_notify_observer(const struct node_state_change *c,
+			void *private_data)
 {
-	noded_notify("STOPPING=1");
+	struct sd_notify *sn = talloc_get_type_abort(private_data,
+						     struct sd_notify);
+
+	switch (c->what) {
+	case NODE_STATE_RUNSTATE:
+		if (c->new_runstate == CTDB_RUNSTATE_RUNNING) {
+			sd_notify_ready(sn);
+		} else if (c->new_runstate == CTDB_RUNSTATE_SHUTDOWN) {
+			noded_notify("STOPPING=1");
+		}
+		break;
+	case NODE_STATE_FLAGS:
+	case NODE_STATE_IP:
+		sd_notify_status(sn);
+		break;
+	default:
+		break;
+	}
 }

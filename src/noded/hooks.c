@@ -9,6 +9,7 @@
 
 #include "common/logging.h"
 #include "common/path.h"
+#include "common/dlist.h"
 #include "common/tevent_unix.h"
 #include "noded/noded_private.h"
 #include "protocol/event_json.h"
@@ -36,7 +37,7 @@
 #define NOTIFICATION_COMPONENT "notification"
 
 struct notification_item {
-	struct notification_item *next;
+	struct notification_item *prev, *next;
 	char *event;
 	char *args; /* as the legacy event's, for hooks without stdin */
 	char *json;
@@ -48,10 +49,9 @@ enum notification_input {
 	NOTIFICATION_INPUT_NO, /* Samba's ctdb-eventd: plain RUN */
 };
 
-struct notification_context {
+struct hooks_context {
 	struct noded_context *nctx;
-	struct notification_item *head; /* waiting, oldest first */
-	struct notification_item *tail;
+	struct notification_item *queue; /* waiting, oldest first */
 	unsigned num;
 	unsigned queue_max; /* NOTIFICATION_QUEUE_MAX but in tests */
 	uint64_t seq;
@@ -60,8 +60,7 @@ struct notification_context {
 	bool stopped;    /* after shutdown: accept nothing more */
 	enum notification_input input;
 
-	struct ctdb_event_client *client;
-	bool client_lost;
+	struct event_conn *conn; /* of its own, see above */
 
 	struct notification_item *current; /* sent, awaiting the reply */
 	bool current_with_input;
@@ -69,11 +68,11 @@ struct notification_context {
 	struct tevent_timer *guard;
 	struct tevent_immediate *kick;
 
-	struct tevent_req *drain; /* notification_drain_send, at most one */
+	struct tevent_req *drain; /* hooks_drain_send, at most one */
 };
 
-static void notification_kick(struct notification_context *n);
-static void notification_drain_complete(struct notification_context *n);
+static void notification_kick(struct hooks_context *n);
+static void notification_drain_complete(struct hooks_context *n);
 
 /*
  * In test mode CTDB_TEST_NOTIFICATION_QUEUE_MAX (1 to 256) replaces the
@@ -96,19 +95,20 @@ static unsigned notification_queue_max(void)
 	return (unsigned)v;
 }
 
-struct notification_context *notification_init(TALLOC_CTX *mem_ctx,
-					       struct noded_context *nctx)
+struct hooks_context *hooks_new(TALLOC_CTX *mem_ctx,
+				struct noded_context *nctx)
 {
-	struct notification_context *n;
+	struct hooks_context *n;
 
-	n = talloc_zero(mem_ctx, struct notification_context);
+	n = talloc_zero(mem_ctx, struct hooks_context);
 	if (n == NULL) {
 		return NULL;
 	}
 	n->nctx = nctx;
 	n->queue_max = notification_queue_max();
 	n->kick = tevent_create_immediate(n);
-	if (n->kick == NULL) {
+	n->conn = event_conn_new(n, nctx->ev, NULL);
+	if (n->kick == NULL || n->conn == NULL) {
 		talloc_free(n);
 		return NULL;
 	}
@@ -120,7 +120,7 @@ struct notification_context *notification_init(TALLOC_CTX *mem_ctx,
  * for every event, so hooks added later count from the next event; the
  * change is logged once each way.
  */
-static bool notification_enabled(struct notification_context *n)
+static bool notification_enabled(struct hooks_context *n)
 {
 	struct stat st;
 	char *dir;
@@ -171,7 +171,7 @@ static json_t *node_json(struct noded_context *nctx)
  * what the caller set (health, previous, ip). @return a new reference, or
  * NULL on ENOMEM.
  */
-static json_t *full_doc(struct notification_context *n, json_t *doc,
+static json_t *full_doc(struct hooks_context *n, json_t *doc,
 			const char *event, const char *reason)
 {
 	struct noded_context *nctx = n->nctx;
@@ -188,8 +188,8 @@ static json_t *full_doc(struct notification_context *n, json_t *doc,
 	if (health != NULL) {
 		json_incref(health);
 	} else {
-		health = ctdb_node_health_json(nctx->flags,
-					       nctx->unhealthy_reason);
+		health = ctdb_node_health_json(node_state_flags(nctx->state),
+					       node_state_reason(nctx->state));
 	}
 	ret |= json_object_set_new(out, "event", json_string(event));
 	ret |= json_object_set_new(out, "seq",
@@ -197,13 +197,12 @@ static json_t *full_doc(struct notification_context *n, json_t *doc,
 	ret |= json_object_set_new(out, "time", ctdb_json_time(&now));
 	ret |= json_object_set_new(out, "node", node_json(nctx));
 	ret |= json_object_set_new(out, "runstate",
-				   ctdb_node_runstate_json(nctx->runstate));
+				   ctdb_node_runstate_json(
+					   node_state_runstate(nctx->state)));
 	ret |= json_object_set_new(out, "health", health);
 	ret |= json_object_update_missing(out, doc);
 	ret |= json_object_set_new(out, "stopped",
-				   json_boolean((nctx->flags &
-						 CTDB_NODE_FLAGS_STOPPED) !=
-						0));
+				   json_boolean(node_state_stopped(nctx->state)));
 	ret |= json_object_set_new(out, "reason",
 				   reason != NULL ? json_string(reason)
 						  : json_null());
@@ -285,14 +284,11 @@ static char *json_line_fitting(TALLOC_CTX *mem_ctx, json_t *doc)
 
 /* ---------- the queue ---------- */
 
-static void notification_drop_oldest(struct notification_context *n)
+static void notification_drop_oldest(struct hooks_context *n)
 {
-	struct notification_item *old = n->head;
+	struct notification_item *old = n->queue;
 
-	n->head = old->next;
-	if (n->head == NULL) {
-		n->tail = NULL;
-	}
+	DLIST_REMOVE(n->queue, old);
 	n->num -= 1;
 	n->dropped += 1;
 	D_NOTICE("notification queue full (%u events): dropped the oldest, "
@@ -303,7 +299,7 @@ static void notification_drop_oldest(struct notification_context *n)
 }
 
 /* Queue one event; doc (a new reference) is always consumed. */
-static void notification_queue(struct notification_context *n,
+static void notification_queue(struct hooks_context *n,
 			       const char *event, const char *args,
 			       const char *reason, json_t *doc)
 {
@@ -335,22 +331,17 @@ static void notification_queue(struct notification_context *n,
 		return;
 	}
 
-	if (n->tail != NULL) {
-		n->tail->next = item;
-	} else {
-		n->head = item;
-	}
-	n->tail = item;
+	DLIST_ADD_END(n->queue, item);
 	n->num += 1;
 	notification_kick(n);
 }
 
-static bool notification_wanted(struct notification_context *n)
+static bool notification_wanted(struct hooks_context *n)
 {
 	return n != NULL && !n->stopped && notification_enabled(n);
 }
 
-void notification_startup(struct notification_context *n)
+static void notification_startup(struct hooks_context *n)
 {
 	if (!notification_wanted(n)) {
 		return;
@@ -359,7 +350,7 @@ void notification_startup(struct notification_context *n)
 			   json_object());
 }
 
-void notification_flags(struct notification_context *n, uint32_t old_flags,
+static void notification_flags(struct hooks_context *n, uint32_t old_flags,
 			const char *old_reason, uint32_t new_flags,
 			const char *why)
 {
@@ -377,7 +368,7 @@ void notification_flags(struct notification_context *n, uint32_t old_flags,
 	notification_queue(n, is ? "unhealthy" : "healthy", NULL, why, doc);
 }
 
-void notification_ip(struct notification_context *n, bool take,
+static void notification_ip(struct hooks_context *n, bool take,
 		     const struct public_ip *ip, const char *why)
 {
 	json_t *doc;
@@ -394,7 +385,7 @@ void notification_ip(struct notification_context *n, bool take,
 	talloc_free(args);
 }
 
-void notification_stopped(struct notification_context *n, const char *why)
+static void notification_stopped(struct hooks_context *n, const char *why)
 {
 	if (!notification_wanted(n)) {
 		return;
@@ -402,7 +393,7 @@ void notification_stopped(struct notification_context *n, const char *why)
 	notification_queue(n, "stopped", NULL, why, json_object());
 }
 
-void notification_shutdown(struct notification_context *n, const char *why)
+static void notification_shutdown(struct hooks_context *n, const char *why)
 {
 	if (!notification_wanted(n)) {
 		return;
@@ -410,6 +401,73 @@ void notification_shutdown(struct notification_context *n, const char *why)
 	notification_queue(n, "shutdown", NULL, why, json_object());
 	/* Whatever happens after this is not announced any more. */
 	n->stopped = true;
+}
+
+/* A new unhealthy reason while the node stays UNHEALTHY. */
+static void notification_reason(struct hooks_context *n, uint32_t flags,
+				const char *reason)
+{
+	if (!notification_wanted(n)) {
+		return;
+	}
+	notification_queue(n, "reason", NULL, reason,
+			   json_pack("{s:o}", "health",
+				     ctdb_node_health_json(flags, reason)));
+}
+
+/* The administrator's continue: STOPPED is cleared, the IPs may return. */
+static void notification_continued(struct hooks_context *n, const char *why)
+{
+	if (!notification_wanted(n)) {
+		return;
+	}
+	notification_queue(n, "continued", NULL, why, json_object());
+}
+
+static void hooks_flags(struct hooks_context *n,
+			const struct node_state_change *c)
+{
+	uint32_t stopped = CTDB_NODE_FLAGS_STOPPED;
+
+	notification_flags(n, c->old_flags, c->old_reason, c->new_flags,
+			   c->why);
+	if ((c->old_flags & stopped) != 0 && (c->new_flags & stopped) == 0) {
+		notification_continued(n, c->why);
+	}
+}
+
+void hooks_observer(const struct node_state_change *c, void *private_data)
+{
+	struct hooks_context *n = talloc_get_type_abort(private_data,
+							struct hooks_context);
+
+	switch (c->what) {
+	case NODE_STATE_RUNSTATE:
+		if (c->new_runstate == CTDB_RUNSTATE_RUNNING) {
+			notification_startup(n);
+		}
+		break;
+	case NODE_STATE_FLAGS:
+		hooks_flags(n, c);
+		break;
+	case NODE_STATE_REASON:
+		notification_reason(n, c->new_flags, c->new_reason);
+		break;
+	case NODE_STATE_IP:
+		notification_ip(n, c->ip_held, &n->nctx->ips->ip[c->ip],
+				c->why);
+		break;
+	case NODE_STATE_ANNOUNCE:
+		if (strcmp(c->announce, "stopped") == 0) {
+			notification_stopped(n, c->why);
+		} else if (strcmp(c->announce, "shutdown") == 0) {
+			notification_shutdown(n, c->why);
+		}
+		break;
+	case NODE_STATE_TUNABLES:
+	case NODE_STATE_EXIT:
+		break;
+	}
 }
 
 /* ---------- delivery ---------- */
@@ -422,47 +480,13 @@ static void notification_guard(struct tevent_context *ev,
 			       struct tevent_timer *te, struct timeval now,
 			       void *private_data);
 
-static void notification_kick(struct notification_context *n)
+static void notification_kick(struct hooks_context *n)
 {
 	tevent_schedule_immediate(n->kick, n->nctx->ev, notification_next, n);
 }
 
-static void notification_client_lost(void *private_data)
-{
-	struct notification_context *n = talloc_get_type_abort(
-		private_data, struct notification_context);
-
-	n->client_lost = true;
-}
-
-static int notification_connect(struct notification_context *n)
-{
-	struct ctdb_event_client *client = NULL;
-	char *sockpath;
-	int ret;
-
-	if (n->client != NULL && !n->client_lost) {
-		return 0;
-	}
-	TALLOC_FREE(n->client);
-	sockpath = path_socket(n, "eventd");
-	if (sockpath == NULL) {
-		return ENOMEM;
-	}
-	ret = ctdb_event_client_init(n, n->nctx->ev, sockpath, 2, &client);
-	talloc_free(sockpath);
-	if (ret != 0) {
-		return ret;
-	}
-	ctdb_event_client_set_disconnect_fn(client, notification_client_lost,
-					    n);
-	n->client = client;
-	n->client_lost = false;
-	return 0;
-}
-
 /* The current event is over (delivered, failed or given up). */
-static void notification_finish(struct notification_context *n)
+static void notification_finish(struct hooks_context *n)
 {
 	TALLOC_FREE(n->guard);
 	TALLOC_FREE(n->subreq);
@@ -470,7 +494,7 @@ static void notification_finish(struct notification_context *n)
 	notification_kick(n);
 }
 
-static void notification_send_current(struct notification_context *n)
+static void notification_send_current(struct hooks_context *n)
 {
 	struct notification_item *item = n->current;
 	uint32_t timeout =
@@ -482,10 +506,11 @@ static void notification_send_current(struct notification_context *n)
 		.timeout = timeout,
 		.flags = 0,
 	};
+	struct ctdb_event_client *client = NULL;
 	struct timeval until;
 	int ret;
 
-	ret = notification_connect(n);
+	ret = event_conn_client(n->conn, &client);
 	if (ret != 0) {
 		D_NOTICE("notification %s: cannot reach the event daemon: %s",
 			 item->event, strerror(ret));
@@ -494,12 +519,10 @@ static void notification_send_current(struct notification_context *n)
 	}
 	n->current_with_input = (n->input != NOTIFICATION_INPUT_NO);
 	if (n->current_with_input) {
-		n->subreq = ctdb_event_run_input_send(n, n->nctx->ev,
-						      n->client, &run,
-						      item->json);
+		n->subreq = ctdb_event_run_input_send(n, n->nctx->ev, client,
+						      &run, item->json);
 	} else {
-		n->subreq = ctdb_event_run_send(n, n->nctx->ev, n->client,
-						&run);
+		n->subreq = ctdb_event_run_send(n, n->nctx->ev, client, &run);
 	}
 	if (n->subreq == NULL) {
 		D_ERR("notification %s: out of memory, not sent",
@@ -524,22 +547,18 @@ static void notification_next(struct tevent_context *ev,
 			      struct tevent_immediate *im,
 			      void *private_data)
 {
-	struct notification_context *n = talloc_get_type_abort(
-		private_data, struct notification_context);
+	struct hooks_context *n = talloc_get_type_abort(
+		private_data, struct hooks_context);
 
 	if (n->current != NULL) {
 		return;
 	}
-	if (n->head == NULL) {
+	if (n->queue == NULL) {
 		notification_drain_complete(n);
 		return;
 	}
-	n->current = n->head;
-	n->head = n->current->next;
-	if (n->head == NULL) {
-		n->tail = NULL;
-	}
-	n->current->next = NULL;
+	n->current = n->queue;
+	DLIST_REMOVE(n->queue, n->current);
 	n->num -= 1;
 	D_DEBUG("notification %s: sending", n->current->event);
 	notification_send_current(n);
@@ -549,8 +568,8 @@ static void notification_guard(struct tevent_context *ev,
 			       struct tevent_timer *te, struct timeval now,
 			       void *private_data)
 {
-	struct notification_context *n = talloc_get_type_abort(
-		private_data, struct notification_context);
+	struct hooks_context *n = talloc_get_type_abort(
+		private_data, struct hooks_context);
 
 	/* tevent frees the timer after this handler returns. */
 	n->guard = NULL;
@@ -558,14 +577,14 @@ static void notification_guard(struct tevent_context *ev,
 		 "seconds after the hook deadline, giving up",
 		 n->current->event, (unsigned)NOTIFICATION_GRACE);
 	/* A late reply must not be taken for the next event's. */
-	n->client_lost = true;
+	event_conn_drop(n->conn);
 	notification_finish(n);
 }
 
 static void notification_done(struct tevent_req *subreq)
 {
-	struct notification_context *n = tevent_req_callback_data(
-		subreq, struct notification_context);
+	struct hooks_context *n = tevent_req_callback_data(
+		subreq, struct hooks_context);
 	const char *event = n->current->event;
 	bool with_input = n->current_with_input;
 	bool ok;
@@ -587,7 +606,7 @@ static void notification_done(struct tevent_req *subreq)
 			 "notification hooks run without the event on "
 			 "stdin from now on");
 		n->input = NOTIFICATION_INPUT_NO;
-		n->client_lost = true;
+		event_conn_drop(n->conn);
 		TALLOC_FREE(n->guard);
 		notification_send_current(n);
 		return;
@@ -595,7 +614,7 @@ static void notification_done(struct tevent_req *subreq)
 	if (!ok) {
 		D_NOTICE("notification %s: lost the event daemon's reply: %s",
 			 event, strerror(err));
-		n->client_lost = true;
+		event_conn_drop(n->conn);
 		notification_finish(n);
 		return;
 	}
@@ -616,7 +635,7 @@ static void notification_done(struct tevent_req *subreq)
 /* ---------- shutdown ---------- */
 
 struct notification_drain_state {
-	struct notification_context *n;
+	struct hooks_context *n;
 	struct tevent_req *req;
 };
 
@@ -630,7 +649,7 @@ static int notification_drain_state_destructor(
 }
 
 /* Complete the drain request once, and forget it. */
-static void notification_drain_complete(struct notification_context *n)
+static void notification_drain_complete(struct hooks_context *n)
 {
 	struct tevent_req *req = n->drain;
 
@@ -645,9 +664,9 @@ static void notification_drain_timedout(struct tevent_context *ev,
 					struct timeval now,
 					void *private_data);
 
-struct tevent_req *notification_drain_send(TALLOC_CTX *mem_ctx,
+struct tevent_req *hooks_drain_send(TALLOC_CTX *mem_ctx,
 					   struct tevent_context *ev,
-					   struct notification_context *n)
+					   struct hooks_context *n)
 {
 	struct tevent_req *req;
 	struct notification_drain_state *state;
@@ -659,7 +678,7 @@ struct tevent_req *notification_drain_send(TALLOC_CTX *mem_ctx,
 	if (req == NULL) {
 		return NULL;
 	}
-	if (n == NULL || (n->current == NULL && n->head == NULL) ||
+	if (n == NULL || (n->current == NULL && n->queue == NULL) ||
 	    n->drain != NULL) {
 		tevent_req_done(req);
 		return tevent_req_post(req, ev);
@@ -689,14 +708,14 @@ static void notification_drain_timedout(struct tevent_context *ev,
 						       struct tevent_req);
 	struct notification_drain_state *state = tevent_req_data(
 		req, struct notification_drain_state);
-	struct notification_context *n = state->n;
+	struct hooks_context *n = state->n;
 
 	D_NOTICE("shutdown: %u notification events not delivered",
 		 n->num + (n->current != NULL ? 1 : 0));
 	notification_drain_complete(n);
 }
 
-bool notification_drain_recv(struct tevent_req *req, int *perr)
+bool hooks_drain_recv(struct tevent_req *req, int *perr)
 {
 	bool failed;
 
@@ -704,7 +723,7 @@ bool notification_drain_recv(struct tevent_req *req, int *perr)
 	return !failed;
 }
 
-void notification_close(struct notification_context *n)
+void hooks_close(struct hooks_context *n)
 {
 	struct notification_item *item;
 
@@ -715,12 +734,11 @@ void notification_close(struct notification_context *n)
 	TALLOC_FREE(n->guard);
 	TALLOC_FREE(n->subreq);
 	TALLOC_FREE(n->current);
-	while (n->head != NULL) {
-		item = n->head;
-		n->head = item->next;
+	while (n->queue != NULL) {
+		item = n->queue;
+		DLIST_REMOVE(n->queue, item);
 		talloc_free(item);
 	}
-	n->tail = NULL;
 	n->num = 0;
-	TALLOC_FREE(n->client);
+	event_conn_close(n->conn);
 }
