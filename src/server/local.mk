@@ -9,3 +9,13 @@ src_server_libserver_a_SOURCES = \
 	src/server/bus_start.c src/server/bus_start.h
 
 SERVER_LIBS = src/server/libserver.a
+
+# The connection layer against a fake daemon over a socketpair.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_srv_conn
+TESTS += tests/unit/test_srv_conn
+tests_unit_test_srv_conn_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_srv_conn_SOURCES = tests/unit/test_srv_conn.c
+tests_unit_test_srv_conn_LDADD = $(SERVER_LIBS) $(PROTOCOL_LIBS) \
+	$(COMMON_LIBS) $(CMOCKA_LIBS)
+endif
