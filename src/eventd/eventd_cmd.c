@@ -541,15 +541,16 @@ static int eventd_reply_marshall(struct tevent_req *req, TALLOC_CTX *mem_ctx,
 {
 	struct eventd_request_state *state = tevent_req_data(
 		req, struct eventd_request_state);
-	struct ctdb_event_reply failed = {
-		.cmd = state->reply.cmd,
-	};
+	bool failed;
 	int err;
 
-	if (tevent_req_is_unix_error(req, &err)) {
-		failed.result = err;
-		return ctdb_event_reply_marshall(mem_ctx, h, &failed, pbuf,
-						 pbuflen);
+	/* A failure has no reply data; its errno is the result. */
+	failed = tevent_req_is_unix_error(req, &err);
+	if (failed) {
+		state->reply = (struct ctdb_event_reply){
+			.cmd = state->reply.cmd,
+			.result = err,
+		};
 	}
 	return ctdb_event_reply_marshall(mem_ctx, h, &state->reply, pbuf,
 					 pbuflen);

@@ -494,15 +494,16 @@ static int control_reply_marshall(struct tevent_req *req,
 {
 	struct control_request_state *state = tevent_req_data(
 		req, struct control_request_state);
-	struct ctdb_node_reply failed = {
-		.cmd = state->reply.cmd,
-	};
+	bool failed;
 	int err;
 
-	if (tevent_req_is_unix_error(req, &err)) {
-		failed.result = err;
-		return ctdb_node_reply_marshall(mem_ctx, h, &failed, pbuf,
-						pbuflen);
+	/* A failure has no reply data; its errno is the result. */
+	failed = tevent_req_is_unix_error(req, &err);
+	if (failed) {
+		state->reply = (struct ctdb_node_reply){
+			.cmd = state->reply.cmd,
+			.result = err,
+		};
 	}
 	return ctdb_node_reply_marshall(mem_ctx, h, &state->reply, pbuf,
 					pbuflen);

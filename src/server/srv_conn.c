@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The server side of a client connection, the same for ctdb-eventd and ctdb-noded. */
+/* The server side of a client connection, shared by both daemons. */
 #include <errno.h>
 #include <string.h>
 
@@ -114,6 +114,7 @@ static int srv_conn_serve(struct srv_conn *conn,
 {
 	struct srv_call *call;
 	void *request = NULL;
+	bool waiting;
 	int ret;
 
 	call = talloc_zero(conn->owner, struct srv_call);
@@ -142,7 +143,8 @@ static int srv_conn_serve(struct srv_conn *conn,
 		talloc_free(call);
 		return ENOMEM;
 	}
-	if (tevent_req_is_in_progress(call->req)) {
+	waiting = tevent_req_is_in_progress(call->req);
+	if (waiting) {
 		tevent_req_set_callback(call->req, srv_call_done, call);
 		return 0;
 	}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The server side of a client connection, the same for ctdb-eventd and ctdb-noded. */
+/* The server side of a client connection, shared by both daemons. */
 #ifndef CTDB_SERVER_SRV_CONN_H
 #define CTDB_SERVER_SRV_CONN_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests for srv_conn: reply order, version rule, failures, disconnects, WATCH. */
+/* Unit tests for srv_conn: reply order, versions, failures, disconnects. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
