@@ -125,7 +125,8 @@ static int srv_conn_serve(struct srv_conn *conn,
 	ret = conn->proto->request_pull(call, buf, buflen, &request);
 	if (ret != 0) {
 		D_ERR("Invalid packet received, buflen=%zu: %s", buflen,
-		      ret == EINVAL ? "unknown command" : "malformed");
+		      ret == EINVAL ? "unknown command or value out of range"
+				    : "malformed");
 		talloc_free(call);
 		return ret;
 	}

@@ -65,8 +65,9 @@ struct srv_conn_protocol {
 	/*
 	 * Decode the request in buf, a whole packet whose header has passed
 	 * the version rule. @return 0 with *prequest a talloc child of
-	 * mem_ctx; EINVAL for an unknown command or EPROTO for a malformed
-	 * packet, and the connection is closed.
+	 * mem_ctx; EINVAL for an unknown command or a value out of range
+	 * (an action, a length limit), EPROTO for a malformed packet: the
+	 * connection is then closed.
 	 */
 	int (*request_pull)(TALLOC_CTX *mem_ctx, const uint8_t *buf,
 			    size_t buflen, void **prequest);
