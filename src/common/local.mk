@@ -13,6 +13,7 @@ src_common_libcommon_a_SOURCES = \
 	src/common/ctdb_conf_keys.c src/common/ctdb_conf_keys.h \
 	src/common/tunable.c src/common/tunable.h \
 	src/common/sock_daemon.c src/common/sock_daemon.h \
+	src/common/dlist.h \
 	src/common/sock_client.c src/common/sock_client.h \
 	src/common/keyspace.c src/common/keyspace.h \
 	src/common/watch_stream.c src/common/watch_stream.h \

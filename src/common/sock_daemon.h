@@ -15,16 +15,18 @@ struct sock_daemon;
 
 struct sock_daemon_funcs {
 	/*
-	 * A client connected and passed the peer check. Return a talloc
-	 * object to own the connection (the queue is its child), or NULL to
-	 * close it. Packets then go to the queue's read callback as set up
-	 * by sock_daemon_client_queue().
+	 * A client connected on fd and passed the peer check. Return true
+	 * once something owns fd and serves it (the daemons hand it to
+	 * srv_conn_accept()); return false to have fd closed.
 	 */
 	bool (*client_connect)(struct sock_daemon *sd, int fd,
 			       void *private_data);
-	/* SIGHUP */
+	/* SIGHUP (optional) */
 	void (*reopen_logs)(void *private_data);
-	/* About to exit; kill children here. */
+	/*
+	 * The loop has ended (optional): kill children here. The loop may
+	 * still be run from this callback until they are gone.
+	 */
 	void (*shutdown)(void *private_data);
 };
 
@@ -36,9 +38,11 @@ struct sock_daemon_funcs {
 #define SOCK_DAEMON_EXIT_PIDFILE 17   /* EEXIST: pidfile busy or unwritable */
 
 /**
- * Set up the daemon. The run directory holding the socket is created with
- * mode 0700 when missing; the socket itself gets mode 0600, and a peer
- * whose uid is neither 0 nor ours is refused (logged, connection closed).
+ * Set up the daemon; nothing is created before sock_daemon_run(). There,
+ * the run directory holding the socket is created with mode 0700 when
+ * missing; the socket itself gets mode 0600, and a peer whose uid is
+ * neither 0 nor ours is refused (logged, connection closed).
+ * @return the daemon, or NULL on allocation failure.
  */
 struct sock_daemon *sock_daemon_new(TALLOC_CTX *mem_ctx,
 				    struct tevent_context *ev,
@@ -49,9 +53,11 @@ struct sock_daemon *sock_daemon_new(TALLOC_CTX *mem_ctx,
 /**
  * Create the pidfile, listen on sockpath, write the startup notice to
  * startup_fd (4 bytes of native 0; -1 for none) and serve until SIGTERM,
- * SIGINT or the death of watch_pid (<= 1: not watched).
- * @return the process exit status: 0 after a signal, 3 when watch_pid is
- * gone, 5 when the socket could not be set up, 17 for the pidfile.
+ * SIGINT, sock_daemon_exit() or the death of watch_pid (<= 1: not
+ * watched). SIGHUP calls reopen_logs; SIGUSR1 is logged and ignored.
+ * @return the process exit status: 0 after a signal, the status given to
+ * sock_daemon_exit(), 3 when watch_pid is gone, 5 when the socket could
+ * not be set up, 17 for the pidfile, 1 when the event loop failed.
  */
 int sock_daemon_run(struct sock_daemon *sd, const char *sockpath,
 		    const char *pidfile, int startup_fd, pid_t watch_pid);

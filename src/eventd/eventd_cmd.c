@@ -8,7 +8,6 @@
 
 #include "common/logging.h"
 #include "common/path.h"
-#include "common/sock_io.h"
 #include "common/tevent_unix.h"
 #include "eventd/eventd_metrics.h"
 #include "eventd/eventd_private.h"
@@ -16,7 +15,7 @@
 #include "protocol/event_json.h"
 #include "protocol/event_protocol_api.h"
 #include "protocol/watch_protocol.h"
-#include "server/watch_server.h"
+#include "server/srv_conn.h"
 
 /*
  * Requests are small (a RUN_INPUT carries at most CTDB_EVENT_INPUT_MAX
@@ -36,28 +35,15 @@ struct eventd_component {
 	struct run_event_context *rctx;
 };
 
-struct eventd_run_cmd;
-
-struct eventd_client {
-	struct eventd_context *ectx;
-	struct sock_queue *queue;
-	struct eventd_run_cmd *runs; /* RUNs awaiting their reply */
-	struct ctdb_watch_target watch; /* reqid 0 and no cmds: no WATCH */
-};
-
 /*
- * A RUN in flight. It belongs to the daemon, not to the client: if the
- * client goes away the event still completes and its status is kept, so
+ * One request. It belongs to the daemon, not to the client (srv_conn): if
+ * the client goes away a RUN still completes and its status is kept, so
  * a half-done takeip is never abandoned; only the reply is dropped.
  */
-struct eventd_run_cmd {
-	struct eventd_run_cmd *prev, *next;
-	struct eventd_client *client;
-	uint32_t reqid;
-	uint32_t cmd; /* RUN or RUN_INPUT, echoed in the reply */
+struct eventd_request_state {
 	struct eventd_context *ectx;
-	/* For the metrics, counted even when the client is gone. */
-	struct eventd_metrics *metrics;
+	struct ctdb_event_reply reply; /* cmd echoed; result, data */
+	/* RUN and RUN_INPUT */
 	struct run_event_context *rctx;
 	const char *component; /* the component outlives its runs */
 	char *event;
@@ -162,67 +148,9 @@ static int component_get(struct eventd_context *ectx, const char *name,
 	return 0;
 }
 
-/* ---------- replies ---------- */
-
-/* Every reply to a request goes out here, with the request's reqid. */
-static void client_send_reply(struct eventd_client *client, uint32_t reqid,
-			      const struct ctdb_event_reply *reply)
-{
-	struct ctdb_event_header h = {
-		.version = CTDB_EVENT_WIRE_VERSION,
-		.reqid = reqid,
-	};
-	uint8_t *buf = NULL;
-	size_t buflen = 0;
-	int ret;
-
-	ret = ctdb_event_reply_marshall(client, &h, reply, &buf, &buflen);
-	if (ret != 0) {
-		D_ERR("Failed to marshall %s reply, ret=%d",
-		      ctdb_event_command_to_string(reply->cmd), ret);
-		return;
-	}
-	ret = sock_queue_write(client->queue, buf, buflen);
-	talloc_free(buf);
-	if (ret != 0) {
-		D_ERR("Failed to queue reply, ret=%d", ret);
-	}
-}
-
-static void client_reply(struct eventd_client *client, uint32_t reqid,
-			 uint32_t cmd, int result,
-			 struct ctdb_event_reply_status *status)
-{
-	struct ctdb_event_reply reply = {
-		.cmd = cmd,
-		.result = result,
-	};
-
-	reply.data.status = status;
-	client_send_reply(client, reqid, &reply);
-}
-
 /* ---------- RUN ---------- */
 
 static void eventd_run_done(struct tevent_req *subreq);
-
-static int eventd_run_cmd_destructor(struct eventd_run_cmd *cmd)
-{
-	struct eventd_client *client = cmd->client;
-
-	if (client == NULL) {
-		return 0;
-	}
-	if (cmd->prev != NULL) {
-		cmd->prev->next = cmd->next;
-	} else {
-		client->runs = cmd->next;
-	}
-	if (cmd->next != NULL) {
-		cmd->next->prev = cmd->prev;
-	}
-	return 0;
-}
 
 static int reply_result_from_summary(const struct script_result *summary)
 {
@@ -235,17 +163,19 @@ static int reply_result_from_summary(const struct script_result *summary)
 	return 0;
 }
 
-/* RUN, and RUN_INPUT with input (NULL for RUN) for the scripts' stdin. */
-static int eventd_run(struct eventd_client *client, uint32_t reqid,
-		      uint32_t cmd_id, const struct ctdb_event_request_run *run,
+/*
+ * RUN, and RUN_INPUT with input (NULL for RUN) for the scripts' stdin.
+ * The reply comes when the event is done.
+ */
+static int eventd_run(struct tevent_req *req,
+		      const struct ctdb_event_request_run *run,
 		      const char *input)
 {
-	struct eventd_context *ectx = client->ectx;
-	struct run_event_context *rctx = NULL;
-	struct eventd_run_cmd *cmd;
+	struct eventd_request_state *state = tevent_req_data(
+		req, struct eventd_request_state);
+	struct eventd_context *ectx = state->ectx;
 	struct tevent_req *subreq;
 	struct timeval deadline;
-	const char *component = NULL;
 	int ret;
 
 	/* Event names follow the same rule as other names from a client. */
@@ -254,51 +184,33 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
 	}
 	/* CTDB counts the deadline from the request's arrival. */
 	deadline = tevent_timeval_current_ofs(run->timeout, 0);
-	ret = component_get(ectx, run->component, &rctx, &component);
+	ret = component_get(ectx, run->component, &state->rctx,
+			    &state->component);
 	if (ret != 0) {
 		return ret;
 	}
-	cmd = talloc_zero(rctx, struct eventd_run_cmd);
-	if (cmd == NULL) {
+	state->event = talloc_strdup(state, run->event);
+	if (state->event == NULL) {
 		return ENOMEM;
 	}
-	cmd->client = client;
-	cmd->reqid = reqid;
-	cmd->cmd = cmd_id;
-	cmd->ectx = ectx;
-	cmd->metrics = ectx->metrics;
-	cmd->rctx = rctx;
-	cmd->component = component;
-	cmd->event = talloc_strdup(cmd, run->event);
-	if (cmd->event == NULL) {
-		talloc_free(cmd);
-		return ENOMEM;
-	}
-	cmd->next = client->runs;
-	if (client->runs != NULL) {
-		client->runs->prev = cmd;
-	}
-	client->runs = cmd;
-	talloc_set_destructor(cmd, eventd_run_cmd_destructor);
 
 	/*
 	 * Timeout 0 means no limit, as ctdb(1) has always documented. A
 	 * RUN_INPUT without input still gets a pipe (an immediate EOF), so a
 	 * hook that reads its stdin never reads the daemon's.
 	 */
-	if (cmd_id == CTDB_EVENT_CMD_RUN_INPUT && input == NULL) {
+	if (state->reply.cmd == CTDB_EVENT_CMD_RUN_INPUT && input == NULL) {
 		input = "";
 	}
-	subreq = run_event_input_send(cmd, ectx->ev, rctx, run->event,
-				      run->args,
+	subreq = run_event_input_send(state, ectx->ev, state->rctx,
+				      run->event, run->args,
 				      run->timeout > 0 ? &deadline : NULL,
 				      (run->flags & CTDB_EVENT_RUN_ALL) != 0,
 				      input);
 	if (subreq == NULL) {
-		talloc_free(cmd);
 		return ENOMEM;
 	}
-	tevent_req_set_callback(subreq, eventd_run_done, cmd);
+	tevent_req_set_callback(subreq, eventd_run_done, req);
 	return 0;
 }
 
@@ -307,7 +219,7 @@ static int eventd_run(struct eventd_client *client, uint32_t reqid,
  * that stored nothing new (refused, cancelled before starting) leaves the
  * same value, which wakes no watcher.
  */
-static void eventd_publish_event(struct eventd_run_cmd *cmd)
+static void eventd_publish_event(struct eventd_request_state *state)
 {
 	const struct event_record *rec;
 	struct ctdb_event_reply_status *wire;
@@ -315,22 +227,24 @@ static void eventd_publish_event(struct eventd_run_cmd *cmd)
 	char *key;
 	int ret;
 
-	rec = event_status_store_get(run_event_status(cmd->rctx), cmd->event);
+	rec = event_status_store_get(run_event_status(state->rctx),
+				     state->event);
 	if (rec == NULL) {
 		return;
 	}
-	key = talloc_asprintf(cmd, "event.%s.%s", cmd->component, cmd->event);
-	wire = event_record_to_wire(cmd, rec);
+	key = talloc_asprintf(state, "event.%s.%s", state->component,
+			      state->event);
+	wire = event_record_to_wire(state, rec);
 	if (key == NULL || wire == NULL) {
-		D_ERR("watch: no memory to publish %s", cmd->event);
+		D_ERR("watch: no memory to publish %s", state->event);
 		return;
 	}
-	value = ctdb_event_status_json(cmd->component, cmd->event, wire);
+	value = ctdb_event_status_json(state->component, state->event, wire);
 	if (value == NULL) {
 		D_ERR("watch: no memory to publish %s", key);
 		return;
 	}
-	ret = keyspace_set(cmd->ectx->ks, key, value);
+	ret = keyspace_set(state->ectx->ks, key, value);
 	json_decref(value);
 	if (ret != 0) {
 		D_ERR("watch: failed to publish %s: %s", key, strerror(ret));
@@ -342,29 +256,31 @@ static void eventd_publish_event(struct eventd_run_cmd *cmd)
  * event at this point: the store took it just before completing the
  * request, and events of a component run one at a time.
  */
-static void eventd_run_count(struct eventd_run_cmd *cmd, bool completed,
-			     int err)
+static void eventd_run_count(struct eventd_request_state *state,
+			     bool completed, int err)
 {
-	struct eventd_metrics *em = cmd->metrics;
+	struct eventd_metrics *em = state->ectx->metrics;
 	const struct event_record *rec;
 
 	if (completed) {
-		rec = event_status_store_get(run_event_status(cmd->rctx),
-					     cmd->event);
+		rec = event_status_store_get(run_event_status(state->rctx),
+					     state->event);
 		if (rec != NULL) {
-			eventd_metrics_run(em, cmd->component, rec);
+			eventd_metrics_run(em, state->component, rec);
 		}
 		return;
 	}
-	if (err == ECANCELED && strcmp(cmd->event, "monitor") == 0) {
-		eventd_metrics_cancelled(em, cmd->component);
+	if (err == ECANCELED && strcmp(state->event, "monitor") == 0) {
+		eventd_metrics_cancelled(em, state->component);
 	}
 }
 
 static void eventd_run_done(struct tevent_req *subreq)
 {
-	struct eventd_run_cmd *cmd = tevent_req_callback_data(
-		subreq, struct eventd_run_cmd);
+	struct tevent_req *req = tevent_req_callback_data(subreq,
+							  struct tevent_req);
+	struct eventd_request_state *state = tevent_req_data(
+		req, struct eventd_request_state);
 	struct script_result summary;
 	bool ok;
 	int result = 0;
@@ -374,81 +290,57 @@ static void eventd_run_done(struct tevent_req *subreq)
 	if (ok) {
 		result = reply_result_from_summary(&summary);
 	}
-	eventd_publish_event(cmd);
-	eventd_run_count(cmd, ok, result);
-	if (cmd->client != NULL) {
-		client_reply(cmd->client, cmd->reqid, cmd->cmd, result,
-			     NULL);
-	}
-	talloc_free(cmd);
+	eventd_publish_event(state);
+	eventd_run_count(state, ok, result);
+	state->reply.result = result;
+	tevent_req_done(req);
 }
 
 /* ---------- STATUS ---------- */
 
-static void eventd_status(struct eventd_client *client, uint32_t reqid,
-			  const struct ctdb_event_request_status *status)
+static int eventd_status(struct eventd_request_state *state,
+			 const struct ctdb_event_request_status *status)
 {
 	struct run_event_context *rctx = NULL;
 	const struct event_record *rec;
-	struct ctdb_event_reply_status *wire;
 	int ret;
 
 	if (status->component == NULL) {
-		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, EINVAL,
-			     NULL);
-		return;
+		return EINVAL;
 	}
-	ret = component_get(client->ectx, status->component, &rctx, NULL);
+	ret = component_get(state->ectx, status->component, &rctx, NULL);
 	if (ret == 0 && !script_name_safe(status->event)) {
 		ret = EINVAL;
 	}
 	if (ret != 0) {
-		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, ret, NULL);
-		return;
+		return ret;
 	}
 	rec = event_status_store_get(run_event_status(rctx), status->event);
 	if (rec == NULL) {
-		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, EINVAL,
-			     NULL);
-		return;
+		return EINVAL;
 	}
-	wire = event_record_to_wire(client, rec);
-	if (wire == NULL) {
-		client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, ENOMEM,
-			     NULL);
-		return;
+	state->reply.data.status = event_record_to_wire(state, rec);
+	if (state->reply.data.status == NULL) {
+		return ENOMEM;
 	}
-	client_reply(client, reqid, CTDB_EVENT_CMD_STATUS, 0, wire);
-	talloc_free(wire);
+	return 0;
 }
 
 /* ---------- HISTORY and METRICS ---------- */
 
-static void client_reply_text(struct eventd_client *client, uint32_t reqid,
-			      uint32_t cmd, int result, const char *text)
-{
-	struct ctdb_event_reply reply = {
-		.cmd = cmd,
-		.result = result,
-		.data.text = text,
-	};
-
-	client_send_reply(client, reqid, &reply);
-}
-
 /* As STATUS: ENOENT for a missing component, EINVAL for an event never run. */
-static void eventd_history(struct eventd_client *client, uint32_t reqid,
-			   const struct ctdb_event_request_status *history)
+static int eventd_history(struct eventd_request_state *state,
+			  const struct ctdb_event_request_status *history)
 {
 	struct run_event_context *rctx = NULL;
 	const char *component = NULL;
 	char *json = NULL;
 	int ret;
 
-	ret = component_get(client->ectx, history->component, &rctx,
+	ret = component_get(state->ectx, history->component, &rctx,
 			    &component);
 	if (ret == 0) {
-		ret = event_status_history_json(client,
+		ret = event_status_history_json(state,
 						run_event_status(rctx),
 						component, history->event,
 						&json);
@@ -458,19 +350,17 @@ static void eventd_history(struct eventd_client *client, uint32_t reqid,
 		      history->event, component, strlen(json));
 		ret = EMSGSIZE;
 	}
-	client_reply_text(client, reqid, CTDB_EVENT_CMD_HISTORY, ret,
-			  ret == 0 ? json : NULL);
-	talloc_free(json);
+	if (ret == 0) {
+		state->reply.data.text = json;
+	}
+	return ret;
 }
 
-static void eventd_metrics(struct eventd_client *client, uint32_t reqid)
+static int eventd_metrics(struct eventd_request_state *state)
 {
-	char *text;
-
-	text = eventd_metrics_render(client, client->ectx->metrics);
-	client_reply_text(client, reqid, CTDB_EVENT_CMD_METRICS,
-			  text == NULL ? ENOMEM : 0, text);
-	talloc_free(text);
+	state->reply.data.text = eventd_metrics_render(state,
+						       state->ectx->metrics);
+	return state->reply.data.text == NULL ? ENOMEM : 0;
 }
 
 /* ---------- SCRIPT ---------- */
@@ -502,7 +392,7 @@ static char *script_entry_path(TALLOC_CTX *mem_ctx, const char *dir,
 	return talloc_asprintf(mem_ctx, "%s/%s", dir, script);
 }
 
-static int eventd_script(struct eventd_client *client,
+static int eventd_script(struct eventd_request_state *state,
 			 const struct ctdb_event_request_script *script)
 {
 	struct run_event_context *rctx = NULL;
@@ -514,11 +404,11 @@ static int eventd_script(struct eventd_client *client,
 	    !script_name_safe(script->script)) {
 		return EINVAL;
 	}
-	ret = component_get(client->ectx, script->component, &rctx, NULL);
+	ret = component_get(state->ectx, script->component, &rctx, NULL);
 	if (ret != 0) {
 		return ret;
 	}
-	dir = path_events_dir(client, script->component);
+	dir = path_events_dir(state, script->component);
 	if (dir == NULL) {
 		return ENOMEM;
 	}
@@ -531,103 +421,122 @@ static int eventd_script(struct eventd_client *client,
 	return ret;
 }
 
-/* ---------- dispatch ---------- */
+/* ---------- requests ---------- */
 
-static void eventd_client_packet(uint8_t *buf, size_t buflen, int err,
-				 void *private_data)
+/* Serve one request; @return whether its reply waits for a RUN. */
+static bool eventd_dispatch(struct tevent_req *req,
+			    const struct ctdb_event_request *request)
 {
-	struct eventd_client *client = talloc_get_type_abort(
-		private_data, struct eventd_client);
-	struct ctdb_event_request *request = NULL;
-	struct ctdb_event_header h;
-	uint32_t cmd = 0;
-	int ret;
+	struct eventd_request_state *state = tevent_req_data(
+		req, struct eventd_request_state);
+	int ret = EINVAL;
 
-	if (buf == NULL) {
-		if (err != 0) {
-			D_ERR("client read failed with ret=%d", err);
-		}
-		talloc_free(client);
-		return;
-	}
-	ret = ctdb_watch_peek_cmd(buf, buflen, &cmd);
-	if (ret == 0 && cmd == CTDB_EVENT_CMD_WATCH) {
-		ret = watch_server_start(client->queue, client->ectx->ks, buf,
-					 buflen, &ctdb_watch_cmds_event,
-					 CTDB_EVENT_WIRE_VERSION,
-					 &client->watch);
-		if (ret != 0) {
-			talloc_free(client);
-		}
-		return;
-	}
-	ret = ctdb_event_request_pull(buf, buflen, &h, client, &request);
-	if (ret != 0) {
-		D_ERR("Invalid packet received, buflen=%zu", buflen);
-		talloc_free(client);
-		return;
-	}
 	switch (request->cmd) {
 	case CTDB_EVENT_CMD_RUN:
-		ret = eventd_run(client, h.reqid, request->cmd,
-				 request->data.run, NULL);
-		if (ret != 0) {
-			client_reply(client, h.reqid, request->cmd, ret, NULL);
+		ret = eventd_run(req, request->data.run, NULL);
+		if (ret == 0) {
+			return true;
 		}
 		break;
 	case CTDB_EVENT_CMD_RUN_INPUT:
-		ret = eventd_run(client, h.reqid, request->cmd,
-				 &request->data.run_input->run,
+		ret = eventd_run(req, &request->data.run_input->run,
 				 request->data.run_input->input);
-		if (ret != 0) {
-			client_reply(client, h.reqid, request->cmd, ret, NULL);
+		if (ret == 0) {
+			return true;
 		}
 		break;
 	case CTDB_EVENT_CMD_STATUS:
-		eventd_status(client, h.reqid, request->data.status);
+		ret = eventd_status(state, request->data.status);
 		break;
 	case CTDB_EVENT_CMD_SCRIPT:
-		ret = eventd_script(client, request->data.script);
-		client_reply(client, h.reqid, request->cmd, ret, NULL);
+		ret = eventd_script(state, request->data.script);
 		break;
 	case CTDB_EVENT_CMD_HISTORY:
-		eventd_history(client, h.reqid, request->data.history);
+		ret = eventd_history(state, request->data.history);
 		break;
 	case CTDB_EVENT_CMD_METRICS:
-		eventd_metrics(client, h.reqid);
+		ret = eventd_metrics(state);
 		break;
 	}
-	talloc_free(request);
+	state->reply.result = ret;
+	return false;
 }
 
-static int eventd_client_destructor(struct eventd_client *client)
+static int eventd_request_pull(TALLOC_CTX *mem_ctx, const uint8_t *buf,
+			       size_t buflen, void **prequest)
 {
-	struct eventd_run_cmd *cmd;
+	struct ctdb_event_request *request = NULL;
+	struct ctdb_event_header h;
+	int ret;
 
-	for (cmd = client->runs; cmd != NULL; cmd = cmd->next) {
-		cmd->client = NULL;
+	ret = ctdb_event_request_pull(buf, buflen, &h, mem_ctx, &request);
+	if (ret == 0) {
+		*prequest = request;
 	}
-	return 0;
+	return ret;
 }
+
+static struct tevent_req *eventd_request_send(TALLOC_CTX *mem_ctx,
+					      struct tevent_context *ev,
+					      void *request, void *private_data)
+{
+	struct ctdb_event_request *r = request;
+	struct eventd_request_state *state;
+	struct tevent_req *req;
+	bool waiting;
+
+	req = tevent_req_create(mem_ctx, &state, struct eventd_request_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->ectx = talloc_get_type_abort(private_data,
+					    struct eventd_context);
+	state->reply.cmd = r->cmd;
+	waiting = eventd_dispatch(req, r);
+	if (!waiting) {
+		tevent_req_done(req);
+		return tevent_req_post(req, ev);
+	}
+	return req;
+}
+
+static int eventd_reply_marshall(struct tevent_req *req, TALLOC_CTX *mem_ctx,
+				 struct ctdb_event_header *h, uint8_t **pbuf,
+				 size_t *pbuflen)
+{
+	struct eventd_request_state *state = tevent_req_data(
+		req, struct eventd_request_state);
+	bool failed;
+	int err;
+
+	/* A failure has no reply data; its errno is the result. */
+	failed = tevent_req_is_unix_error(req, &err);
+	if (failed) {
+		state->reply = (struct ctdb_event_reply){
+			.cmd = state->reply.cmd,
+			.result = err,
+		};
+	}
+	return ctdb_event_reply_marshall(mem_ctx, h, &state->reply, pbuf,
+					 pbuflen);
+}
+
+/* CTDB's protocol: version 0 in every reply, whatever the request had. */
+static const struct srv_conn_protocol eventd_protocol = {
+	.version = CTDB_EVENT_WIRE_VERSION,
+	.serve_any_version = true,
+	.max_request = EVENTD_MAX_REQUEST,
+	.watch_cmds = &ctdb_watch_cmds_event,
+	.request_pull = eventd_request_pull,
+	.request_send = eventd_request_send,
+	.reply_marshall = eventd_reply_marshall,
+};
 
 bool eventd_client_connect(struct sock_daemon *sd, int fd, void *private_data)
 {
 	struct eventd_context *ectx = talloc_get_type_abort(
 		private_data, struct eventd_context);
-	struct eventd_client *client;
 
-	client = talloc_zero(ectx, struct eventd_client);
-	if (client == NULL) {
-		return false;
-	}
-	client->ectx = ectx;
-	client->queue = sock_queue_setup(client, ectx->ev, fd,
-					 EVENTD_MAX_REQUEST,
-					 eventd_client_packet, client);
-	if (client->queue == NULL) {
-		talloc_free(client);
-		return false;
-	}
-	talloc_set_destructor(client, eventd_client_destructor);
-	return true;
+	return srv_conn_accept(ectx, ectx->ev, fd, &eventd_protocol, ectx->ks,
+			       ectx);
 }

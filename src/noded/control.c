@@ -4,75 +4,25 @@
 #include <string.h>
 
 #include "common/logging.h"
-#include "common/sock_io.h"
 #include "common/tevent_unix.h"
 #include "noded/noded_private.h"
 #include "protocol/event_json.h"
 #include "protocol/node_protocol_api.h"
 #include "protocol/watch_protocol.h"
-#include "server/watch_server.h"
+#include "server/srv_conn.h"
 
 /* Requests are small; anything bigger is garbage or an attack. */
 #define CONTROL_MAX_REQUEST (64 * 1024)
 
-struct control_cmd;
-
-struct control_client {
-	struct noded_context *nctx;
-	struct sock_queue *queue;
-	struct control_cmd *cmds; /* STOP/CONTINUE awaiting their reply */
-	struct ctdb_watch_target watch; /* no cmds: no WATCH yet */
-};
-
 /*
- * A STOP or CONTINUE in flight belongs to the daemon, not to the client:
- * if the client goes away the node still finishes stopping (its IPs
- * leave, the stopped event runs); only the reply is dropped.
+ * One request. It belongs to the daemon, not to the client (srv_conn): if
+ * the client goes away a STOP still finishes (the IPs leave, the stopped
+ * event runs); only the reply is dropped.
  */
-struct control_cmd {
-	struct control_cmd *prev, *next;
-	struct control_client *client; /* NULL once the client is gone */
-	uint32_t reqid;
-	uint32_t cmd;
+struct control_request_state {
+	struct noded_context *nctx;
+	struct ctdb_node_reply reply; /* cmd echoed; result, data */
 };
-
-/* ---------- replies ---------- */
-
-static void control_reply(struct control_client *client, uint32_t reqid,
-			  struct ctdb_node_reply *reply)
-{
-	struct ctdb_event_header h = {
-		.version = CTDB_EVENT_WIRE_VERSION,
-		.reqid = reqid,
-	};
-	uint8_t *buf = NULL;
-	size_t buflen = 0;
-	int ret;
-
-	ret = ctdb_node_reply_marshall(client, &h, reply, &buf, &buflen);
-	if (ret != 0) {
-		D_ERR("Failed to marshall reply to command %u: %s",
-		      reply->cmd, strerror(ret));
-		return;
-	}
-	ret = sock_queue_write(client->queue, buf, buflen);
-	talloc_free(buf);
-	if (ret != 0) {
-		D_ERR("Failed to queue reply to command %u: %s", reply->cmd,
-		      strerror(ret));
-	}
-}
-
-static void control_reply_result(struct control_client *client,
-				 uint32_t reqid, uint32_t cmd, int result)
-{
-	struct ctdb_node_reply reply = {
-		.cmd = cmd,
-		.result = result,
-	};
-
-	control_reply(client, reqid, &reply);
-}
 
 /* ---------- tunables ---------- */
 
@@ -118,6 +68,8 @@ static int control_setvar(struct noded_context *nctx,
 	}
 	return 0;
 }
+
+
 
 /* ---------- STOP and CONTINUE ---------- */
 
@@ -250,92 +202,58 @@ static bool control_admin_recv(struct tevent_req *req, int *perr)
 	return !failed;
 }
 
-static int control_cmd_destructor(struct control_cmd *cmd)
-{
-	struct control_client *client = cmd->client;
-
-	if (client == NULL) {
-		return 0;
-	}
-	if (cmd->prev != NULL) {
-		cmd->prev->next = cmd->next;
-	} else {
-		client->cmds = cmd->next;
-	}
-	if (cmd->next != NULL) {
-		cmd->next->prev = cmd->prev;
-	}
-	return 0;
-}
-
 static void control_admin_done(struct tevent_req *subreq)
 {
-	struct control_cmd *cmd = tevent_req_callback_data(subreq,
-							   struct control_cmd);
+	struct tevent_req *req = tevent_req_callback_data(subreq,
+							  struct tevent_req);
+	struct control_request_state *state = tevent_req_data(
+		req, struct control_request_state);
 	bool ok;
 	int err = 0;
 
 	ok = control_admin_recv(subreq, &err);
 	TALLOC_FREE(subreq);
-	if (cmd->client != NULL) {
-		control_reply_result(cmd->client, cmd->reqid, cmd->cmd,
-				     ok ? 0 : err);
-	}
-	talloc_free(cmd);
+	state->reply.result = ok ? 0 : err;
+	tevent_req_done(req);
 }
 
-static int control_admin(struct control_client *client, uint32_t reqid,
-			 uint32_t command)
+/* STOP and CONTINUE: the reply comes when the node has stopped. */
+static int control_admin(struct tevent_req *req, uint32_t command)
 {
-	struct noded_context *nctx = client->nctx;
-	struct control_cmd *cmd;
+	struct control_request_state *state = tevent_req_data(
+		req, struct control_request_state);
+	struct noded_context *nctx = state->nctx;
 	struct tevent_req *subreq;
 
-	cmd = talloc_zero(nctx, struct control_cmd);
-	if (cmd == NULL) {
-		return ENOMEM;
-	}
-	cmd->client = client;
-	cmd->reqid = reqid;
-	cmd->cmd = command;
-	cmd->next = client->cmds;
-	if (client->cmds != NULL) {
-		client->cmds->prev = cmd;
-	}
-	client->cmds = cmd;
-	talloc_set_destructor(cmd, control_cmd_destructor);
-
 	if (command == CTDB_NODE_CMD_STOP) {
-		subreq = control_stop_send(cmd, nctx->ev, nctx);
+		subreq = control_stop_send(state, nctx->ev, nctx);
 	} else {
-		subreq = control_continue_send(cmd, nctx->ev, nctx);
+		subreq = control_continue_send(state, nctx->ev, nctx);
 	}
 	if (subreq == NULL) {
-		talloc_free(cmd);
 		return ENOMEM;
 	}
-	tevent_req_set_callback(subreq, control_admin_done, cmd);
+	tevent_req_set_callback(subreq, control_admin_done, req);
 	return 0;
 }
 
-/* ---------- dispatch ---------- */
+/* ---------- requests ---------- */
 
-static void control_dispatch(struct control_client *client, uint32_t reqid,
+/* Serve one request; @return whether its reply waits (STOP, CONTINUE). */
+static bool control_dispatch(struct tevent_req *req,
 			     const struct ctdb_node_request *request)
 {
-	struct noded_context *nctx = client->nctx;
+	struct control_request_state *state = tevent_req_data(
+		req, struct control_request_state);
+	struct noded_context *nctx = state->nctx;
 	struct ctdb_node_reply reply = {
 		.cmd = request->cmd,
 	};
-	TALLOC_CTX *tmp_ctx = talloc_new(client);
+	/* Not so temporary: the reply's data must live until it is sent. */
+	TALLOC_CTX *tmp_ctx = state;
 	char *metrics_text = NULL;
 	int ret = ENOMEM;
 
-	if (tmp_ctx == NULL) {
-		reply.result = ENOMEM;
-		control_reply(client, reqid, &reply);
-		return;
-	}
 	switch (request->cmd) {
 	case CTDB_NODE_CMD_STATUS:
 		ret = node_info_status(tmp_ctx, nctx, &reply.data.status);
@@ -359,11 +277,10 @@ static void control_dispatch(struct control_client *client, uint32_t reqid,
 		break;
 	case CTDB_NODE_CMD_STOP:
 	case CTDB_NODE_CMD_CONTINUE:
-		ret = control_admin(client, reqid, request->cmd);
+		ret = control_admin(req, request->cmd);
 		if (ret == 0) {
 			/* The reply comes when the node has stopped. */
-			talloc_free(tmp_ctx);
-			return;
+			return true;
 		}
 		break;
 	case CTDB_NODE_CMD_METRICS:
@@ -380,77 +297,88 @@ static void control_dispatch(struct control_client *client, uint32_t reqid,
 		break;
 	}
 	reply.result = ret;
-	control_reply(client, reqid, &reply);
-	talloc_free(tmp_ctx);
+	state->reply = reply;
+	return false;
 }
 
-static void control_client_packet(uint8_t *buf, size_t buflen, int err,
-				  void *private_data)
+static int control_request_pull(TALLOC_CTX *mem_ctx, const uint8_t *buf,
+				size_t buflen, void **prequest)
 {
-	struct control_client *client = talloc_get_type_abort(
-		private_data, struct control_client);
 	struct ctdb_node_request *request = NULL;
 	struct ctdb_event_header h;
-	uint32_t cmd = 0;
 	int ret;
 
-	if (buf == NULL) {
-		if (err != 0) {
-			D_ERR("client read failed with ret=%d", err);
-		}
-		talloc_free(client);
-		return;
+	ret = ctdb_node_request_pull(buf, buflen, &h, mem_ctx, &request);
+	if (ret == 0) {
+		*prequest = request;
 	}
-	ret = ctdb_watch_peek_cmd(buf, buflen, &cmd);
-	if (ret == 0 && cmd == CTDB_NODE_CMD_WATCH) {
-		ret = watch_server_start(client->queue, client->nctx->ks, buf,
-					 buflen, &ctdb_watch_cmds_node,
-					 CTDB_NODE_PROTOCOL_VERSION,
-					 &client->watch);
-		if (ret != 0) {
-			talloc_free(client);
-		}
-		return;
-	}
-	ret = ctdb_node_request_pull(buf, buflen, &h, client, &request);
-	if (ret != 0) {
-		D_ERR("Invalid packet received, buflen=%zu: %s", buflen,
-		      ret == EINVAL ? "unknown command" : "malformed");
-		talloc_free(client);
-		return;
-	}
-	control_dispatch(client, h.reqid, request);
-	talloc_free(request);
+	return ret;
 }
 
-static int control_client_destructor(struct control_client *client)
+static struct tevent_req *control_request_send(TALLOC_CTX *mem_ctx,
+					       struct tevent_context *ev,
+					       void *request,
+					       void *private_data)
 {
-	struct control_cmd *cmd;
+	struct ctdb_node_request *r = request;
+	struct control_request_state *state;
+	struct tevent_req *req;
+	bool waiting;
 
-	for (cmd = client->cmds; cmd != NULL; cmd = cmd->next) {
-		cmd->client = NULL;
+	req = tevent_req_create(mem_ctx, &state,
+				struct control_request_state);
+	if (req == NULL) {
+		return NULL;
 	}
-	return 0;
+	state->nctx = talloc_get_type_abort(private_data,
+					    struct noded_context);
+	state->reply.cmd = r->cmd;
+	waiting = control_dispatch(req, r);
+	if (!waiting) {
+		tevent_req_done(req);
+		return tevent_req_post(req, ev);
+	}
+	return req;
 }
+
+static int control_reply_marshall(struct tevent_req *req,
+				  TALLOC_CTX *mem_ctx,
+				  struct ctdb_event_header *h, uint8_t **pbuf,
+				  size_t *pbuflen)
+{
+	struct control_request_state *state = tevent_req_data(
+		req, struct control_request_state);
+	bool failed;
+	int err;
+
+	/* A failure has no reply data; its errno is the result. */
+	failed = tevent_req_is_unix_error(req, &err);
+	if (failed) {
+		state->reply = (struct ctdb_node_reply){
+			.cmd = state->reply.cmd,
+			.result = err,
+		};
+	}
+	return ctdb_node_reply_marshall(mem_ctx, h, &state->reply, pbuf,
+					pbuflen);
+}
+
+/* Our own protocol: its version in every reply; an unknown one refused. */
+static const struct srv_conn_protocol control_protocol = {
+	.version = CTDB_NODE_PROTOCOL_VERSION,
+	.serve_any_version = false,
+	.max_request = CONTROL_MAX_REQUEST,
+	.watch_cmds = &ctdb_watch_cmds_node,
+	.request_pull = control_request_pull,
+	.request_send = control_request_send,
+	.reply_marshall = control_reply_marshall,
+};
 
 bool control_client_connect(struct sock_daemon *sd, int fd, void *private_data)
 {
 	struct noded_context *nctx = talloc_get_type_abort(
 		private_data, struct noded_context);
-	struct control_client *client;
 
-	client = talloc_zero(nctx, struct control_client);
-	if (client == NULL) {
-		return false;
-	}
-	client->nctx = nctx;
-	client->queue = sock_queue_setup(client, nctx->ev, fd,
-					 CONTROL_MAX_REQUEST,
-					 control_client_packet, client);
-	if (client->queue == NULL) {
-		talloc_free(client);
-		return false;
-	}
-	talloc_set_destructor(client, control_client_destructor);
-	return true;
+	return srv_conn_accept(nctx, nctx->ev, fd, &control_protocol,
+			       nctx->ks, nctx);
 }

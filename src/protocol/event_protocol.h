@@ -9,8 +9,10 @@
 /*
  * The layout is CTDB's, byte for byte: host byte order, packed, no
  * padding. The header version is 0 on the wire in both directions (CTDB
- * defines a version constant but never sends it) and is not checked.
- * Don't change any value here: Samba's tools and ctdbd depend on them.
+ * defines a version constant but never sends it). CTDB's daemon never
+ * checks it; ours logs another value but serves the request all the same
+ * (src/server/srv_conn.h). Don't change any value here: Samba's tools and
+ * ctdbd depend on them.
  */
 #define CTDB_EVENT_WIRE_VERSION 0
 

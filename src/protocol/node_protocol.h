@@ -13,6 +13,9 @@
  * supported by this daemon". A reply is header + u32 cmd + i32 result
  * (0 or a positive errno) + a body only when result is 0 and the command
  * has one. Bump CTDB_NODE_PROTOCOL_VERSION if any layout here changes.
+ * Every reply carries CTDB_NODE_PROTOCOL_VERSION; a request may carry it
+ * or 0, and the daemon closes the connection on any other version
+ * (src/server/srv_conn.h).
  */
 #define CTDB_NODE_PROTOCOL_VERSION 1
 
