@@ -79,3 +79,19 @@ NODED_INTEGRATION_TESTS = \
 TESTS += $(NODED_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(NODED_INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/noded_lib.sh
+
+# The cluster protocol as a pure state machine (no I/O, no clock), so its
+# tests drive it with a fake CPG. The corosync glue around it comes later.
+noinst_LIBRARIES += src/noded/libclusterproto.a
+src_noded_libclusterproto_a_SOURCES = \
+	src/noded/cluster_proto.c src/noded/cluster_proto.h
+CLUSTER_PROTO_LIBS = src/noded/libclusterproto.a $(NODED_PURE_LIBS) \
+	$(PROTOCOL_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_cluster_proto
+TESTS += tests/unit/test_cluster_proto
+tests_unit_test_cluster_proto_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_cluster_proto_SOURCES = tests/unit/test_cluster_proto.c
+tests_unit_test_cluster_proto_LDADD = $(CLUSTER_PROTO_LIBS) $(CMOCKA_LIBS)
+endif
