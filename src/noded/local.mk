@@ -95,3 +95,4 @@ tests_unit_test_cluster_proto_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_cluster_proto_SOURCES = tests/unit/test_cluster_proto.c
 tests_unit_test_cluster_proto_LDADD = $(CLUSTER_PROTO_LIBS) $(CMOCKA_LIBS)
 endif
+EXTRA_DIST += doc/cluster.md
