@@ -17,7 +17,8 @@
  * usage: corosync_member GROUP PNN NODES IPS STATUS
  *   NODES, IPS  comma-separated addresses (`nodes` lines, public IPs)
  *   STATUS      file rewritten (atomically) after every change:
- *               "phase P", "round R", "quorate 0|1", "held A B ..."
+ *               "phase P", "round R", "quorate 0|1", "held A B ...";
+ *               the log goes to STATUS.log
  * Actions succeed after one turn of the loop; the addresses "held" are
  * only remembered, nothing is configured. SIGUSR1 toggles UNHEALTHY.
  * It exits on SIGTERM or SIGINT, or with status 3 when refused.
@@ -217,6 +218,7 @@ static int start(struct member *m, char **argv)
 int main(int argc, char **argv)
 {
 	struct member *m;
+	char *log_location;
 	int signals[] = { SIGTERM, SIGINT, SIGUSR1 };
 	unsigned i;
 
@@ -225,8 +227,17 @@ int main(int argc, char **argv)
 				"STATUS\n");
 		return 2;
 	}
-	logging_init("file:-", DEBUG_NOTICE, "corosync_member");
 	m = talloc_zero(NULL, struct member);
+	if (m == NULL) {
+		return 1;
+	}
+	log_location = talloc_asprintf(m, "file:%s.log", argv[5]);
+	if (log_location == NULL ||
+	    logging_init(log_location, DEBUG_INFO, "corosync_member") != 0) {
+		fprintf(stderr, "corosync_member: cannot log to %s.log\n",
+			argv[5]);
+		return 1;
+	}
 	m->ev = tevent_context_init(m);
 	if (m->ev == NULL) {
 		return 1;
