@@ -1156,6 +1156,38 @@ static void test_foreign_member(void **state)
 	talloc_free(w);
 }
 
+/* A deleted line of nodes shows DELETED, and speaks for nobody. */
+static void test_deleted_line(void **state)
+{
+	struct world *w = world_new(3);
+	struct fnode *x;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct cluster_msg hb = {
+		.type = CLUSTER_MSG_HEARTBEAT,
+		.pnn = 1,
+	};
+
+	w->nodes[1] = NULL;
+	add_daemon(w, 0);
+	add_daemon(w, 2);
+	x = add_daemon(w, 0); /* a member that only speaks through broadcast() */
+	x->stopped = true;
+	join_all(w);
+	assert_int_equal(cluster_proto_node_flags(w->n[0].p, 1),
+			 CTDB_NODE_FLAGS_DELETED);
+	assert_int_equal(cluster_msg_marshall(w->mem, &hb, &buf, &len), 0);
+	broadcast(w, x, buf, len);
+	run(w);
+	assert_true(has_text(w->n[0].log, "its heartbeat message (pnn 1, "
+			     "version 1) has a pnn that is not in our nodes "
+			     "file"));
+	assert_int_equal(cluster_proto_phase(w->n[0].p), CLUSTER_PHASE_IDLE);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[1]),
+			 6);
+	talloc_free(w);
+}
+
 static void test_unknown_pnn(void **state)
 {
 	struct world *w = world_new(3);
@@ -1341,6 +1373,7 @@ int main(void)
 		cmocka_unit_test(test_nodes_hash_mismatch),
 		cmocka_unit_test(test_foreign_member),
 		cmocka_unit_test(test_unknown_pnn),
+		cmocka_unit_test(test_deleted_line),
 		cmocka_unit_test(test_release_failure_blocks_take),
 		cmocka_unit_test(test_engine_lost),
 		cmocka_unit_test(test_five_nodes),
