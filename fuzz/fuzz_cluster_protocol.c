@@ -43,7 +43,8 @@ static void check_accepted(const struct cluster_msg *msg, uint32_t num_nodes)
 			   msg->body.state.num_public);
 	}
 	if (msg->type == CLUSTER_MSG_SUSPECT) {
-		FUZZ_CHECK(msg->body.suspect.target_pnn < num_nodes);
+		FUZZ_CHECK(msg->body.suspect.target_pnn < num_nodes ||
+			   msg->body.suspect.target_pnn == CLUSTER_PNN_NONE);
 	}
 }
 

@@ -425,6 +425,8 @@ static void drop_queued_non_releases(struct cluster_proto *p)
 	for (i = 0; i < p->queue_len; i++) {
 		if (p->queue[i].type == CLUSTER_ACTION_RELEASE_IP) {
 			p->queue[kept++] = p->queue[i];
+		} else {
+			talloc_free(discard_const_p(char, p->queue[i].arg));
 		}
 	}
 	p->queue_len = kept;
@@ -1272,14 +1274,26 @@ static void self_excluded(struct cluster_proto *p, const char *why,
 	emit_view(p);
 }
 
+/* -1 for a member whose pnn we do not know yet. */
+static int64_t pnn_for_log(uint32_t pnn)
+{
+	return pnn == CLUSTER_PNN_NONE ? -1 : (int64_t)pnn;
+}
+
 static void deliver_suspect(struct cluster_proto *p, struct member *sender,
 			    const struct cluster_msg *msg, uint64_t now_ms)
 {
 	const struct cluster_suspect_msg *sus = &msg->body.suspect;
 	struct member *target = find_member(p, sus->target_member);
 
-	if (sender->excluded || target == NULL || target->excluded ||
-	    target->state == NULL || member_pnn(target) != sus->target_pnn) {
+	uint32_t target_pnn;
+
+	if (sender->excluded || target == NULL || target->excluded) {
+		return;
+	}
+	target_pnn = target->state == NULL ? CLUSTER_PNN_NONE :
+					     member_pnn(target);
+	if (target_pnn != sus->target_pnn) {
 		return;
 	}
 	if (target->hb_seq > sus->target_seq) {
@@ -1290,8 +1304,9 @@ static void deliver_suspect(struct cluster_proto *p, struct member *sender,
 	}
 	target->excluded = true;
 	emit_log(p, DEBUG_NOTICE,
-		 "pnn %" PRIu32 " has been silent too long (suspected by pnn %"
-		 PRIu32 "): treated as gone", sus->target_pnn, msg->pnn);
+		 "pnn %" PRId64 " (member %" PRIx64 ") has been silent too "
+		 "long (suspected by pnn %" PRIu32 "): treated as gone",
+		 pnn_for_log(target_pnn), target->id, msg->pnn);
 	if (target->id != p->config.this_member) {
 		start_grace(p, target, now_ms);
 	}
@@ -1668,18 +1683,21 @@ static void check_silence(struct cluster_proto *p, uint64_t now_ms)
 			.round = p->round,
 		};
 
-		if (m->id == p->config.this_member || m->state == NULL ||
+		if (m->id == p->config.this_member ||
 		    m->excluded || m->foreign || m->suspect_sent ||
 		    now_ms - m->last_heard_ms <=
 			    p->config.heartbeat_timeout_ms) {
 			continue;
 		}
 		m->suspect_sent = true;
-		msg.body.suspect.target_pnn = member_pnn(m);
+		msg.body.suspect.target_pnn = m->state == NULL ?
+						      CLUSTER_PNN_NONE :
+						      member_pnn(m);
 		msg.body.suspect.target_member = m->id;
 		msg.body.suspect.target_seq = m->hb_seq;
-		emit_log(p, DEBUG_WARNING, "pnn %" PRIu32 " silent for %"
-			 PRIu64 " ms: suspecting it", member_pnn(m),
+		emit_log(p, DEBUG_WARNING, "pnn %" PRId64 " (member %" PRIx64
+			 ") silent for %" PRIu64 " ms: suspecting it",
+			 pnn_for_log(msg.body.suspect.target_pnn), m->id,
 			 now_ms - m->last_heard_ms);
 		emit_send(p, &msg);
 	}

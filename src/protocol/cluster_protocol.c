@@ -18,7 +18,8 @@
  *   HEARTBEAT: u32 seq
  *   RELEASED:  nothing
  *   TAKEN:     nothing
- *   SUSPECT:   u32 target_pnn, u64 target_member, u32 target_seq
+ *   SUSPECT:   u32 target_pnn (CLUSTER_PNN_NONE before its first STATE),
+ *              u64 target_member, u32 target_seq
  *
  * A stringn is a u32 N then N bytes whose only NUL is the last; N = 0 is
  * NULL, allowed only for the reason. Addresses are bare IPv4 or IPv6
@@ -328,7 +329,8 @@ static int pull_suspect(struct ctdb_pull_cursor *c, uint32_t num_nodes,
 	if (ret != 0) {
 		return ret;
 	}
-	if (sus->target_pnn >= num_nodes) {
+	if (sus->target_pnn >= num_nodes &&
+	    sus->target_pnn != CLUSTER_PNN_NONE) {
 		return ERANGE;
 	}
 	return 0;

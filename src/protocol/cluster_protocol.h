@@ -57,8 +57,11 @@ struct cluster_state_msg {
 	const char **public_ips;
 };
 
+/* A SUSPECT's target that has not sent its STATE yet: no pnn known. */
+#define CLUSTER_PNN_NONE UINT32_MAX
+
 struct cluster_suspect_msg {
-	uint32_t target_pnn;
+	uint32_t target_pnn;    /* or CLUSTER_PNN_NONE */
 	uint64_t target_member; /* the CPG member id (nodeid << 32 | pid) */
 	uint32_t target_seq;    /* the newest heartbeat the sender saw from it */
 };

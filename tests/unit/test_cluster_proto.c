@@ -1020,7 +1020,8 @@ static void test_silent_member(void **state)
 
 	c->stopped = true;
 	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + STEP_MS);
-	assert_true(has_text(w->n[0].log, "pnn 2 has been silent too long"));
+	assert_true(has_text(w->n[0].log, "pnn 2 (member "));
+	assert_true(has_text(w->n[0].log, ") has been silent too long"));
 	assert_int_equal(cluster_proto_node_flags(w->n[0].p, 2),
 			 CTDB_NODE_FLAGS_DISCONNECTED);
 	advance(w, CLUSTER_GRACE_MS + STEP_MS);
@@ -1041,6 +1042,39 @@ static void test_silent_member(void **state)
 	assert_settled(w);
 	assert_same_allocation(w);
 	assert_true(has_text(w->n[0].log, "pnn 2 rejoins the cluster"));
+	assert_int_equal(count_conf(w, c), 2);
+	talloc_free(w);
+}
+
+/* A daemon stopped before its first STATE does not hold the barrier forever. */
+static void test_silent_before_state(void **state)
+{
+	struct world *w = world_new(3);
+	struct fnode *c;
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		add_daemon(w, i);
+		w->n[i].in_group = true;
+	}
+	confchg(w, 0, NULL, 0);
+	run(w);
+	c = add_daemon(w, 2);
+	c->stopped = true;
+	join(w, c);
+	assert_int_equal(cluster_proto_phase(w->n[0].p), CLUSTER_PHASE_SYNC);
+	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + 2 * STEP_MS);
+	assert_true(has_text(w->n[0].log, "pnn -1 (member "));
+	assert_int_equal(cluster_proto_phase(w->n[0].p), CLUSTER_PHASE_IDLE);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[1]),
+			 6);
+
+	c->stopped = false;
+	cluster_proto_tick(c->p, w->now);
+	run(w);
+	advance(w, 2000);
+	assert_settled(w);
+	assert_same_allocation(w);
 	assert_int_equal(count_conf(w, c), 2);
 	talloc_free(w);
 }
@@ -1368,6 +1402,7 @@ int main(void)
 		cmocka_unit_test(test_node_down_waits_grace),
 		cmocka_unit_test(test_killed_daemon_no_grace),
 		cmocka_unit_test(test_silent_member),
+		cmocka_unit_test(test_silent_before_state),
 		cmocka_unit_test(test_stale_suspicion),
 		cmocka_unit_test(test_duplicate_pnn),
 		cmocka_unit_test(test_nodes_hash_mismatch),

@@ -365,6 +365,13 @@ static void test_suspect_unknown_target(void **state)
 	marshall_ok(mem, &in, &buf, &len);
 	ret = cluster_msg_pull(buf, len, NUM_NODES, mem, &out);
 	assert_int_equal(ret, ERANGE);
+
+	/* A member that has not said its pnn yet may be suspected. */
+	in.body.suspect.target_pnn = CLUSTER_PNN_NONE;
+	marshall_ok(mem, &in, &buf, &len);
+	ret = cluster_msg_pull(buf, len, NUM_NODES, mem, &out);
+	assert_int_equal(ret, 0);
+	assert_int_equal(out->body.suspect.target_pnn, CLUSTER_PNN_NONE);
 	talloc_free(mem);
 }
 
