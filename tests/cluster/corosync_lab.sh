@@ -145,14 +145,14 @@ cpg_members()
 
 held_count()
 {
-	local line
+	local line words
 
 	line=$(grep '^held' "$TESTDIR/$1.status" 2>/dev/null) || {
 		echo -1
 		return
 	}
-	set -- $line
-	echo $(($# - 1))
+	read -r -a words <<<"$line"
+	echo $((${#words[@]} - 1))
 }
 
 phase_of()
@@ -196,6 +196,21 @@ check()
 	fi
 }
 
+cpg_has_all()
+{
+	[ "$(cpg_members 1)" -eq "$N" ]
+}
+
+member_gone()
+{
+	! h_alive "${member_pid[$1]}"
+}
+
+holds_nothing()
+{
+	[ "$(held_count "$1")" -eq 0 ]
+}
+
 # The time from $1 (h_now_us) to the last takeip the members logged, in
 # ms: what the protocol took, without the polling of this script.
 takeover_ms()
@@ -225,7 +240,7 @@ for i in $(seq 1 $N); do
 	start_member "$i"
 done
 check "corosync-cpgtool sees 3 members in group $group" \
-	wait_until 10 eval '[ "$(cpg_members 1)" -eq 3 ]'
+	wait_until 10 cpg_has_all
 check "6 addresses shared 2 by 2" \
 	wait_until 10 shares_are 2 m1 m2 m3
 
@@ -249,7 +264,7 @@ check "member 2 healthy again: back to 2 each" \
 pnn2_pid=${member_pid[2]}
 start_member 2 dup
 check "a second member for pnn 1 is refused (exit status 3)" \
-	wait_until 10 eval '! h_alive ${member_pid[2]}'
+	wait_until 10 member_gone 2
 wait "${member_pid[2]}"
 check "the refusal is logged by the second member" \
 	grep -q 'already serves pnn 1: refusing' "$TESTDIR/dup.status.log"
@@ -261,7 +276,7 @@ check "the refusal moved nothing" shares_are 2 m1 m2b m3
 t0=$(h_now_us)
 kill -KILL "${corosync_pid[3]}"
 check "kill -9 of corosync 3: member 3 releases everything" \
-	wait_until 5 eval '[ "$(held_count m3)" -eq 0 ]'
+	wait_until 5 holds_nothing m3
 check "members 1 and 2 take its addresses after the grace period" \
 	wait_until 15 shares_are 3 m1 m2b
 echo "kill -9 of corosync to its addresses moved: $(takeover_ms "$t0" m1 m2b) ms"
