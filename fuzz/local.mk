@@ -14,7 +14,8 @@ FUZZ_REPLAY_TESTS = \
 	fuzz/replay_watch_protocol \
 	fuzz/replay_conf \
 	fuzz/replay_tunables \
-	fuzz/replay_public_ips
+	fuzz/replay_public_ips \
+	fuzz/replay_cluster_protocol
 check_PROGRAMS += $(FUZZ_REPLAY_TESTS)
 TESTS += $(FUZZ_REPLAY_TESTS)
 
@@ -52,6 +53,12 @@ fuzz_replay_public_ips_SOURCES = fuzz/fuzz_public_ips.c fuzz/replay.c \
 	fuzz/fuzz.h
 fuzz_replay_public_ips_LDADD = $(NODED_PURE_LIBS)
 
+fuzz_replay_cluster_protocol_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS) \
+	-DFUZZ_TARGET=\"cluster_protocol\"
+fuzz_replay_cluster_protocol_SOURCES = fuzz/fuzz_cluster_protocol.c \
+	fuzz/replay.c fuzz/fuzz.h
+fuzz_replay_cluster_protocol_LDADD = $(PROTOCOL_LIBS)
+
 # The libFuzzer binaries link instrumented copies of the libraries under
 # test (coverage for libFuzzer, ASan and UBSan: FUZZ_CFLAGS from
 # configure), built from the same source lists so they follow any change
@@ -79,7 +86,8 @@ FUZZ_BINARIES = \
 	fuzz/fuzz_watch_protocol \
 	fuzz/fuzz_conf \
 	fuzz/fuzz_tunables \
-	fuzz/fuzz_public_ips
+	fuzz/fuzz_public_ips \
+	fuzz/fuzz_cluster_protocol
 EXTRA_PROGRAMS += $(FUZZ_BINARIES)
 CLEANFILES += $(FUZZ_BINARIES)
 
@@ -115,6 +123,11 @@ fuzz_fuzz_public_ips_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_public_ips_SOURCES = fuzz/fuzz_public_ips.c fuzz/fuzz.h
 fuzz_fuzz_public_ips_LDADD = fuzz/libfuzz_nodedpure.a fuzz/libfuzz_common.a \
 	$(TEVENT_LIBS) $(TALLOC_LIBS)
+
+fuzz_fuzz_cluster_protocol_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+fuzz_fuzz_cluster_protocol_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_cluster_protocol_SOURCES = fuzz/fuzz_cluster_protocol.c fuzz/fuzz.h
+fuzz_fuzz_cluster_protocol_LDADD = fuzz/libfuzz_protocol.a $(TALLOC_LIBS)
 
 FUZZ_SECONDS = 60
 

@@ -11,7 +11,8 @@
 #   -b  build tree holding fuzz/fuzz_<target> (default: .)
 #   -o  where the logs, the grown corpora and any crashing input go
 #       (default: a new directory under ${TMPDIR:-/tmp}; left in place)
-#   TARGET  event_protocol, node_protocol, conf, tunables, public_ips
+#   TARGET  event_protocol, node_protocol, conf, tunables, public_ips,
+#       cluster_protocol
 #       (default: all)
 # The seed corpus and fuzz/regress/<target> are read, never written: new
 # inputs go to OUTDIR. Exit status: 0, 1 if a target failed, 2 for usage.
@@ -23,7 +24,7 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=.
 outdir=
 all_targets="event_protocol node_protocol watch_protocol conf tunables
-	public_ips"
+	public_ips cluster_protocol"
 
 usage() {
 	sed -n '/^# usage:/,/^# inputs go/s/^# \{0,1\}//p' "$0" >&2

@@ -123,3 +123,37 @@ NODED_INTEGRATION_TESTS = \
 TESTS += $(NODED_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(NODED_INTEGRATION_TESTS)
 dist_check_DATA += tests/integration/noded_lib.sh
+
+# The cluster protocol as a pure state machine (no I/O, no clock), so its
+# tests drive it with a fake CPG. The corosync glue around it comes later.
+noinst_LIBRARIES += src/noded/libclusterproto.a
+src_noded_libclusterproto_a_SOURCES = \
+	src/noded/cluster_proto.c src/noded/cluster_proto.h
+CLUSTER_PROTO_LIBS = src/noded/libclusterproto.a $(NODED_PURE_LIBS) \
+	$(PROTOCOL_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_cluster_proto
+TESTS += tests/unit/test_cluster_proto
+tests_unit_test_cluster_proto_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_cluster_proto_SOURCES = tests/unit/test_cluster_proto.c
+tests_unit_test_cluster_proto_LDADD = $(CLUSTER_PROTO_LIBS) $(CMOCKA_LIBS)
+endif
+EXTRA_DIST += doc/cluster.md
+
+# The corosync glue, and a driver that runs it on real corosync for
+# tests/cluster/corosync_lab.sh (which skips, 77, without it).
+if HAVE_COROSYNC
+noinst_LIBRARIES += src/noded/libclustercorosync.a
+src_noded_libclustercorosync_a_CFLAGS = $(AM_CFLAGS) $(COROSYNC_CFLAGS)
+src_noded_libclustercorosync_a_SOURCES = \
+	src/noded/cluster_corosync.c src/noded/cluster_corosync.h
+CLUSTER_COROSYNC_LIBS = src/noded/libclustercorosync.a \
+	$(CLUSTER_PROTO_LIBS) $(COMMON_LIBS) $(COROSYNC_LIBS)
+
+check_PROGRAMS += tests/cluster/corosync_member
+tests_cluster_corosync_member_SOURCES = tests/cluster/corosync_member.c
+tests_cluster_corosync_member_LDADD = $(CLUSTER_COROSYNC_LIBS)
+endif
+EXTRA_DIST += src/noded/cluster_corosync.c src/noded/cluster_corosync.h \
+	tests/cluster/corosync_member.c

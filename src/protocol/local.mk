@@ -11,7 +11,8 @@ src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/event_json.c src/protocol/event_json.h \
 	src/protocol/script_result.c src/protocol/script_result.h \
 	src/protocol/watch_protocol.c src/protocol/watch_protocol.h \
-	src/protocol/event_bus.c src/protocol/event_bus.h
+	src/protocol/event_bus.c src/protocol/event_bus.h \
+	src/protocol/cluster_protocol.c src/protocol/cluster_protocol.h
 
 PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS) $(JANSSON_LIBS)
 
@@ -44,4 +45,10 @@ TESTS += tests/unit/test_script_result
 tests_unit_test_script_result_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_script_result_SOURCES = tests/unit/test_script_result.c
 tests_unit_test_script_result_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_cluster_protocol
+TESTS += tests/unit/test_cluster_protocol
+tests_unit_test_cluster_protocol_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_cluster_protocol_SOURCES = tests/unit/test_cluster_protocol.c
+tests_unit_test_cluster_protocol_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
 endif

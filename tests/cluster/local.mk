@@ -7,7 +7,8 @@
 # times; the two tests take turns through a lock in the build tree.
 CLUSTER_TESTS = \
 	tests/cluster/ctdbd_loopback.sh \
-	tests/cluster/ctdbd_netns.sh
+	tests/cluster/ctdbd_netns.sh \
+	tests/cluster/corosync_lab.sh
 
 TESTS += $(CLUSTER_TESTS)
 dist_check_SCRIPTS += $(CLUSTER_TESTS) \
