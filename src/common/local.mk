@@ -18,6 +18,8 @@ src_common_libcommon_a_SOURCES = \
 	src/common/keyspace.c src/common/keyspace.h \
 	src/common/watch_stream.c src/common/watch_stream.h \
 	src/common/metrics.c src/common/metrics.h \
+	src/common/net_packet.c src/common/net_packet.h \
+	src/common/net_raw.c src/common/net_raw.h \
 	src/common/nats_bus.c src/common/nats_bus.h \
 	src/common/dlist.h
 
