@@ -16,6 +16,10 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
+# Debian's programs first: the python3 the install below puts in
+# /usr/bin, not a version manager's shim in front of it, which costs a
+# shell start per call (seconds each under load: tests timed out on it).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 need_root() {
 	[ "$(id -u)" = 0 ] || { echo "run as root (apt-get install)"; exit 1; }

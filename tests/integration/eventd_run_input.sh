@@ -123,8 +123,10 @@ reply: length=20 version=0 reqid=1 cmd=100(RUN_INPUT) result=110(ETIMEDOUT)
 rc=110
 EOF
 t1=$(h_now_us)
-check "...after the 1 s deadline, not later than 5 s ($(((t1 - t0) / 1000)) ms)" \
-	test $((t1 - t0)) -lt 5000000
+# The script would sleep 30 s: well before that shows the deadline killed
+# it (the time itself is a benchmark's business, not a test's).
+check "...after the 1 s deadline, long before the script's 30 s ($(((t1 - t0) / 1000)) ms)" \
+	test $((t1 - t0)) -lt 20000000
 rm -f "$B/events/notification/40.hang.script"
 
 daemon_stop "$B" || h_fail "daemon did not stop"
