@@ -157,3 +157,8 @@ tests_cluster_corosync_member_LDADD = $(CLUSTER_COROSYNC_LIBS)
 endif
 EXTRA_DIST += src/noded/cluster_corosync.c src/noded/cluster_corosync.h \
 	tests/cluster/corosync_member.c
+
+# No call or include cycle among src/noded's files, read from the objects.
+TESTS += tests/integration/noded_deps.sh
+dist_check_SCRIPTS += tests/integration/noded_deps.sh
+dist_check_DATA += tests/integration/noded_deps.py
