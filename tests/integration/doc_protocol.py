@@ -191,15 +191,6 @@ def exchange(path, request, nreplies):
     return replies
 
 
-def old_node_version(kind, want, got):
-    """A reply that differs only by a version 0 where the document says 1:
-    ctdb-noded's replies before the shared connection layer (issue 10)."""
-    return (kind == "node" and len(want) == len(got) and
-            want[4:8] == struct.pack("<I", 1) and
-            got[4:8] == struct.pack("<I", 0) and
-            want[:4] + want[8:] == got[:4] + got[8:])
-
-
 def check_example(doc, path, kind, name):
     request, replies = doc_example(doc, kind, name)
     if request is None:
@@ -218,10 +209,6 @@ def check_example(doc, path, kind, name):
     for n, (want, have) in enumerate(zip(replies, got), 1):
         if want == have:
             ok("example %s %s: reply %d is the document's, byte for byte" %
-               (kind, name, n))
-        elif old_node_version(kind, want, have):
-            ok("example %s %s: reply %d is the document's but for version "
-               "0 (a daemon before the shared connection layer)" %
                (kind, name, n))
         else:
             failed += fail("example %s %s: reply %d differs:\n    want %s\n"
