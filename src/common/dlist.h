@@ -20,8 +20,13 @@
 /* The last element, or NULL for an empty list. */
 #define DLIST_TAIL(head) ((head) == NULL ? NULL : (head)->prev)
 
+/*
+ * The _LINKS variants name the two link fields, for an element that is
+ * on two lists at once (e.g. dirty_prev/dirty_next beside prev/next).
+ */
+
 /* Put elem first. */
-#define DLIST_ADD(head, elem)                                             \
+#define DLIST_ADD_LINKS(head, elem, prev, next)                          \
 	do {                                                              \
 		if ((head) == NULL) {                                     \
 			(elem)->prev = (elem);                            \
@@ -35,10 +40,10 @@
 	} while (0)
 
 /* Put elem last. */
-#define DLIST_ADD_END(head, elem)                                         \
+#define DLIST_ADD_END_LINKS(head, elem, prev, next)                      \
 	do {                                                              \
 		if ((head) == NULL) {                                     \
-			DLIST_ADD(head, elem);                            \
+			DLIST_ADD_LINKS(head, elem, prev, next);          \
 		} else {                                                  \
 			(elem)->prev = (head)->prev;                      \
 			(elem)->next = NULL;                              \
@@ -48,7 +53,7 @@
 	} while (0)
 
 /* Unlink elem, which must be in the list; its links are cleared. */
-#define DLIST_REMOVE(head, elem)                                          \
+#define DLIST_REMOVE_LINKS(head, elem, prev, next)                       \
 	do {                                                              \
 		if ((elem) == (head)) {                                   \
 			(head) = (elem)->next;                            \
@@ -66,5 +71,9 @@
 		(elem)->prev = NULL;                                      \
 		(elem)->next = NULL;                                      \
 	} while (0)
+
+#define DLIST_ADD(head, elem) DLIST_ADD_LINKS(head, elem, prev, next)
+#define DLIST_ADD_END(head, elem) DLIST_ADD_END_LINKS(head, elem, prev, next)
+#define DLIST_REMOVE(head, elem) DLIST_REMOVE_LINKS(head, elem, prev, next)
 
 #endif

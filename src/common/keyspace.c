@@ -6,6 +6,8 @@
 
 #include "common/keyspace.h"
 
+#include "common/dlist.h"
+
 /*
  * Every key is an entry; a watcher following it holds a "follow" linking
  * the two, on both the entry's and the watcher's lists. A change marks
@@ -44,14 +46,14 @@ struct keyspace_watcher {
 	struct keyspace *ks;
 	bool all_keys;
 	bool blocked;
-	struct ks_follow *dirty_head, *dirty_tail;
+	struct ks_follow *dirty_head;
 	keyspace_notify_fn fn;
 	void *private_data;
 };
 
 struct keyspace {
 	struct tevent_context *ev;
-	struct ks_entry *entries, *entries_tail;
+	struct ks_entry *entries;
 	struct keyspace_watcher *watchers;
 	struct tevent_immediate *im;
 	bool im_scheduled;
@@ -128,16 +130,7 @@ static int entry_destructor(struct ks_entry *e)
 	struct keyspace *ks = e->ks;
 
 	/* Only placeholders die before the keyspace; follows are gone. */
-	if (e->prev != NULL) {
-		e->prev->next = e->next;
-	} else {
-		ks->entries = e->next;
-	}
-	if (e->next != NULL) {
-		e->next->prev = e->prev;
-	} else {
-		ks->entries_tail = e->prev;
-	}
+	DLIST_REMOVE(ks->entries, e);
 	return 0;
 }
 
@@ -156,13 +149,7 @@ static struct ks_entry *entry_add(struct keyspace *ks, const char *key)
 		return NULL;
 	}
 	/* Appended, so "all keys" watchers see keys in creation order. */
-	e->prev = ks->entries_tail;
-	if (ks->entries_tail != NULL) {
-		ks->entries_tail->next = e;
-	} else {
-		ks->entries = e;
-	}
-	ks->entries_tail = e;
+	DLIST_ADD_END(ks->entries, e);
 	talloc_set_destructor(e, entry_destructor);
 	return e;
 }
@@ -184,14 +171,7 @@ static void follow_mark_dirty(struct ks_follow *f)
 		return;
 	}
 	f->dirty = true;
-	f->dirty_next = NULL;
-	f->dirty_prev = w->dirty_tail;
-	if (w->dirty_tail != NULL) {
-		w->dirty_tail->dirty_next = f;
-	} else {
-		w->dirty_head = f;
-	}
-	w->dirty_tail = f;
+	DLIST_ADD_END_LINKS(w->dirty_head, f, dirty_prev, dirty_next);
 }
 
 static void follow_clear_dirty(struct ks_follow *f)
@@ -201,19 +181,8 @@ static void follow_clear_dirty(struct ks_follow *f)
 	if (!f->dirty) {
 		return;
 	}
-	if (f->dirty_prev != NULL) {
-		f->dirty_prev->dirty_next = f->dirty_next;
-	} else {
-		w->dirty_head = f->dirty_next;
-	}
-	if (f->dirty_next != NULL) {
-		f->dirty_next->dirty_prev = f->dirty_prev;
-	} else {
-		w->dirty_tail = f->dirty_prev;
-	}
+	DLIST_REMOVE_LINKS(w->dirty_head, f, dirty_prev, dirty_next);
 	f->dirty = false;
-	f->dirty_prev = NULL;
-	f->dirty_next = NULL;
 }
 
 static int follow_destructor(struct ks_follow *f)
@@ -221,14 +190,7 @@ static int follow_destructor(struct ks_follow *f)
 	struct ks_entry *e = f->entry;
 
 	follow_clear_dirty(f);
-	if (f->prev != NULL) {
-		f->prev->next = f->next;
-	} else {
-		e->followers = f->next;
-	}
-	if (f->next != NULL) {
-		f->next->prev = f->prev;
-	}
+	DLIST_REMOVE(e->followers, f);
 	if (e->json == NULL && e->followers == NULL && !e->ks->dying) {
 		talloc_free(e);
 	}
@@ -247,11 +209,7 @@ static struct ks_follow *follow_add(struct keyspace_watcher *w,
 	}
 	f->entry = e;
 	f->watcher = w;
-	f->next = e->followers;
-	if (e->followers != NULL) {
-		e->followers->prev = f;
-	}
-	e->followers = f;
+	DLIST_ADD(e->followers, f);
 	talloc_set_destructor(f, follow_destructor);
 	follow_mark_dirty(f);
 	return f;
@@ -401,14 +359,7 @@ static int watcher_destructor(struct keyspace_watcher *w)
 		return 0;
 	}
 	/* The follows are children: they unlink themselves after this. */
-	if (w->prev != NULL) {
-		w->prev->next = w->next;
-	} else {
-		ks->watchers = w->next;
-	}
-	if (w->next != NULL) {
-		w->next->prev = w->prev;
-	}
+	DLIST_REMOVE(ks->watchers, w);
 	return 0;
 }
 
@@ -475,11 +426,7 @@ struct keyspace_watcher *keyspace_watch(TALLOC_CTX *mem_ctx,
 	w->fn = fn;
 	w->private_data = private_data;
 	w->all_keys = (num_keys == 0);
-	w->next = ks->watchers;
-	if (ks->watchers != NULL) {
-		ks->watchers->prev = w;
-	}
-	ks->watchers = w;
+	DLIST_ADD(ks->watchers, w);
 	talloc_set_destructor(w, watcher_destructor);
 
 	if (w->all_keys) {

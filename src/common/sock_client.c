@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/sock_client.h"
+#include "common/dlist.h"
 #include "common/sock_io.h"
 #include "common/tevent_unix.h"
 
@@ -46,12 +47,7 @@ static void pending_add(struct sock_client *client,
 			struct sock_client_msg_state *state)
 {
 	state->client = client;
-	state->prev = NULL;
-	state->next = client->pending;
-	if (client->pending != NULL) {
-		client->pending->prev = state;
-	}
-	client->pending = state;
+	DLIST_ADD(client->pending, state);
 }
 
 static void pending_remove(struct sock_client_msg_state *state)
@@ -61,16 +57,7 @@ static void pending_remove(struct sock_client_msg_state *state)
 	if (client == NULL) {
 		return;
 	}
-	if (state->prev != NULL) {
-		state->prev->next = state->next;
-	} else {
-		client->pending = state->next;
-	}
-	if (state->next != NULL) {
-		state->next->prev = state->prev;
-	}
-	state->prev = NULL;
-	state->next = NULL;
+	DLIST_REMOVE(client->pending, state);
 	state->client = NULL;
 }
 
