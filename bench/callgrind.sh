@@ -55,8 +55,8 @@ daemon_total() {
 		[ $t -lt 300 ] || { echo "no socket in $b" >&2; return 1; }
 	done
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		CTDB_TEST_MODE=yes CTDB_BASE=$b "$build/ctdb-event" run 60 \
-			"$comp" monitor >/dev/null || { echo "run failed" >&2; return 1; }
+		CTDB_TEST_MODE=yes CTDB_BASE=$b "$build/ctdb-event" run 600 \
+			"$comp" monitor >/dev/null || { echo "run of $comp failed: $?" >&2; return 1; }
 	done
 	kill -TERM "$pid"
 	wait "$pid" 2>/dev/null
