@@ -94,11 +94,11 @@ $B/public_addresses:1: invalid mask '/33' for IPv4 address '$NL_IP', expected 0.
 rc=1
 EOF
 
-# [cluster] backend: local, or corosync in a build with corosync (none yet).
+# [cluster] backend: local; corosync is refused until ctdb-noded drives it.
 B=$(nl_base corosync) || h_die "nl_base failed"
 conf_add "$B" "[cluster]" "	backend = corosync"
 refused "[cluster] backend = corosync without corosync support" "$B" \
-	"$B/ctdb.conf:5: cluster backend 'corosync' is not available: ctdb-noded was built without corosync support"
+	"$B/ctdb.conf:5: cluster backend 'corosync' is not available: this ctdb-noded runs only the local backend"
 
 B=$(nl_base backend) || h_die "nl_base failed"
 conf_add "$B" "[cluster]" "	backend = udp"
