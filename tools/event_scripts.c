@@ -307,25 +307,42 @@ static int script_link(struct event_tool_context *ctx, const char *component,
 	return 0;
 }
 
-static int script_enable(struct event_tool_context *ctx, int argc,
-			 const char **argv)
+/*
+ * The script path that "script enable" and "script disable" work on, from
+ * their two arguments: 1 after the usage for a wrong count, EINVAL for a
+ * bad name, ENOMEM; 0 with *path on success.
+ */
+static int script_args_path(struct event_tool_context *ctx,
+			    const char *command, int argc, const char **argv,
+			    char **path)
 {
-	char *etc_script;
-	struct stat st;
 	bool ok;
-	int ret;
 
 	if (argc != 2) {
-		event_tool_print_command_usage(ctx->msg, "script enable");
+		event_tool_print_command_usage(ctx->msg, command);
 		return 1;
 	}
 	ok = event_tool_names_valid(argv[0], argv[1]);
 	if (!ok) {
 		return EINVAL;
 	}
-	etc_script = events_script_path(ctx, argv[0], argv[1]);
-	if (etc_script == NULL) {
+	*path = events_script_path(ctx, argv[0], argv[1]);
+	if (*path == NULL) {
 		return ENOMEM;
+	}
+	return 0;
+}
+
+static int script_enable(struct event_tool_context *ctx, int argc,
+			 const char **argv)
+{
+	char *etc_script = NULL;
+	struct stat st;
+	int ret;
+
+	ret = script_args_path(ctx, "script enable", argc, argv, &etc_script);
+	if (ret != 0) {
+		return ret;
 	}
 
 	ret = lstat(etc_script, &st);
@@ -351,22 +368,13 @@ static int script_enable(struct event_tool_context *ctx, int argc,
 static int script_disable(struct event_tool_context *ctx, int argc,
 			  const char **argv)
 {
-	char *etc_script;
+	char *etc_script = NULL;
 	struct stat st;
-	bool ok;
 	int ret;
 
-	if (argc != 2) {
-		event_tool_print_command_usage(ctx->msg, "script disable");
-		return 1;
-	}
-	ok = event_tool_names_valid(argv[0], argv[1]);
-	if (!ok) {
-		return EINVAL;
-	}
-	etc_script = events_script_path(ctx, argv[0], argv[1]);
-	if (etc_script == NULL) {
-		return ENOMEM;
+	ret = script_args_path(ctx, "script disable", argc, argv, &etc_script);
+	if (ret != 0) {
+		return ret;
 	}
 
 	/* Nothing there is as disabled as it gets. */

@@ -84,15 +84,18 @@ static void control_continue_trigger(struct tevent_req *req,
 				     void *private_data);
 
 /*
- * Set STOPPED (which asks for a takeover run: the IPs leave), then, once
- * that run is done, send the stopped event.
+ * STOP sets STOPPED (which asks for a takeover run: the IPs leave) and,
+ * once that run is done, sends the stopped event. CONTINUE clears it and
+ * is done once the run it causes is done. A node already there is done.
  */
-static struct tevent_req *control_stop_send(TALLOC_CTX *mem_ctx,
-					    struct tevent_context *ev,
-					    struct noded_context *nctx)
+static struct tevent_req *control_admin_send(TALLOC_CTX *mem_ctx,
+					     struct tevent_context *ev,
+					     struct noded_context *nctx,
+					     bool stop)
 {
 	struct tevent_req *req;
 	struct control_admin_state *state;
+	tevent_queue_trigger_fn_t trigger;
 	bool ok;
 
 	req = tevent_req_create(mem_ctx, &state, struct control_admin_state);
@@ -101,13 +104,20 @@ static struct tevent_req *control_stop_send(TALLOC_CTX *mem_ctx,
 	}
 	state->ev = ev;
 	state->nctx = nctx;
-	if (node_state_stopped(nctx->state)) {
+	if (node_state_stopped(nctx->state) == stop) {
 		tevent_req_done(req);
 		return tevent_req_post(req, ev);
 	}
-	node_state_add_flags(nctx->state, CTDB_NODE_FLAGS_STOPPED,
-			     "stopped by the administrator");
-	ok = takeover_enqueue(nctx->takeover, req, control_stop_trigger, NULL);
+	if (stop) {
+		node_state_add_flags(nctx->state, CTDB_NODE_FLAGS_STOPPED,
+				     "stopped by the administrator");
+		trigger = control_stop_trigger;
+	} else {
+		node_state_clear_flags(nctx->state, CTDB_NODE_FLAGS_STOPPED,
+				       "continued by the administrator");
+		trigger = control_continue_trigger;
+	}
+	ok = takeover_enqueue(nctx->takeover, req, trigger, NULL);
 	if (!ok) {
 		tevent_req_oom(req);
 		return tevent_req_post(req, ev);
@@ -142,50 +152,17 @@ static void control_stop_event_done(struct tevent_req *subreq)
 							  struct tevent_req);
 	struct control_admin_state *state = tevent_req_data(
 		req, struct control_admin_state);
-	bool ok;
-	int result = 0;
-	int err = 0;
+	const char *failure;
 
-	ok = noded_event_recv(subreq, &err, &result);
+	failure = noded_event_failure(subreq);
 	TALLOC_FREE(subreq);
-	if (!ok || result != 0) {
+	if (failure != NULL) {
 		/* The node is stopped all the same. */
-		D_ERR("stopped event failed: %s",
-		      ok ? noded_event_result_string(result) : strerror(err));
+		D_ERR("stopped event failed: %s", failure);
 	}
 	node_state_announce(state->nctx->state, "stopped",
 			    "stopped by the administrator");
 	tevent_req_done(req);
-}
-
-/* Clear STOPPED and reply once the takeover run it causes is done. */
-static struct tevent_req *control_continue_send(TALLOC_CTX *mem_ctx,
-						struct tevent_context *ev,
-						struct noded_context *nctx)
-{
-	struct tevent_req *req;
-	struct control_admin_state *state;
-	bool ok;
-
-	req = tevent_req_create(mem_ctx, &state, struct control_admin_state);
-	if (req == NULL) {
-		return NULL;
-	}
-	state->ev = ev;
-	state->nctx = nctx;
-	if (!node_state_stopped(nctx->state)) {
-		tevent_req_done(req);
-		return tevent_req_post(req, ev);
-	}
-	node_state_clear_flags(nctx->state, CTDB_NODE_FLAGS_STOPPED,
-			       "continued by the administrator");
-	ok = takeover_enqueue(nctx->takeover, req, control_continue_trigger,
-			      NULL);
-	if (!ok) {
-		tevent_req_oom(req);
-		return tevent_req_post(req, ev);
-	}
-	return req;
 }
 
 static void control_continue_trigger(struct tevent_req *req,
@@ -225,11 +202,8 @@ static int control_admin(struct tevent_req *req, uint32_t command)
 	struct noded_context *nctx = state->nctx;
 	struct tevent_req *subreq;
 
-	if (command == CTDB_NODE_CMD_STOP) {
-		subreq = control_stop_send(state, nctx->ev, nctx);
-	} else {
-		subreq = control_continue_send(state, nctx->ev, nctx);
-	}
+	subreq = control_admin_send(state, nctx->ev, nctx,
+				    command == CTDB_NODE_CMD_STOP);
 	if (subreq == NULL) {
 		return ENOMEM;
 	}

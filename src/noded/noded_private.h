@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 #include <talloc.h>
 #include <tevent.h>
@@ -173,6 +174,28 @@ bool noded_event_status_recv(struct tevent_req *req, int *perr, int *result,
 
 /** A reply result in words: "a script failed" for ENOEXEC, ... */
 const char *noded_event_result_string(int result);
+
+/**
+ * Receive an event whose failure is only logged: NULL when it was sent and
+ * succeeded, else why not in words (the errno's text when it could not be
+ * sent, the reply result's when a script failed). Inline, built on the two
+ * functions above, so a test's fake of noded_event.c serves it as well.
+ */
+static inline const char *noded_event_failure(struct tevent_req *req)
+{
+	bool ok;
+	int result = 0;
+	int err = 0;
+
+	ok = noded_event_recv(req, &err, &result);
+	if (!ok) {
+		return strerror(err);
+	}
+	if (result != 0) {
+		return noded_event_result_string(result);
+	}
+	return NULL;
+}
 
 /* From noded/runstate.c */
 

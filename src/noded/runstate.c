@@ -22,18 +22,11 @@ static void noded_eventd_gone(void *private_data)
 /* An event that must succeed for the node to start at all. */
 static bool required_event_ok(struct tevent_req *subreq, const char *event)
 {
-	bool ok;
-	int result = 0;
-	int err = 0;
+	const char *failure;
 
-	ok = noded_event_recv(subreq, &err, &result);
-	if (!ok) {
-		D_ERR("Failed to run %s event: %s", event, strerror(err));
-		return false;
-	}
-	if (result != 0) {
-		D_ERR("Failed to run %s event: %s", event,
-		      noded_event_result_string(result));
+	failure = noded_event_failure(subreq);
+	if (failure != NULL) {
+		D_ERR("Failed to run %s event: %s", event, failure);
 		return false;
 	}
 	return true;
@@ -186,21 +179,19 @@ static void noded_startup_done(struct tevent_req *subreq)
 	struct noded_context *nctx = state->nctx;
 	struct tevent_timer *te;
 	uint32_t retry;
-	bool ok;
-	int result = 0;
-	int err = 0;
+	const char *failure;
 
-	ok = noded_event_recv(subreq, &err, &result);
+	failure = noded_event_failure(subreq);
 	TALLOC_FREE(subreq);
-	if (ok && result == 0) {
+	if (failure == NULL) {
 		D_NOTICE("startup event OK - enabling monitoring");
 		node_state_set_runstate(nctx->state, CTDB_RUNSTATE_RUNNING);
 		tevent_req_done(req);
 		return;
 	}
 	retry = nctx->tunables.value[TUNABLE_STARTUP_RETRY_INTERVAL];
-	D_ERR("startup event failed (%s), retrying in %u seconds",
-	      ok ? noded_event_result_string(result) : strerror(err), retry);
+	D_ERR("startup event failed (%s), retrying in %u seconds", failure,
+	      retry);
 	te = tevent_add_timer(state->ev, state,
 			      tevent_timeval_current_ofs(retry, 0),
 			      noded_startup_retry, req);
@@ -372,16 +363,13 @@ static void noded_shutdown_event_done(struct tevent_req *subreq)
 							  struct tevent_req);
 	struct noded_shutdown_state *state = tevent_req_data(
 		req, struct noded_shutdown_state);
-	bool ok;
-	int result = 0;
-	int err = 0;
+	const char *failure;
 
-	ok = noded_event_recv(subreq, &err, &result);
+	failure = noded_event_failure(subreq);
 	TALLOC_FREE(subreq);
-	if (!ok || result != 0) {
+	if (failure != NULL) {
 		/* As ctdbd: noted, and the shutdown goes on. */
-		D_ERR("shutdown event failed: %s",
-		      ok ? noded_event_result_string(result) : strerror(err));
+		D_ERR("shutdown event failed: %s", failure);
 	}
 	/* The shutdown hook comes last; the hooks get a bounded time. */
 	node_state_announce(state->nctx->state, "shutdown",
