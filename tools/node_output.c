@@ -170,6 +170,13 @@ static int text_runstate(FILE *f, uint32_t runstate)
 	return 0;
 }
 
+/* CTDB prints the bare number, with -X too. */
+static int text_pnn(FILE *f, uint32_t pnn)
+{
+	fprintf(f, "%u\n", pnn);
+	return 0;
+}
+
 static int text_var(FILE *f, const char *name, uint32_t value)
 {
 	fprintf(f, "%-26s = %u\n", name, value);
@@ -202,6 +209,7 @@ const struct node_format node_format_text = {
 	.nodestatus = text_nodestatus,
 	.ips = text_ips,
 	.runstate = text_runstate,
+	.pnn = text_pnn,
 	.var = text_var,
 	.vars = text_vars,
 	.set_var = text_set_var,
@@ -279,6 +287,7 @@ const struct node_format node_format_delimited = {
 	.nodestatus = delimited_nodestatus,
 	.ips = delimited_ips,
 	.runstate = text_runstate,
+	.pnn = text_pnn,
 	.var = text_var,
 	.vars = text_vars,
 	.set_var = text_set_var,
@@ -334,6 +343,11 @@ static int json_runstate(FILE *f, uint32_t runstate)
 				      ctdb_node_runstate_json(runstate)));
 }
 
+static int json_pnn(FILE *f, uint32_t pnn)
+{
+	return tool_json_emit(f, json_pack("{s:I}", "pnn", (json_int_t)pnn));
+}
+
 /* {"MonitorInterval": 15}: listvars' shape, one entry. */
 static int json_var(FILE *f, const char *name, uint32_t value)
 {
@@ -359,6 +373,7 @@ const struct node_format node_format_json = {
 	.nodestatus = json_nodestatus,
 	.ips = json_ips,
 	.runstate = json_runstate,
+	.pnn = json_pnn,
 	.var = json_var,
 	.vars = json_vars,
 	.set_var = json_var,

@@ -70,6 +70,8 @@ struct node_format {
 	int (*ips)(FILE *f, char sep, uint32_t pnn, bool all,
 		   const struct ctdb_public_ip_list *ips);
 	int (*runstate)(FILE *f, uint32_t runstate);
+	/* `ctdb pnn`: this node's number, in every style a bare number. */
+	int (*pnn)(FILE *f, uint32_t pnn);
 	/* `ctdb getvar`: name as the user typed it. */
 	int (*var)(FILE *f, const char *name, uint32_t value);
 	int (*vars)(FILE *f, const struct ctdb_var_list *vars);
