@@ -676,6 +676,146 @@ static int cmd_gratarp(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	return 0;
 }
 
+/* The interface in links of that name, or NULL. */
+static struct node_iface *iface_find(struct node_iface *ifaces, uint32_t num,
+				     const char *name, size_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < num; i++) {
+		if (strlen(ifaces[i].name) == len &&
+		    strncmp(ifaces[i].name, name, len) == 0) {
+			return &ifaces[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * An address held here counts once, for the first of its interfaces
+ * whose link is up: the one that carries it.
+ */
+static void iface_count_reference(struct node_iface *ifaces, uint32_t num,
+				  const char *list)
+{
+	struct node_iface *iface;
+	size_t len;
+
+	while (*list != '\0') {
+		len = strcspn(list, ",");
+		iface = iface_find(ifaces, num, list, len);
+		if (iface != NULL && iface->link_up) {
+			iface->references++;
+			return;
+		}
+		list += len;
+		if (*list == ',') {
+			list++;
+		}
+	}
+}
+
+static int cmd_ifaces(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+		      int argc, const char **argv)
+{
+	struct ctdb_node_status *st = NULL;
+	struct ctdb_public_ip_list *ips = NULL;
+	struct ctdb_var_list *links = NULL;
+	struct node_iface *ifaces;
+	struct tevent_req *req;
+	int err = ENOMEM;
+	int result = 0;
+	uint32_t i;
+	bool ok;
+	int ret;
+
+	ok = node_tool_get_status(t, mem_ctx, &st);
+	if (!ok) {
+		return 1;
+	}
+	req = ctdb_node_ifaces_send(mem_ctx, t->ev, t->client);
+	ok = node_tool_wait(t, req);
+	if (ok) {
+		ok = ctdb_node_ifaces_recv(req, &err, &result, mem_ctx, &links);
+	}
+	if (ok && result == 0) {
+		req = ctdb_node_ips_send(mem_ctx, t->ev, t->client);
+		ok = node_tool_wait(t, req);
+	}
+	if (ok && result == 0) {
+		ok = ctdb_node_ips_recv(req, &err, &result, mem_ctx, &ips);
+	}
+	if (!ok) {
+		return node_tool_transport_error(t, err);
+	}
+	if (result != 0) {
+		fprintf(t->err, "Failed to get interfaces from node %u: %s\n",
+			st->this_pnn, strerror(result));
+		return 1;
+	}
+	ifaces = talloc_zero_array(mem_ctx, struct node_iface, links->num);
+	if (links->num > 0 && ifaces == NULL) {
+		fprintf(t->err, "Memory allocation error\n");
+		return 1;
+	}
+	for (i = 0; i < links->num; i++) {
+		ifaces[i].name = links->var[i].name;
+		ifaces[i].link_up = links->var[i].value != 0;
+	}
+	for (i = 0; i < ips->num; i++) {
+		if (ips->ip[i].pnn == (int32_t)st->this_pnn) {
+			iface_count_reference(ifaces, links->num,
+					      ips->ip[i].ifaces);
+		}
+	}
+	ret = t->fmt->ifaces(t->out, t->sep, st->this_pnn, ifaces,
+			     links->num);
+	return node_tool_format_result(t, ret);
+}
+
+static int cmd_setifacelink(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+			    int argc, const char **argv)
+{
+	struct tevent_req *req;
+	int err = ENOMEM;
+	int result = 0;
+	struct ctdb_node_status *st = NULL;
+	bool up = strcmp(argv[2], "up") == 0;
+	bool ok;
+
+	if (!up && strcmp(argv[2], "down") != 0) {
+		fprintf(t->err, "Invalid link state %s (want up or down)\n",
+			argv[2]);
+		return 1;
+	}
+	/* The pnn, for CTDB's message about an unknown interface. */
+	ok = node_tool_get_status(t, mem_ctx, &st);
+	if (!ok) {
+		return 1;
+	}
+	req = ctdb_node_setifacelink_send(mem_ctx, t->ev, t->client, argv[1],
+					  up);
+	ok = node_tool_wait(t, req);
+	if (ok) {
+		ok = ctdb_node_setifacelink_recv(req, &err, &result);
+	}
+	if (!ok) {
+		return node_tool_transport_error(t, err);
+	}
+	if (result == ENOENT) {
+		/* CTDB says this on stdout. */
+		fprintf(t->msg, "Interface %s not configured on node %u\n",
+			argv[1], st->this_pnn);
+		return 1;
+	}
+	if (result != 0) {
+		fprintf(t->err, "Failed to set link state of %s: %s\n",
+			argv[1], strerror(result));
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Commands
  */
@@ -714,6 +854,10 @@ static const struct node_command node_commands[] = {
 	  cmd_checktcpport, 1, 1, NULL, NODE_TOOL_TIMEOUT },
 	{ { "gratarp", "<ip> <interface>", "announce an address on an interface" },
 	  cmd_gratarp, 2, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "ifaces", "", "show the interfaces and their link state" },
+	  cmd_ifaces, 0, 0, NULL, NODE_TOOL_TIMEOUT },
+	{ { "setifacelink", "<iface> up|down", "set an interface's link state" },
+	  cmd_setifacelink, 2, 2, NULL, NODE_TOOL_TIMEOUT },
 };
 
 #define NUM_NODE_COMMANDS (sizeof(node_commands) / sizeof(node_commands[0]))

@@ -48,6 +48,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/hooks.c \
 	src/noded/monitor.c \
 	src/noded/node_info.c \
+	src/noded/iface_link.c \
 	src/noded/node_state.c src/noded/node_state.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The ctdb commands Samba's stock event scripts call, against a standalone
-# ctdb-noded: pnn, attach, checktcpport, gratarp, with CTDB 4.17's output
+# ctdb-noded: pnn, attach, checktcpport, gratarp, ifaces, setifacelink, with CTDB 4.17's output
 # and exit codes (tests/unit/fixtures/ctdb-4.17-stock.txt); an unknown
 # command is one line on stderr, and usage never reaches stdout unless
 # asked for with -h.
@@ -101,6 +101,51 @@ expect "unknown command: one line on stderr, nothing on stdout" \
 Unknown command 'nosuchcommand'
 [exit 1]
 EOF
+# ---------------------------------------------------------- interfaces
+
+check "its takeover run is done" \
+	wait_until 20 nl_count_ge "$B" '^ipreallocated$' 1
+check "the address is held" wait_until 10 nl_ctl_is "$B" "$NL_IP/32 lo 0" ips
+expect "-X ifaces: lo up, carrying the address" out_err_rc -X ifaces <<'EOF'
+|Name|LinkStatus|References|
+|lo|1|1|
+[exit 0]
+EOF
+expect "ifaces" out_err_rc ifaces <<'EOF'
+Interfaces on node 0
+name:lo link:up references:1
+[exit 0]
+EOF
+expect "setifacelink lo down: silent" out_err_rc setifacelink lo down <<'EOF'
+[exit 0]
+EOF
+check "the change is logged" \
+	wait_until 5 nl_log_has "$B" 'Interface "lo" link up -> down'
+expect "-X ifaces: lo down carries nothing" out_err_rc -X ifaces <<'EOF'
+|Name|LinkStatus|References|
+|lo|0|0|
+[exit 0]
+EOF
+expect "setifacelink lo up" out_err_rc setifacelink lo up <<'EOF'
+[exit 0]
+EOF
+expect "-X ifaces: lo up again" out_err_rc -X ifaces <<'EOF'
+|Name|LinkStatus|References|
+|lo|1|1|
+[exit 0]
+EOF
+expect "setifacelink of an unknown interface: CTDB's message" \
+	out_err_rc setifacelink nope up <<'EOF'
+Interface nope not configured on node 0
+[exit 1]
+EOF
+expect "setifacelink with a bad state names it" \
+	out_err_rc setifacelink lo sideways <<'EOF'
+[stderr]
+Invalid link state sideways (want up or down)
+[exit 1]
+EOF
+
 run_ctdb setvar MonitorInterval >"$TESTDIR/o" 2>"$TESTDIR/e"
 check "a usage error exits 1" [ $? -eq 1 ]
 check "a usage error prints nothing on stdout" [ ! -s "$TESTDIR/o" ]
