@@ -1697,6 +1697,42 @@ static void test_pnn(void **state)
 	assert_int_equal(ret, 0);
 }
 
+/* `ctdb ifaces`, text and -X, up and down, as CTDB (ctdb-4.17-stock). */
+static void test_ifaces(void **state)
+{
+	struct node_iface up = { .name = "lo", .link_up = true,
+				 .references = 3 };
+	struct node_iface down = { .name = "lo", .link_up = false };
+	struct fixture_run *run;
+	struct capture c;
+	int ret;
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "ifaces", 0);
+	capture_start(&c);
+	ret = node_format_text.ifaces(c.f, '|', 0, &up, 1);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "-X ifaces", 0);
+	capture_start(&c);
+	ret = node_format_delimited.ifaces(c.f, '|', 0, &up, 1);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	/* The second -X ifaces: after setifacelink lo down. */
+	run = fixture(*state, "ctdb-4.17-stock.txt", "-X ifaces", 1);
+	capture_start(&c);
+	ret = node_format_delimited.ifaces(c.f, '|', 0, &down, 1);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	capture_start(&c);
+	ret = node_format_json.ifaces(c.f, '|', 2, &down, 1);
+	capture_check(&c, "{\"pnn\":2,\"ifaces\":[{\"name\":\"lo\","
+			  "\"link\":\"down\",\"references\":0}]}\n");
+	assert_int_equal(ret, 0);
+}
+
 /*
  * checktcpport runs without the daemon: a busy port is CTDB's message and
  * the errno as exit status; a bad port is named.
@@ -1771,13 +1807,14 @@ static void test_command_table(void **state)
 				"ip",       "getvar",     "setvar",
 				"listvars", "stop",       "continue",
 				"shutdown", "pnn",        "attach",
-				"checktcpport", "gratarp" };
+				"checktcpport", "gratarp", "ifaces",
+				"setifacelink" };
 	size_t num = 0;
 	size_t i;
 
 	cmds = node_tool_commands(&num);
-	assert_int_equal(num, 14);
-	for (i = 0; i < 14; i++) {
+	assert_int_equal(num, 16);
+	for (i = 0; i < 16; i++) {
 		assert_true(node_tool_is_command(names[i]));
 	}
 	assert_false(node_tool_is_command("event"));
@@ -1794,6 +1831,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_status_healthy),
 		T(test_pnn),
+		T(test_ifaces),
 		T(test_checktcpport),
 		T(test_gratarp_bad_address),
 		T(test_status_unhealthy),
