@@ -104,6 +104,10 @@ int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var)
 	}
 	D_NOTICE("Interface \"%s\" link %s -> %s", var->name,
 		 was_up ? "up" : "down", up ? "up" : "down");
+	/* Addresses without a link leave, and come back with it. */
+	if (nctx->takeover != NULL) {
+		takeover_request(nctx->takeover, "interface link changed");
+	}
 	return 0;
 }
 

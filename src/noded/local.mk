@@ -99,7 +99,7 @@ TESTS += tests/unit/test_takeover
 tests_unit_test_takeover_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_takeover_SOURCES = tests/unit/test_takeover.c \
 	$(NODED_FAKE_EVENT) src/noded/takeover.c src/noded/node_state.c \
-	src/noded/cluster.c
+	src/noded/cluster.c src/noded/iface_link.c
 tests_unit_test_takeover_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
 endif

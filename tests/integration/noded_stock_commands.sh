@@ -121,6 +121,9 @@ expect "setifacelink lo down: silent" out_err_rc setifacelink lo down <<'EOF'
 EOF
 check "the change is logged" \
 	wait_until 5 nl_log_has "$B" 'Interface "lo" link up -> down'
+check "with no link on its interface, the address leaves" \
+	wait_until 20 nl_ctl_is "$B" "$NL_IP/32 lo -1" ips
+check "by a releaseip event" wait_until 10 nl_count_ge "$B" '^releaseip ' 1
 expect "-X ifaces: lo down carries nothing" out_err_rc -X ifaces <<'EOF'
 |Name|LinkStatus|References|
 |lo|0|0|
@@ -129,6 +132,8 @@ EOF
 expect "setifacelink lo up" out_err_rc setifacelink lo up <<'EOF'
 [exit 0]
 EOF
+check "link up: the address comes back" \
+	wait_until 20 nl_ctl_is "$B" "$NL_IP/32 lo 0" ips
 expect "-X ifaces: lo up again" out_err_rc -X ifaces <<'EOF'
 |Name|LinkStatus|References|
 |lo|1|1|
