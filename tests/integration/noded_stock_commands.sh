@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The ctdb commands Samba's stock event scripts call, against a standalone
-# ctdb-noded: pnn, attach, checktcpport, gratarp, ifaces, setifacelink, with CTDB 4.17's output
-# and exit codes (tests/unit/fixtures/ctdb-4.17-stock.txt); an unknown
+# ctdb-noded: pnn, attach, checktcpport, gratarp, ifaces, setifacelink and
+# ip -v, with CTDB 4.17's output and exit codes
+# (tests/unit/fixtures/ctdb-4.17-stock.txt); an unknown
 # command is one line on stderr, and usage never reaches stdout unless
 # asked for with -h.
 
