@@ -51,6 +51,20 @@ int node_tool_run(TALLOC_CTX *mem_ctx, FILE *out, FILE *err,
 		  const struct node_tool_options *opts, int argc,
 		  const char **argv);
 
+/* One line of `ctdb ifaces`. */
+struct node_iface {
+	const char *name;
+	bool link_up;
+	/* The addresses held here that this interface carries. */
+	uint32_t references;
+};
+
+/* What `ctdb ip -v` adds to an address: its interfaces' state. */
+struct node_ip_links {
+	const char *active;    /* carrying it here; "" if not held here */
+	const char *available; /* comma-separated, link up; may be "" */
+};
+
 /*
  * Presentation, apart from the transport so it can be tested. One
  * vtable per output style; sep is the -X separator (unused by text and
@@ -70,6 +84,15 @@ struct node_format {
 	int (*ips)(FILE *f, char sep, uint32_t pnn, bool all,
 		   const struct ctdb_public_ip_list *ips);
 	int (*runstate)(FILE *f, uint32_t runstate);
+	/* `ctdb ip -v [all]`: links[i] goes with ips->ip[i]. */
+	int (*ips_verbose)(FILE *f, char sep, uint32_t pnn, bool all,
+			   const struct ctdb_public_ip_list *ips,
+			   const struct node_ip_links *links);
+	/* `ctdb pnn`: this node's number, in every style a bare number. */
+	int (*pnn)(FILE *f, uint32_t pnn);
+	/* `ctdb ifaces`: the public addresses' interfaces. */
+	int (*ifaces)(FILE *f, char sep, uint32_t pnn,
+		      const struct node_iface *ifaces, uint32_t num);
 	/* `ctdb getvar`: name as the user typed it. */
 	int (*var)(FILE *f, const char *name, uint32_t value);
 	int (*vars)(FILE *f, const struct ctdb_var_list *vars);

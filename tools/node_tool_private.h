@@ -31,6 +31,7 @@ struct node_tool_ctx {
 	const struct node_format *fmt;
 	char sep;
 	unsigned timeout;
+	const struct node_tool_options *opts;
 };
 
 /*
@@ -43,13 +44,16 @@ struct node_command {
 		  const char **argv);
 	int min_args;
 	int max_args; /* -1: any number */
-	/* Only this word may be the argument (ip all); NULL: anything. */
+	/* The only words the arguments may be ("all -v -X"); NULL: any. */
 	const char *only_arg;
 	unsigned timeout; /* the default */
 };
 
 /* The command of that name, or NULL. */
 const struct node_command *node_command_find(const char *name);
+
+/* Does cmd run without the daemon (checktcpport, gratarp)? */
+bool node_command_is_local(const struct node_command *cmd);
 
 /* Does the argument count (and the only allowed word) suit cmd? */
 bool node_command_args_ok(const struct node_command *cmd, int argc,
@@ -58,6 +62,9 @@ bool node_command_args_ok(const struct node_command *cmd, int argc,
 /*
  * Transport (node_tool.c).
  */
+
+/* The command's usage line on t->err. @return the exit status, 1. */
+int node_tool_usage(struct node_tool_ctx *t);
 
 /* Says what went wrong between us and the daemon. @return exit status. */
 int node_tool_transport_error(struct node_tool_ctx *t, int err);

@@ -96,7 +96,38 @@ struct noded_context {
 
 	/* node.runstate, node.health, node.ips, node.tunables: `ctdb watch` */
 	struct keyspace *ks;
+
+	/* Interfaces `ctdb setifacelink IFACE down` reported (iface_link.c). */
+	char **ifaces_down;
+	struct announce_context *announce; /* gratuitous ARP after takeip */
 };
+
+/* From noded/announce.c */
+
+struct announce_context;
+struct announce_context *announce_new(TALLOC_CTX *mem_ctx,
+				      struct noded_context *nctx);
+/*
+ * node_state observer: a taken IP is announced on its interface now and
+ * twice more, 1.1 s apart; a release (or a new takeip) stops the rounds.
+ */
+void announce_observer(const struct node_state_change *c, void *private_data);
+/* Rounds still to send for configured IP ip: 0 when none are due. */
+unsigned announce_rounds_left(const struct announce_context *actx,
+			      unsigned ip);
+
+/* From noded/iface_link.c */
+
+/* Is iface's link up (never reported down)? */
+bool iface_link_is_up(const struct noded_context *nctx, const char *iface);
+/*
+ * `ctdb setifacelink`: var->name an interface of a public address (else
+ * ENOENT), var->value 1 up or 0 down (else EINVAL). Logs a change.
+ */
+int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var);
+/* The public addresses' interfaces, each once, with link 1 or 0. */
+int iface_link_list(TALLOC_CTX *mem_ctx, const struct noded_context *nctx,
+		    struct ctdb_var_list **out);
 
 /* From noded/noded_config.c */
 
