@@ -344,6 +344,30 @@ static void nc_on_refused(void *private_data, const char *why)
 	node_state_request_exit(nc->nctx->state, 1, why);
 }
 
+/* ---------- for ctdb ip all ---------- */
+
+int32_t noded_cluster_ip_pnn(const struct noded_cluster *nc,
+			     const char *address, int32_t held_pnn)
+{
+	const struct cluster_proto *p = nc_proto(nc);
+	uint32_t num;
+	uint32_t i;
+
+	if (p == NULL || cluster_proto_phase(p) == CLUSTER_PHASE_OUT) {
+		return held_pnn;
+	}
+	num = cluster_proto_num_ips(p);
+	for (i = 0; i < num; i++) {
+		int32_t pnn = -1;
+		const char *ip = cluster_proto_ip(p, i, &pnn);
+
+		if (ip != NULL && strcmp(ip, address) == 0) {
+			return pnn;
+		}
+	}
+	return held_pnn;
+}
+
 /* ---------- start ---------- */
 
 static const char **nc_public_ips(TALLOC_CTX *mem_ctx,

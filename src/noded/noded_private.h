@@ -276,6 +276,13 @@ struct cluster *noded_cluster_new(TALLOC_CTX *mem_ctx,
 /** Connect to corosync (retrying) and follow its decisions. @return 0 or errno. */
 int noded_cluster_start(struct noded_context *nctx);
 
+/**
+ * The pnn the cluster's last allocation gives address; held_pnn (what
+ * this node knows of itself) while this node takes no part in it.
+ */
+int32_t noded_cluster_ip_pnn(const struct noded_cluster *nc,
+			     const char *address, int32_t held_pnn);
+
 /* From noded/takeover.c */
 
 struct takeover_context *takeover_init(TALLOC_CTX *mem_ctx,

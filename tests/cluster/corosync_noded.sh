@@ -226,6 +226,35 @@ for i in $(seq 1 $N); do
 		eval "[ \$(printf '%s\n' \"\$out\" | grep -c '^pnn:[0-2] ') -eq 3 ]"
 done
 
+# ctdb ip all: the allocation, the same on every node.
+ip_all()
+{
+	ctdb_on "$1" -X ip all 2>/dev/null | sort
+}
+held_rows()
+{
+	local i a
+
+	{
+		echo "|Public IP|Node|"
+		for i in $(seq 1 $N); do
+			for a in $(held_by "$i"); do
+				echo "|$a|$((i - 1))|"
+			done
+		done
+	} | sort
+}
+# Compared while nothing moves: both sides are read at one moment.
+ip_all_matches()
+{
+	[ "$(ip_all "$1")" = "$(held_rows)" ]
+}
+for i in $(seq 1 $N); do
+	check "ctdb -X ip all on node $i shows every node's addresses" \
+		wait_until 20 ip_all_matches "$i" ||
+		{ ip_all "$i"; echo "held:"; held_rows; }
+done
+
 echo "monitor failure" >"${base[1]}/monitor.fail"
 check "a monitor failure on node 1: its addresses move to 2 and 3" \
 	wait_until 30 shares_are 3 2 3 || show_logs
@@ -235,6 +264,10 @@ check "ctdb status on node 2 shows pnn 0 UNHEALTHY" \
 rm -f "${base[1]}/monitor.fail"
 check "node 1 healthy again: back to 2 each" \
 	wait_until 30 shares_are 2 1 2 3 || show_logs
+
+kill -KILL "${corosync_pid[3]}"
+check "kill -9 of corosync 3: node 3 releases all, 1 and 2 take them" \
+	wait_until 30 shares_are 3 1 2 || show_logs
 
 for i in $(seq 1 $N); do
 	check "node $i never ran takeip for an address it held" \
