@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "common/logging.h"
 #include "common/tevent_unix.h"
 #include "noded/cluster_corosync.h"
 #include "noded/noded_private.h"
 #include "protocol/cluster_protocol.h"
+#include "protocol/event_json.h"
 #include "protocol/node_protocol_api.h"
 
 /*
@@ -140,6 +143,8 @@ static struct cluster_proto_local nc_local(const struct noded_cluster *nc)
 	};
 }
 
+static void nc_publish_keys(struct noded_cluster *nc);
+
 static void nc_observer(const struct node_state_change *c,
 			void *private_data)
 {
@@ -161,6 +166,7 @@ static void nc_observer(const struct node_state_change *c,
 		D_ERR("Failed to publish this node's state to the cluster: %s",
 		      strerror(ret));
 	}
+	nc_publish_keys(nc);
 }
 
 /* ---------- the protocol's actions, through the event daemon ---------- */
@@ -318,12 +324,97 @@ static void nc_on_action(void *private_data, enum cluster_action_type type,
 	tevent_req_set_callback(req, nc_action_done, nc);
 }
 
+/* ---------- the cluster.* watch keys ---------- */
+
+static void nc_key_set(struct noded_cluster *nc, const char *key,
+		       json_t *value)
+{
+	int ret = ENOMEM;
+
+	if (value != NULL) {
+		ret = keyspace_set(nc->nctx->ks, key, value);
+		json_decref(value);
+	}
+	if (ret != 0) {
+		D_ERR("watch: failed to set %s: %s", key, strerror(ret));
+	}
+}
+
+/* [{pnn, address, flags, health, reason}] for every line of nodes. */
+static json_t *nc_nodes_json(struct noded_cluster *nc)
+{
+	const struct cluster_proto *p = nc_proto(nc);
+	unsigned num = nc_num_nodes(nc);
+	json_t *nodes = json_array();
+	unsigned i;
+
+	for (i = 0; i < num && nodes != NULL; i++) {
+		const struct cluster_node *node = nc_node(nc, i);
+		const char *reason = NULL;
+		uint32_t flags = node->flags;
+		json_t *entry;
+
+		if (i == nc->nctx->config->this_pnn) {
+			flags = node_state_flags(nc->nctx->state);
+			reason = node_state_reason(nc->nctx->state);
+		} else if (p != NULL) {
+			reason = cluster_proto_node_reason(p, i);
+		}
+		if ((flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {
+			reason = NULL;
+		}
+		entry = json_pack("{s:i, s:s, s:i, s:s, s:o}", "pnn",
+				  (json_int_t)i, "address", node->address,
+				  "flags", (json_int_t)flags, "health",
+				  node_state_name(flags), "reason",
+				  reason != NULL ? ctdb_json_string(reason)
+						 : json_null());
+		if (entry == NULL || json_array_append_new(nodes, entry) != 0) {
+			json_decref(nodes);
+			return NULL;
+		}
+	}
+	return nodes;
+}
+
+/* {address: pnn or null}, from the allocation of the last round. */
+static json_t *nc_ips_json(struct noded_cluster *nc)
+{
+	const struct cluster_proto *p = nc_proto(nc);
+	json_t *ips = json_object();
+	uint32_t num = (p != NULL) ? cluster_proto_num_ips(p) : 0;
+	uint32_t i;
+
+	for (i = 0; i < num && ips != NULL; i++) {
+		int32_t pnn = -1;
+		const char *ip = cluster_proto_ip(p, i, &pnn);
+		json_t *v = (pnn >= 0) ? json_integer(pnn) : json_null();
+
+		if (ip == NULL || json_object_set_new(ips, ip, v) != 0) {
+			json_decref(ips);
+			return NULL;
+		}
+	}
+	return ips;
+}
+
+static void nc_publish_keys(struct noded_cluster *nc)
+{
+	const struct cluster_proto *p = nc_proto(nc);
+	bool quorate = (p != NULL) && cluster_proto_quorate(p);
+
+	nc_key_set(nc, "cluster.nodes", nc_nodes_json(nc));
+	nc_key_set(nc, "cluster.ips", nc_ips_json(nc));
+	nc_key_set(nc, "cluster.quorate", json_boolean(quorate));
+}
+
 static void nc_on_view(void *private_data)
 {
 	struct noded_cluster *nc = talloc_get_type_abort(
 		private_data, struct noded_cluster);
 	const struct cluster_proto *p = nc_proto(nc);
 
+	nc_publish_keys(nc);
 	if (p == NULL) {
 		return;
 	}
@@ -450,5 +541,6 @@ int noded_cluster_start(struct noded_context *nctx)
 		      (why != NULL) ? why : strerror(ret));
 		return ret;
 	}
+	nc_publish_keys(nc);
 	return 0;
 }

@@ -261,6 +261,27 @@ check "a monitor failure on node 1: its addresses move to 2 and 3" \
 out=$(ctdb_on 2 status 2>&1)
 check "ctdb status on node 2 shows pnn 0 UNHEALTHY" \
 	eval "printf '%s\n' \"\$out\" | grep -q '^pnn:0 .*UNHEALTHY'"
+key_now()
+{
+	timeout 5 ip netns exec "$tag-n$1" env CTDB_TEST_MODE=yes \
+		CTDB_BASE="${base[$1]}" "$OUR_CTDB" watch "$2" 2>/dev/null |
+		head -n 1
+}
+pnn0_unhealthy_in_key()
+{
+	local v
+
+	v=$(key_now "$1" cluster.nodes)
+	case $v in
+	*'{"pnn":0,"address":"'"${net}1"'","flags":2,"health":"UNHEALTHY","reason":"'*'monitor failure"'*)
+		return 0 ;;
+	esac
+	return 1
+}
+check "cluster.nodes on node 3 has pnn 0 UNHEALTHY with its reason" \
+	wait_until 20 pnn0_unhealthy_in_key 3 || key_now 3 cluster.nodes
+check "ctdb wait cluster.quorate=true on node 2" \
+	ctdb_on 2 wait cluster.quorate=true -t 10
 rm -f "${base[1]}/monitor.fail"
 check "node 1 healthy again: back to 2 each" \
 	wait_until 30 shares_are 2 1 2 3 || show_logs
