@@ -52,7 +52,8 @@ static int key_daemon(const char *key)
 	if (strncmp(key, "event.", 6) == 0) {
 		return WATCH_EVENTD;
 	}
-	if (strncmp(key, "node.", 5) == 0) {
+	if (strncmp(key, "node.", 5) == 0 ||
+	    strncmp(key, "cluster.", 8) == 0) {
 		return WATCH_NODED;
 	}
 	return -1;
@@ -68,7 +69,8 @@ static int key_check(const struct watch_tool *wt, const char *key)
 	if (key_daemon(key) < 0) {
 		fprintf(stderr,
 			"%s: unknown key '%s': keys start with \"event.\" "
-			"(event daemon) or \"node.\" (node daemon)\n",
+			"(event daemon), \"node.\" or \"cluster.\" "
+			"(node daemon)\n",
 			wt->cmd, key);
 		return 2;
 	}

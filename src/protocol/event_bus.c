@@ -139,6 +139,20 @@ int event_bus_subject(TALLOC_CTX *mem_ctx, const char *node, const char *key,
 	if (strncmp(key, "event.", 6) == 0) {
 		return event_subject(mem_ctx, node, key + 6, subject);
 	}
+	/* cluster.X is ctdb.NODE.cluster.X: the node's view of all nodes. */
+	if (strncmp(key, "cluster.", 8) == 0 && key[8] != '\0') {
+		tok = event_bus_token(mem_ctx, key + 8);
+		if (tok == NULL) {
+			return ENOMEM;
+		}
+		s = talloc_asprintf(mem_ctx, "ctdb.%s.cluster.%s", node, tok);
+		talloc_free(tok);
+		if (s == NULL) {
+			return ENOMEM;
+		}
+		*subject = s;
+		return 0;
+	}
 	if (strncmp(key, "node.", 5) != 0 || key[5] == '\0') {
 		return ENOENT;
 	}

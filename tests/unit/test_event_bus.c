@@ -38,6 +38,8 @@ static void test_subjects(void **state)
 	assert_subject("n1", "node.runstate", "ctdb.n1.runstate");
 	assert_subject("n1", "node.ips", "ctdb.n1.ips");
 	assert_subject("n1", "node.tunables", "ctdb.n1.tunables");
+	assert_subject("n1", "cluster.nodes", "ctdb.n1.cluster.nodes");
+	assert_subject("n1", "cluster.quorate", "ctdb.n1.cluster.quorate");
 }
 
 static void test_subjects_sanitised(void **state)
@@ -54,7 +56,8 @@ static void test_subjects_not_published(void **state)
 {
 	const char *keys[] = { "", "event", "event.", "event.legacy",
 			       "event.legacy.", "event..monitor", "node.",
-			       "node", "other.key", "nodes.health" };
+			       "node", "other.key", "nodes.health",
+			       "cluster.", "cluster" };
 	char *subject = NULL;
 	size_t i;
 	int ret;
