@@ -8,7 +8,8 @@
 CLUSTER_TESTS = \
 	tests/cluster/ctdbd_loopback.sh \
 	tests/cluster/ctdbd_netns.sh \
-	tests/cluster/corosync_lab.sh
+	tests/cluster/corosync_lab.sh \
+	tests/cluster/stock_scripts.sh
 
 TESTS += $(CLUSTER_TESTS)
 dist_check_SCRIPTS += $(CLUSTER_TESTS) \
