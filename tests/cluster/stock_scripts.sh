@@ -116,6 +116,15 @@ make_namespaces()
 	ip -n "$ns_n" link set eth0 up &&
 	ip -n "$ns_c" link set eth0 up
 }
+# The scripts need these of our ctdb and helpers (issue 12, item 1); the
+# checks below mean nothing without them.
+helper_dir=${STOCK_HELPER_BINDIR:-$abs_top_builddir}
+[ -x "$helper_dir/ctdb-config" ] ||
+	h_skip "no ctdb-config in $helper_dir (00.ctdb's init needs it)"
+if "$OUR_CTDB" ifaces 2>&1 | grep -q "Unknown command"; then
+	h_skip "our ctdb has no 'ifaces' command (10.interface's monitor needs it)"
+fi
+
 make_namespaces || h_skip "cannot build the namespaces and veth pair"
 
 # The base: Samba's scripts and functions by symlink, enabled as CTDB's
@@ -131,7 +140,7 @@ printf '%s\n' MonitorInterval=1 >"$base/ctdb.tunables"
 
 # Our noded in N; the scripts inherit its environment through eventd.
 CTDB_TEST_MODE=yes CTDB_BASE="$base" CTDB_EVENTD="$OUR_EVENTD" \
-	CTDB="$OUR_CTDB" CTDB_HELPER_BINDIR="${STOCK_HELPER_BINDIR:-$abs_top_builddir}" \
+	CTDB="$OUR_CTDB" CTDB_HELPER_BINDIR="$helper_dir" \
 	CTDB_SCRIPT_VARDIR="$base/scriptvar" \
 	ip netns exec "$ns_n" "$NODED" </dev/null \
 	>"$base/noded.stdout" 2>"$base/noded.stderr" &
