@@ -85,12 +85,12 @@ static void ctdb_usage(FILE *f)
 }
 
 /*
- * Where the usage goes on an error: stdout as CTDB's, but never into
- * the JSON that --json promises on stdout.
+ * Where the usage goes on an error: stderr, since scripts read stdout
+ * as data (CTDB's goes to stdout). Only -h prints it on stdout.
  */
 static FILE *usage_stream(void)
 {
-	return node_opts.json ? stderr : stdout;
+	return stderr;
 }
 
 /* What a node command prints above its own line on a usage error. */
@@ -188,8 +188,8 @@ static int ctdb_dispatch(TALLOC_CTX *mem_ctx, int argc, const char **argv)
 	}
 	cmd = ctdb_command_find(args[0]);
 	if (cmd == NULL) {
+		/* One line: the usage would bury it. */
 		fprintf(stderr, "Unknown command '%s'\n", args[0]);
-		ctdb_usage(usage_stream());
 		poptFreeContext(pc);
 		return 1;
 	}

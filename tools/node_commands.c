@@ -3,11 +3,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <tevent.h>
+#include <unistd.h>
 
 #include "client/node_client.h"
+#include "common/net_raw.h"
 #include "protocol/node_protocol_api.h"
 #include "tools/node_tool.h"
 #include "tools/node_tool_private.h"
@@ -555,6 +559,263 @@ static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	return node_tool_format_result(t, ret);
 }
 
+static int cmd_pnn(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		   const char **argv)
+{
+	struct ctdb_node_status *st = NULL;
+	bool ok;
+	int ret;
+
+	ok = node_tool_get_status(t, mem_ctx, &st);
+	if (!ok) {
+		return 1;
+	}
+	ret = t->fmt->pnn(t->out, st->this_pnn);
+	return node_tool_format_result(t, ret);
+}
+
+/*
+ * The node daemon keeps no databases, so there is nothing to attach:
+ * after checking the words and that the daemon answers, succeed quietly,
+ * as CTDB does for a database that is attached already (ctdb(1)).
+ */
+static int cmd_attach(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+		      int argc, const char **argv)
+{
+	struct ctdb_node_status *st = NULL;
+	bool ok;
+
+	if (argc > 2 && strcmp(argv[2], "persistent") != 0 &&
+	    strcmp(argv[2], "replicated") != 0) {
+		fprintf(t->err, "Invalid database type %s (want persistent "
+			"or replicated)\n", argv[2]);
+		return 1;
+	}
+	ok = node_tool_get_status(t, mem_ctx, &st);
+	if (!ok) {
+		return 1;
+	}
+	return 0;
+}
+
+/* A TCP port, 1 to 65535, in decimal. */
+static bool parse_port(const char *s, uint16_t *port)
+{
+	unsigned long v;
+	char *end = NULL;
+
+	if (!isdigit((unsigned char)s[0])) {
+		return false;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > 65535) {
+		return false;
+	}
+	*port = (uint16_t)v;
+	return true;
+}
+
+/*
+ * Is the port free on every IPv4 address? As CTDB: bind to it and say
+ * "Failed to bind" with the errno as exit status when that fails.
+ */
+static int cmd_checktcpport(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+			    int argc, const char **argv)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	uint16_t port = 0;
+	int one = 1;
+	int fd;
+	int ret;
+
+	if (!parse_port(argv[1], &port)) {
+		fprintf(t->err, "Invalid TCP port %s (want 1 to 65535)\n",
+			argv[1]);
+		return EINVAL;
+	}
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd == -1) {
+		ret = errno;
+		fprintf(t->err, "Failed to open local socket: %s\n",
+			strerror(ret));
+		return ret;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sin.sin_port = htons(port);
+	ret = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	ret = ret == -1 ? errno : 0;
+	close(fd);
+	if (ret != 0) {
+		fprintf(t->err, "Failed to bind to TCP port %u\n", port);
+		return ret;
+	}
+	return 0;
+}
+
+/* Tell the neighbours that IP is on IFACE now (root or CAP_NET_RAW). */
+static int cmd_gratarp(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+		       int argc, const char **argv)
+{
+	int ret;
+
+	ret = net_announce(argv[2], argv[1]);
+	if (ret == EINVAL) {
+		fprintf(t->err, "Invalid IP address %s\n", argv[1]);
+		return 1;
+	}
+	if (ret == ENODEV) {
+		fprintf(t->err, "Interface %s does not exist\n", argv[2]);
+		return 1;
+	}
+	if (ret != 0) {
+		fprintf(t->err, "Failed to send gratuitous ARP for %s on %s: "
+			"%s\n", argv[1], argv[2], strerror(ret));
+		return 1;
+	}
+	return 0;
+}
+
+/* The interface in links of that name, or NULL. */
+static struct node_iface *iface_find(struct node_iface *ifaces, uint32_t num,
+				     const char *name, size_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < num; i++) {
+		if (strlen(ifaces[i].name) == len &&
+		    strncmp(ifaces[i].name, name, len) == 0) {
+			return &ifaces[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * An address held here counts once, for the first of its interfaces
+ * whose link is up: the one that carries it.
+ */
+static void iface_count_reference(struct node_iface *ifaces, uint32_t num,
+				  const char *list)
+{
+	struct node_iface *iface;
+	size_t len;
+
+	while (*list != '\0') {
+		len = strcspn(list, ",");
+		iface = iface_find(ifaces, num, list, len);
+		if (iface != NULL && iface->link_up) {
+			iface->references++;
+			return;
+		}
+		list += len;
+		if (*list == ',') {
+			list++;
+		}
+	}
+}
+
+static int cmd_ifaces(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+		      int argc, const char **argv)
+{
+	struct ctdb_node_status *st = NULL;
+	struct ctdb_public_ip_list *ips = NULL;
+	struct ctdb_var_list *links = NULL;
+	struct node_iface *ifaces;
+	struct tevent_req *req;
+	int err = ENOMEM;
+	int result = 0;
+	uint32_t i;
+	bool ok;
+	int ret;
+
+	ok = node_tool_get_status(t, mem_ctx, &st);
+	if (!ok) {
+		return 1;
+	}
+	req = ctdb_node_ifaces_send(mem_ctx, t->ev, t->client);
+	ok = node_tool_wait(t, req);
+	if (ok) {
+		ok = ctdb_node_ifaces_recv(req, &err, &result, mem_ctx, &links);
+	}
+	if (ok && result == 0) {
+		req = ctdb_node_ips_send(mem_ctx, t->ev, t->client);
+		ok = node_tool_wait(t, req);
+	}
+	if (ok && result == 0) {
+		ok = ctdb_node_ips_recv(req, &err, &result, mem_ctx, &ips);
+	}
+	if (!ok) {
+		return node_tool_transport_error(t, err);
+	}
+	if (result != 0) {
+		fprintf(t->err, "Failed to get interfaces from node %u: %s\n",
+			st->this_pnn, strerror(result));
+		return 1;
+	}
+	ifaces = talloc_zero_array(mem_ctx, struct node_iface, links->num);
+	if (links->num > 0 && ifaces == NULL) {
+		fprintf(t->err, "Memory allocation error\n");
+		return 1;
+	}
+	for (i = 0; i < links->num; i++) {
+		ifaces[i].name = links->var[i].name;
+		ifaces[i].link_up = links->var[i].value != 0;
+	}
+	for (i = 0; i < ips->num; i++) {
+		if (ips->ip[i].pnn == (int32_t)st->this_pnn) {
+			iface_count_reference(ifaces, links->num,
+					      ips->ip[i].ifaces);
+		}
+	}
+	ret = t->fmt->ifaces(t->out, t->sep, st->this_pnn, ifaces,
+			     links->num);
+	return node_tool_format_result(t, ret);
+}
+
+static int cmd_setifacelink(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+			    int argc, const char **argv)
+{
+	struct tevent_req *req;
+	int err = ENOMEM;
+	int result = 0;
+	struct ctdb_node_status *st = NULL;
+	bool up = strcmp(argv[2], "up") == 0;
+	bool ok;
+
+	if (!up && strcmp(argv[2], "down") != 0) {
+		fprintf(t->err, "Invalid link state %s (want up or down)\n",
+			argv[2]);
+		return 1;
+	}
+	/* The pnn, for CTDB's message about an unknown interface. */
+	ok = node_tool_get_status(t, mem_ctx, &st);
+	if (!ok) {
+		return 1;
+	}
+	req = ctdb_node_setifacelink_send(mem_ctx, t->ev, t->client, argv[1],
+					  up);
+	ok = node_tool_wait(t, req);
+	if (ok) {
+		ok = ctdb_node_setifacelink_recv(req, &err, &result);
+	}
+	if (!ok) {
+		return node_tool_transport_error(t, err);
+	}
+	if (result == ENOENT) {
+		/* CTDB says this on stdout. */
+		fprintf(t->msg, "Interface %s not configured on node %u\n",
+			argv[1], st->this_pnn);
+		return 1;
+	}
+	if (result != 0) {
+		fprintf(t->err, "Failed to set link state of %s: %s\n",
+			argv[1], strerror(result));
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Commands
  */
@@ -583,6 +844,20 @@ static const struct node_command node_commands[] = {
 	  NULL, NODE_TOOL_TIMEOUT },
 	{ { "nodestatus", "[all|<pnn-list>]", "show and return node status" },
 	  cmd_nodestatus, 0, 1, NULL, NODE_TOOL_TIMEOUT },
+	{ { "pnn", "", "show this node's pnn" }, cmd_pnn, 0, 0,
+	  NULL, NODE_TOOL_TIMEOUT },
+	{ { "attach", "<dbname> [persistent|replicated]",
+	    "attach a database (none here: succeeds, see ctdb(1))" },
+	  cmd_attach, 1, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "checktcpport", "<port>", "is a TCP port free to bind? "
+	    "(exit: the errno)" },
+	  cmd_checktcpport, 1, 1, NULL, NODE_TOOL_TIMEOUT },
+	{ { "gratarp", "<ip> <interface>", "announce an address on an interface" },
+	  cmd_gratarp, 2, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "ifaces", "", "show the interfaces and their link state" },
+	  cmd_ifaces, 0, 0, NULL, NODE_TOOL_TIMEOUT },
+	{ { "setifacelink", "<iface> up|down", "set an interface's link state" },
+	  cmd_setifacelink, 2, 2, NULL, NODE_TOOL_TIMEOUT },
 };
 
 #define NUM_NODE_COMMANDS (sizeof(node_commands) / sizeof(node_commands[0]))
@@ -609,6 +884,11 @@ const struct node_command *node_command_find(const char *name)
 		}
 	}
 	return NULL;
+}
+
+bool node_command_is_local(const struct node_command *cmd)
+{
+	return cmd->fn == cmd_checktcpport || cmd->fn == cmd_gratarp;
 }
 
 bool node_tool_is_command(const char *name)

@@ -170,6 +170,27 @@ static int text_runstate(FILE *f, uint32_t runstate)
 	return 0;
 }
 
+/* CTDB prints the bare number, with -X too. */
+static int text_pnn(FILE *f, uint32_t pnn)
+{
+	fprintf(f, "%u\n", pnn);
+	return 0;
+}
+
+static int text_ifaces(FILE *f, char sep, uint32_t pnn,
+		       const struct node_iface *ifaces, uint32_t num)
+{
+	uint32_t i;
+
+	fprintf(f, "Interfaces on node %u\n", pnn);
+	for (i = 0; i < num; i++) {
+		fprintf(f, "name:%s link:%s references:%u\n", ifaces[i].name,
+			ifaces[i].link_up ? "up" : "down",
+			ifaces[i].references);
+	}
+	return 0;
+}
+
 static int text_var(FILE *f, const char *name, uint32_t value)
 {
 	fprintf(f, "%-26s = %u\n", name, value);
@@ -202,6 +223,8 @@ const struct node_format node_format_text = {
 	.nodestatus = text_nodestatus,
 	.ips = text_ips,
 	.runstate = text_runstate,
+	.pnn = text_pnn,
+	.ifaces = text_ifaces,
 	.var = text_var,
 	.vars = text_vars,
 	.set_var = text_set_var,
@@ -274,11 +297,27 @@ static int delimited_ips(FILE *f, char sep, uint32_t pnn, bool all,
 	return 0;
 }
 
+static int delimited_ifaces(FILE *f, char sep, uint32_t pnn,
+			    const struct node_iface *ifaces, uint32_t num)
+{
+	uint32_t i;
+
+	fprintf(f, "%cName%cLinkStatus%cReferences%c\n", sep, sep, sep, sep);
+	for (i = 0; i < num; i++) {
+		fprintf(f, "%c%s%c%d%c%u%c\n", sep, ifaces[i].name, sep,
+			ifaces[i].link_up ? 1 : 0, sep, ifaces[i].references,
+			sep);
+	}
+	return 0;
+}
+
 const struct node_format node_format_delimited = {
 	.status = delimited_status,
 	.nodestatus = delimited_nodestatus,
 	.ips = delimited_ips,
 	.runstate = text_runstate,
+	.pnn = text_pnn,
+	.ifaces = delimited_ifaces,
 	.var = text_var,
 	.vars = text_vars,
 	.set_var = text_set_var,
@@ -334,6 +373,37 @@ static int json_runstate(FILE *f, uint32_t runstate)
 				      ctdb_node_runstate_json(runstate)));
 }
 
+static int json_pnn(FILE *f, uint32_t pnn)
+{
+	return tool_json_emit(f, json_pack("{s:I}", "pnn", (json_int_t)pnn));
+}
+
+/* {"pnn": 0, "ifaces": [{"name": "eth0", "link": "up", "references": 2}]} */
+static int json_ifaces(FILE *f, char sep, uint32_t pnn,
+		       const struct node_iface *ifaces, uint32_t num)
+{
+	json_t *list = json_array();
+	json_t *one;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; list != NULL && i < num; i++) {
+		one = json_pack("{s:s, s:s, s:I}", "name", ifaces[i].name,
+				"link", ifaces[i].link_up ? "up" : "down",
+				"references", (json_int_t)ifaces[i].references);
+		ret = json_array_append_new(list, one);
+		if (one == NULL || ret != 0) {
+			json_decref(list);
+			return ENOMEM;
+		}
+	}
+	if (list == NULL) {
+		return ENOMEM;
+	}
+	return tool_json_emit(f, json_pack("{s:I, s:o}", "pnn",
+				      (json_int_t)pnn, "ifaces", list));
+}
+
 /* {"MonitorInterval": 15}: listvars' shape, one entry. */
 static int json_var(FILE *f, const char *name, uint32_t value)
 {
@@ -359,6 +429,8 @@ const struct node_format node_format_json = {
 	.nodestatus = json_nodestatus,
 	.ips = json_ips,
 	.runstate = json_runstate,
+	.pnn = json_pnn,
+	.ifaces = json_ifaces,
 	.var = json_var,
 	.vars = json_vars,
 	.set_var = json_var,

@@ -31,6 +31,14 @@
  *    stderr and exit 1, like every other refused control.
  *  - cannot connect adds the errno's text to CTDB's first line.
  *  - PartiallyOnline is always 0: the daemon reports no interface state.
+ *  - a usage error prints the usage on stderr, never on stdout, where
+ *    the stock event scripts read data.
+ *  - checktcpport refuses a port that is not a number from 1 to 65535
+ *    (CTDB's reads "abc" as port 0, which always binds, and exits 0).
+ *  - attach succeeds without doing anything: the node daemon has no
+ *    databases (ctdb(1)); 00.ctdb's startup only needs it to succeed.
+ *  - gratarp sends the announcement from the tool itself (root, or
+ *    CAP_NET_RAW) instead of asking the daemon to.
  */
 
 /*
@@ -120,7 +128,7 @@ bool node_tool_get_status(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	}
 	return true;
 }
-/* CTDB prints the usage to stdout, ending with the command's line. */
+/* The usage, ending with the command's line (CTDB's goes to stdout). */
 static int usage(FILE *out, const struct node_tool_options *opts,
 		 const struct node_command *cmd)
 {
@@ -175,8 +183,9 @@ int node_tool_run(TALLOC_CTX *mem_ctx, FILE *out, FILE *err,
 			argc > 0 ? argv[0] : "");
 		return 1;
 	}
+	/* Usage text only on stderr: scripts read stdout as data. */
 	if (!node_command_args_ok(cmd, argc, argv)) {
-		return usage(opts->json ? err : out, opts, cmd);
+		return usage(err, opts, cmd);
 	}
 
 	tmp_ctx = talloc_new(mem_ctx);
@@ -194,7 +203,7 @@ int node_tool_run(TALLOC_CTX *mem_ctx, FILE *out, FILE *err,
 		return 1;
 	}
 
-	ret = node_tool_connect(&t, tmp_ctx);
+	ret = node_command_is_local(cmd) ? 0 : node_tool_connect(&t, tmp_ctx);
 	if (ret == 0) {
 		ret = cmd->fn(&t, tmp_ctx, argc, argv);
 	}

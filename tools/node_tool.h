@@ -51,6 +51,14 @@ int node_tool_run(TALLOC_CTX *mem_ctx, FILE *out, FILE *err,
 		  const struct node_tool_options *opts, int argc,
 		  const char **argv);
 
+/* One line of `ctdb ifaces`. */
+struct node_iface {
+	const char *name;
+	bool link_up;
+	/* The addresses held here that this interface carries. */
+	uint32_t references;
+};
+
 /*
  * Presentation, apart from the transport so it can be tested. One
  * vtable per output style; sep is the -X separator (unused by text and
@@ -70,6 +78,11 @@ struct node_format {
 	int (*ips)(FILE *f, char sep, uint32_t pnn, bool all,
 		   const struct ctdb_public_ip_list *ips);
 	int (*runstate)(FILE *f, uint32_t runstate);
+	/* `ctdb pnn`: this node's number, in every style a bare number. */
+	int (*pnn)(FILE *f, uint32_t pnn);
+	/* `ctdb ifaces`: the public addresses' interfaces. */
+	int (*ifaces)(FILE *f, char sep, uint32_t pnn,
+		      const struct node_iface *ifaces, uint32_t num);
 	/* `ctdb getvar`: name as the user typed it. */
 	int (*var)(FILE *f, const char *name, uint32_t value);
 	int (*vars)(FILE *f, const struct ctdb_var_list *vars);

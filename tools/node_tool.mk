@@ -13,6 +13,7 @@ EXTRA_DIST += tests/unit/fixtures/capture-ctdb-4.17.sh \
 	tests/unit/fixtures/ctdb-4.17-healthy.txt \
 	tests/unit/fixtures/ctdb-4.17-noconnect.txt \
 	tests/unit/fixtures/ctdb-4.17-shutdown.txt \
+	tests/unit/fixtures/ctdb-4.17-stock.txt \
 	tests/unit/fixtures/ctdb-4.17-stopped.txt \
 	tests/unit/fixtures/ctdb-4.17-twonode.txt \
 	tests/unit/fixtures/ctdb-4.17-unhealthy.txt

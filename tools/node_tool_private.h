@@ -51,6 +51,9 @@ struct node_command {
 /* The command of that name, or NULL. */
 const struct node_command *node_command_find(const char *name);
 
+/* Does cmd run without the daemon (checktcpport, gratarp)? */
+bool node_command_is_local(const struct node_command *cmd);
+
 /* Does the argument count (and the only allowed word) suit cmd? */
 bool node_command_args_ok(const struct node_command *cmd, int argc,
 			  const char **argv);

@@ -361,3 +361,54 @@ bool ctdb_node_metrics_recv(struct tevent_req *req, int *perr, int *result,
 	tevent_req_received(req);
 	return ok;
 }
+
+/* ---------- interfaces: what Samba's stock event scripts ask for ---------- */
+
+struct tevent_req *ctdb_node_ifaces_send(TALLOC_CTX *mem_ctx,
+					 struct tevent_context *ev,
+					 struct ctdb_node_client *client)
+{
+	return ctdb_node_cmd_send(mem_ctx, ev, client, CTDB_NODE_CMD_IFACES);
+}
+
+bool ctdb_node_ifaces_recv(struct tevent_req *req, int *perr, int *result,
+			   TALLOC_CTX *mem_ctx, struct ctdb_var_list **links)
+{
+	struct ctdb_node_reply *reply = NULL;
+	bool ok;
+
+	ok = ctdb_node_msg_recv(req, CTDB_NODE_CMD_IFACES, perr, &reply);
+	if (ok) {
+		*result = reply->result;
+		if (reply->result == 0) {
+			*links = talloc_steal(mem_ctx, reply->data.vars);
+		}
+	}
+	tevent_req_received(req);
+	return ok;
+}
+
+struct tevent_req *ctdb_node_setifacelink_send(TALLOC_CTX *mem_ctx,
+					       struct tevent_context *ev,
+					       struct ctdb_node_client *client,
+					       const char *iface, bool up)
+{
+	struct ctdb_var var = {
+		.name = iface,
+		.value = up ? 1 : 0,
+	};
+	struct ctdb_node_request request = {
+		.cmd = CTDB_NODE_CMD_SETIFACELINK,
+		.data.var = &var,
+	};
+
+	/* Marshalled at once, as setvar's. */
+	return ctdb_node_msg_send(mem_ctx, ev, client, &request);
+}
+
+bool ctdb_node_setifacelink_recv(struct tevent_req *req, int *perr,
+				 int *result)
+{
+	return ctdb_node_result_recv(req, CTDB_NODE_CMD_SETIFACELINK, perr,
+				     result);
+}

@@ -105,4 +105,21 @@ struct tevent_req *ctdb_node_metrics_send(TALLOC_CTX *mem_ctx,
 bool ctdb_node_metrics_recv(struct tevent_req *req, int *perr, int *result,
 			    TALLOC_CTX *mem_ctx, char **text);
 
+/*
+ * The public addresses' interfaces and their link state (name, 1 up or
+ * 0 down), in public_addresses order; SETIFACELINK of an interface no
+ * address uses: result ENOENT.
+ */
+struct tevent_req *ctdb_node_ifaces_send(TALLOC_CTX *mem_ctx,
+					 struct tevent_context *ev,
+					 struct ctdb_node_client *client);
+bool ctdb_node_ifaces_recv(struct tevent_req *req, int *perr, int *result,
+			   TALLOC_CTX *mem_ctx, struct ctdb_var_list **links);
+struct tevent_req *ctdb_node_setifacelink_send(TALLOC_CTX *mem_ctx,
+					       struct tevent_context *ev,
+					       struct ctdb_node_client *client,
+					       const char *iface, bool up);
+bool ctdb_node_setifacelink_recv(struct tevent_req *req, int *perr,
+				 int *result);
+
 #endif

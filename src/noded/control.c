@@ -287,6 +287,12 @@ static bool control_dispatch(struct tevent_req *req,
 		ret = noded_metrics_render(tmp_ctx, nctx->metrics, &metrics_text);
 		reply.data.text = metrics_text;
 		break;
+	case CTDB_NODE_CMD_IFACES:
+		ret = iface_link_list(tmp_ctx, nctx, &reply.data.vars);
+		break;
+	case CTDB_NODE_CMD_SETIFACELINK:
+		ret = iface_link_set(nctx, request->data.var);
+		break;
 	case CTDB_NODE_CMD_SHUTDOWN:
 		D_NOTICE("Shutdown requested by a client");
 		node_state_request_exit(nctx->state, 0, "SHUTDOWN control");

@@ -95,7 +95,23 @@ struct noded_context {
 
 	/* node.runstate, node.health, node.ips, node.tunables: `ctdb watch` */
 	struct keyspace *ks;
+
+	/* Interfaces `ctdb setifacelink IFACE down` reported (iface_link.c). */
+	char **ifaces_down;
 };
+
+/* From noded/iface_link.c */
+
+/* Is iface's link up (never reported down)? */
+bool iface_link_is_up(const struct noded_context *nctx, const char *iface);
+/*
+ * `ctdb setifacelink`: var->name an interface of a public address (else
+ * ENOENT), var->value 1 up or 0 down (else EINVAL). Logs a change.
+ */
+int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var);
+/* The public addresses' interfaces, each once, with link 1 or 0. */
+int iface_link_list(TALLOC_CTX *mem_ctx, const struct noded_context *nctx,
+		    struct ctdb_var_list **out);
 
 /* From noded/noded_config.c */
 

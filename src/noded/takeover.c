@@ -64,6 +64,34 @@ struct takeover_step {
 	int ip; /* index in the configured list, -1 for none */
 };
 
+/* Is the link up on one of ip's interfaces at least? */
+static bool ip_has_link(const struct noded_context *nctx,
+			const struct public_ip *ip)
+{
+	unsigned i;
+
+	for (i = 0; i < ip->num_ifaces; i++) {
+		if (iface_link_is_up(nctx, ip->ifaces[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A copy of can_host without this node. */
+static const bool *cannot_host_here(TALLOC_CTX *mem_ctx, const bool *can_host,
+				    unsigned num_nodes, int this_index)
+{
+	bool *copy;
+
+	copy = talloc_memdup(mem_ctx, can_host, (num_nodes + 1) * sizeof(bool));
+	if (copy == NULL) {
+		return NULL;
+	}
+	copy[this_index] = false;
+	return copy;
+}
+
 /*
  * Ask ipalloc() where every IP goes. This node may host all of its
  * configured IPs; other nodes' lists come with the cluster backends that
@@ -113,6 +141,15 @@ static int takeover_assign(TALLOC_CTX *mem_ctx, struct takeover_context *tctx,
 		ips[i].address = nctx->ips->ip[i].address;
 		ips[i].current_pnn = held(tctx, i) ? (int32_t)this_pnn : -1;
 		ips[i].can_host = can_host;
+		if (this_index >= 0 && !ip_has_link(nctx, &nctx->ips->ip[i])) {
+			/* As CTDB: no interface with a link, no host here. */
+			ips[i].can_host = cannot_host_here(mem_ctx, can_host,
+							   num_nodes,
+							   this_index);
+			if (ips[i].can_host == NULL) {
+				return ENOMEM;
+			}
+		}
 	}
 	return ipalloc(mem_ctx, nodes, num_nodes, ips, nctx->ips->num, &opts,
 		       out);

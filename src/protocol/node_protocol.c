@@ -56,7 +56,9 @@ static bool command_is_valid(uint32_t cmd)
 	case CTDB_NODE_CMD_IPS:
 	case CTDB_NODE_CMD_GETVAR:
 	case CTDB_NODE_CMD_SETVAR:
+	case CTDB_NODE_CMD_SETIFACELINK:
 	case CTDB_NODE_CMD_LISTVARS:
+	case CTDB_NODE_CMD_IFACES:
 	case CTDB_NODE_CMD_STOP:
 	case CTDB_NODE_CMD_CONTINUE:
 	case CTDB_NODE_CMD_SHUTDOWN:
@@ -98,6 +100,7 @@ static int request_wire_len(const void *data, size_t *plen)
 		len = ctdb_len_add(len, ctdb_stringn_len(in->data.name));
 		break;
 	case CTDB_NODE_CMD_SETVAR:
+	case CTDB_NODE_CMD_SETIFACELINK:
 		if (in->data.var == NULL || in->data.var->name == NULL) {
 			return EINVAL;
 		}
@@ -127,6 +130,7 @@ static void request_push_body(const void *data, uint8_t *buf,
 		ctdb_push_stringn(buf, offset, in->data.name);
 		break;
 	case CTDB_NODE_CMD_SETVAR:
+	case CTDB_NODE_CMD_SETIFACELINK:
 		ctdb_push_stringn(buf, offset, in->data.var->name);
 		ctdb_push_u32(buf, offset, in->data.var->value);
 		break;
@@ -178,6 +182,7 @@ static int request_msg_pull(struct ctdb_pull_cursor *c, uint32_t cmd,
 		ret = ctdb_pull_stringn_required(c, req, &req->data.name);
 		break;
 	case CTDB_NODE_CMD_SETVAR:
+	case CTDB_NODE_CMD_SETIFACELINK:
 		ret = request_setvar_pull(c, req, &req->data.var);
 		break;
 	default:
@@ -244,6 +249,7 @@ static bool command_has_reply_body(uint32_t cmd)
 	case CTDB_NODE_CMD_IPS:
 	case CTDB_NODE_CMD_GETVAR:
 	case CTDB_NODE_CMD_LISTVARS:
+	case CTDB_NODE_CMD_IFACES:
 	case CTDB_NODE_CMD_METRICS:
 		return true;
 	}
@@ -350,6 +356,7 @@ static int reply_body_wire_len(const struct ctdb_node_reply *in,
 		*plen = 4;
 		return 0;
 	case CTDB_NODE_CMD_LISTVARS:
+	case CTDB_NODE_CMD_IFACES:
 		return vars_wire_len(in->data.vars, plen);
 	case CTDB_NODE_CMD_METRICS:
 		if (in->data.text == NULL) {
@@ -457,6 +464,7 @@ static void reply_push_body(const void *data, uint8_t *buf, size_t *offset)
 		ctdb_push_u32(buf, offset, in->data.value);
 		break;
 	case CTDB_NODE_CMD_LISTVARS:
+	case CTDB_NODE_CMD_IFACES:
 		push_vars(buf, offset, in->data.vars);
 		break;
 	case CTDB_NODE_CMD_METRICS:
@@ -664,6 +672,7 @@ static int reply_body_pull(struct ctdb_pull_cursor *c,
 	case CTDB_NODE_CMD_GETVAR:
 		return ctdb_pull_u32(c, &reply->data.value);
 	case CTDB_NODE_CMD_LISTVARS:
+	case CTDB_NODE_CMD_IFACES:
 		return vars_pull(c, reply, &reply->data.vars);
 	case CTDB_NODE_CMD_METRICS:
 		return ctdb_pull_stringn_required(c, reply,

@@ -32,6 +32,9 @@ enum ctdb_node_command {
 	CTDB_NODE_CMD_METRICS = 109, /* -> OpenMetrics text */
 	CTDB_NODE_CMD_WATCH = 110,   /* keys -> a stream of NOTIFY replies */
 	CTDB_NODE_CMD_NOTIFY = 111,  /* reply only: one key's new value */
+	/* 140-159: what Samba's stock event scripts ask for. */
+	CTDB_NODE_CMD_IFACES = 140,       /* -> ctdb_var_list: iface, link 1/0 */
+	CTDB_NODE_CMD_SETIFACELINK = 141, /* var: iface, link 1 up / 0 down */
 };
 
 /* CTDB's node flags, same bits. */

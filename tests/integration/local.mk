@@ -61,3 +61,6 @@ dist_check_SCRIPTS += tests/integration/nats_bus.sh \
 # libnats loaded only with a nats url; without the library, a clear error.
 TESTS += tests/integration/nats_library.sh
 dist_check_SCRIPTS += tests/integration/nats_library.sh
+# The ctdb commands Samba's stock event scripts call (issue 12).
+TESTS += tests/integration/noded_stock_commands.sh
+dist_check_SCRIPTS += tests/integration/noded_stock_commands.sh

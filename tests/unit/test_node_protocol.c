@@ -168,6 +168,7 @@ static void assert_request_equal(const struct ctdb_node_request *a,
 		assert_string_equal(a->data.name, b->data.name);
 		break;
 	case CTDB_NODE_CMD_SETVAR:
+	case CTDB_NODE_CMD_SETIFACELINK:
 		assert_non_null(b->data.var);
 		assert_string_equal(a->data.var->name, b->data.var->name);
 		assert_int_equal(a->data.var->value, b->data.var->value);
@@ -255,6 +256,7 @@ static void assert_reply_equal(const struct ctdb_node_reply *a,
 		assert_int_equal(a->data.value, b->data.value);
 		break;
 	case CTDB_NODE_CMD_LISTVARS:
+	case CTDB_NODE_CMD_IFACES:
 		assert_vars_equal(a->data.vars, b->data.vars);
 		break;
 	case CTDB_NODE_CMD_METRICS:
@@ -515,6 +517,48 @@ static void check_reply_wire(TALLOC_CTX *mem_ctx,
 	assert_int_equal(h2.version, CTDB_NODE_PROTOCOL_VERSION);
 	assert_reply_equal(in, out);
 	talloc_free(out);
+}
+
+/* IFACES and SETIFACELINK (140, 141) travel as LISTVARS and SETVAR do. */
+static void test_iface_commands(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_var link = { .name = "eth1", .value = 0 };
+	struct ctdb_var links[] = { { "eth0", 1 }, { "eth1", 0 } };
+	struct ctdb_var_list list = { .num = 2, .var = links };
+	struct ctdb_node_request req = {
+		.cmd = CTDB_NODE_CMD_SETIFACELINK,
+		.data.var = &link,
+	};
+	struct ctdb_node_request noname = {
+		.cmd = CTDB_NODE_CMD_SETIFACELINK,
+	};
+	struct ctdb_node_reply reply = {
+		.cmd = CTDB_NODE_CMD_IFACES,
+		.data.vars = &list,
+	};
+	struct ctdb_event_header h = { .reqid = 3 };
+	struct ctdb_node_request *req_out = NULL;
+	struct ctdb_node_reply *reply_out = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &req, &buf, &len);
+	assert_int_equal(ret, 0);
+	ret = ctdb_node_request_pull(buf, len, &h, mem_ctx, &req_out);
+	assert_int_equal(ret, 0);
+	assert_request_equal(&req, req_out);
+
+	ret = ctdb_node_reply_marshall(mem_ctx, &h, &reply, &buf, &len);
+	assert_int_equal(ret, 0);
+	ret = ctdb_node_reply_pull(buf, len, &h, mem_ctx, &reply_out);
+	assert_int_equal(ret, 0);
+	assert_reply_equal(&reply, reply_out);
+
+	/* No interface name: refused before anything is sent. */
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &noname, &buf, &len);
+	assert_int_equal(ret, EINVAL);
 }
 
 static void test_wire_requests(void **state)
@@ -1478,6 +1522,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_wire_requests),
+		T(test_iface_commands),
 		T(test_wire_replies),
 		T(test_roundtrip_requests),
 		T(test_roundtrip_status),

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -1625,7 +1627,10 @@ static void test_cannot_connect(void **state)
 	}
 }
 
-/* Wrong arguments: CTDB's usage line on stdout, exit 1, no connection. */
+/*
+ * Wrong arguments: CTDB's usage line, on stderr (not CTDB's stdout, where
+ * scripts read data), exit 1, no connection.
+ */
 static void test_usage(void **state)
 {
 	TALLOC_CTX *mem_ctx = *state;
@@ -1654,16 +1659,145 @@ static void test_usage(void **state)
 		assert_non_null(commands);
 		run_tool(mem_ctx, "/nonexistent", false, 0, &r,
 			 cases[i].argc, cases[i].argv);
-		assert_string_equal(r.out, commands);
-		assert_string_equal(r.err, "");
+		assert_string_equal(r.err, commands);
+		assert_string_equal(r.out, "");
 		assert_int_equal(r.status, run->status);
 	}
 
 	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 2, ip);
-	assert_string_equal(r.out, "Commands:\n"
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "Commands:\n"
 				   "  ip              [all]                  "
 				   "      show public ips\n");
 	assert_int_equal(r.status, 1);
+}
+
+/* `ctdb pnn`: the bare number in text and -X, as CTDB (ctdb-4.17-stock). */
+static void test_pnn(void **state)
+{
+	struct fixture_run *run;
+	struct capture c;
+	int ret;
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "pnn", 0);
+	capture_start(&c);
+	ret = node_format_text.pnn(c.f, 0);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "-X pnn", 0);
+	capture_start(&c);
+	ret = node_format_delimited.pnn(c.f, 0);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	capture_start(&c);
+	ret = node_format_json.pnn(c.f, 3);
+	capture_check(&c, "{\"pnn\":3}\n");
+	assert_int_equal(ret, 0);
+}
+
+/* `ctdb ifaces`, text and -X, up and down, as CTDB (ctdb-4.17-stock). */
+static void test_ifaces(void **state)
+{
+	struct node_iface up = { .name = "lo", .link_up = true,
+				 .references = 3 };
+	struct node_iface down = { .name = "lo", .link_up = false };
+	struct fixture_run *run;
+	struct capture c;
+	int ret;
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "ifaces", 0);
+	capture_start(&c);
+	ret = node_format_text.ifaces(c.f, '|', 0, &up, 1);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "-X ifaces", 0);
+	capture_start(&c);
+	ret = node_format_delimited.ifaces(c.f, '|', 0, &up, 1);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	/* The second -X ifaces: after setifacelink lo down. */
+	run = fixture(*state, "ctdb-4.17-stock.txt", "-X ifaces", 1);
+	capture_start(&c);
+	ret = node_format_delimited.ifaces(c.f, '|', 0, &down, 1);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	capture_start(&c);
+	ret = node_format_json.ifaces(c.f, '|', 2, &down, 1);
+	capture_check(&c, "{\"pnn\":2,\"ifaces\":[{\"name\":\"lo\","
+			  "\"link\":\"down\",\"references\":0}]}\n");
+	assert_int_equal(ret, 0);
+}
+
+/*
+ * checktcpport runs without the daemon: a busy port is CTDB's message and
+ * the errno as exit status; a bad port is named.
+ */
+static void test_checktcpport(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	const char *argv[] = { "checktcpport", NULL };
+	const char *bad[] = { "checktcpport", "abc" };
+	const char *zero[] = { "checktcpport", "0" };
+	const char *big[] = { "checktcpport", "65536" };
+	struct tool_result r;
+	char *want;
+	int fd;
+	int ret;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ret = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	assert_int_equal(ret, 0);
+	ret = listen(fd, 1);
+	assert_int_equal(ret, 0);
+	ret = getsockname(fd, (struct sockaddr *)&sin, &len);
+	assert_int_equal(ret, 0);
+
+	argv[1] = talloc_asprintf(mem_ctx, "%u", ntohs(sin.sin_port));
+	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 2, argv);
+	want = talloc_asprintf(mem_ctx, "Failed to bind to TCP port %s\n",
+			       argv[1]);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+	assert_int_equal(r.status, EADDRINUSE);
+	close(fd);
+
+	/* Free now: no daemon was needed (the socket does not exist). */
+	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 2, argv);
+	assert_string_equal(r.err, "");
+	assert_int_equal(r.status, 0);
+
+	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 2, bad);
+	assert_string_equal(r.err,
+			    "Invalid TCP port abc (want 1 to 65535)\n");
+	assert_int_equal(r.status, EINVAL);
+	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 2, zero);
+	assert_int_equal(r.status, EINVAL);
+	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 2, big);
+	assert_int_equal(r.status, EINVAL);
+}
+
+/* gratarp's bad address: CTDB's message and exit (ctdb-4.17-stock). */
+static void test_gratarp_bad_address(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	const char *argv[] = { "gratarp", "bad", "lo" };
+	struct fixture_run *run;
+	struct tool_result r;
+
+	run = fixture(mem_ctx, "ctdb-4.17-stock.txt", "gratarp bad lo", 0);
+	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 3, argv);
+	assert_string_equal(r.err, run->err);
+	assert_string_equal(r.out, run->out);
+	assert_int_equal(r.status, run->status);
 }
 
 static void test_command_table(void **state)
@@ -1672,13 +1806,15 @@ static void test_command_table(void **state)
 	const char *names[] = { "status",   "nodestatus", "runstate",
 				"ip",       "getvar",     "setvar",
 				"listvars", "stop",       "continue",
-				"shutdown" };
+				"shutdown", "pnn",        "attach",
+				"checktcpport", "gratarp", "ifaces",
+				"setifacelink" };
 	size_t num = 0;
 	size_t i;
 
 	cmds = node_tool_commands(&num);
-	assert_int_equal(num, 10);
-	for (i = 0; i < 10; i++) {
+	assert_int_equal(num, 16);
+	for (i = 0; i < 16; i++) {
 		assert_true(node_tool_is_command(names[i]));
 	}
 	assert_false(node_tool_is_command("event"));
@@ -1694,6 +1830,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_status_healthy),
+		T(test_pnn),
+		T(test_ifaces),
+		T(test_checktcpport),
+		T(test_gratarp_bad_address),
 		T(test_status_unhealthy),
 		T(test_status_reason_only_when_unhealthy),
 		T(test_status_reason_sanitised),

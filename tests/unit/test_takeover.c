@@ -289,6 +289,55 @@ static void test_release_all(void **state)
 	assert_int_equal(node_state_num_held(f->nctx->state), 0);
 }
 
+/*
+ * setifacelink: an address whose every interface is down leaves, one with
+ * another interface up stays; the link back up brings it back.
+ */
+static void test_link_down_moves_address(void **state)
+{
+	struct fixture *f = *state;
+	struct ctdb_var eth0_down = { .name = "eth0", .value = 0 };
+	struct ctdb_var eth0_up = { .name = "eth0", .value = 1 };
+	struct ctdb_var unknown = { .name = "eth9", .value = 0 };
+	struct ctdb_var sideways = { .name = "eth0", .value = 2 };
+	struct ctdb_var_list *links = NULL;
+
+	start_running_healthy(f);
+	fake_event_reset();
+	assert_int_equal(iface_link_set(f->nctx, &unknown), ENOENT);
+	assert_int_equal(iface_link_set(f->nctx, &sideways), EINVAL);
+	assert_int_equal(iface_link_set(f->nctx, &eth0_down), 0);
+	settle(f);
+	assert_string_equal(fake_event_log(),
+			    "startrecovery\n"
+			    "releaseip eth0 10.0.0.1 24\n"
+			    "recovered\n"
+			    "ipreallocated\n");
+	assert_int_equal(node_state_num_held(f->nctx->state), 1);
+
+	assert_int_equal(iface_link_list(f, f->nctx, &links), 0);
+	assert_int_equal(links->num, 2);
+	assert_string_equal(links->var[0].name, "eth0");
+	assert_int_equal(links->var[0].value, 0);
+	assert_string_equal(links->var[1].name, "eth1");
+	assert_int_equal(links->var[1].value, 1);
+
+	/* Already down: no change, no run. */
+	fake_event_reset();
+	assert_int_equal(iface_link_set(f->nctx, &eth0_down), 0);
+	settle(f);
+	assert_string_equal(fake_event_log(), "");
+
+	assert_int_equal(iface_link_set(f->nctx, &eth0_up), 0);
+	settle(f);
+	assert_string_equal(fake_event_log(),
+			    "startrecovery\n"
+			    "takeip eth0 10.0.0.1 24\n"
+			    "recovered\n"
+			    "ipreallocated\n");
+	assert_int_equal(node_state_num_held(f->nctx->state), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +357,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_release_all, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_link_down_moves_address,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
