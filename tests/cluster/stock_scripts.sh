@@ -17,25 +17,38 @@
 #  4. link up: HEALTHY again and the address is back;
 #  5. shutdown: releaseip removes the address.
 #
-# What each script calls (from reading them and running them here):
-#  00.ctdb       init: ctdb-config get database * (via ctdb_get_db_options),
-#                tdbtool/tdbdump over the (empty) database directories;
-#                startup: ctdb attach ctdb.tdb persistent.
-#  05.system     monitor: df, /proc/meminfo (nothing of ctdb's when the
-#                thresholds are unset, as here).
+# What each script calls, and what failed before issue 12's commands (run
+# here, 2026-12-04, Debian's ctdb 4.17 scripts):
+#  00.ctdb       init: $CTDB_HELPER_BINDIR/ctdb-config get database ...
+#                (ctdb_get_db_options), then tdbtool/tdbdump over the
+#                database directories; startup: ctdb attach ctdb.tdb
+#                persistent. Without ctdb-config, init fails ("ctdb-config:
+#                not found") and ctdb-noded shuts down. "Unknown command
+#                'attach'" did not fail startup: the script ends in exit 0.
+#  05.system     monitor: df and /proc/meminfo only when thresholds are set
+#                in script.options (none here). Ran unchanged from the start.
 #  10.interface  monitor: ctdb -X ifaces, ctdb setifacelink IFACE up|down,
-#                ip link/ethtool for the carrier; takeip/releaseip:
-#                ip addr add/del, ctdb gratarp, ss + ctdb_killtcp on
-#                release, ctdb -X ip / ctdb pnn / gettickles / addtickle /
-#                deltickle for the tickle lists (update_tickles, only with
-#                CTDB_* tickle ports configured).
+#                ethtool/ip link for the carrier. Without ifaces the monitor
+#                failed ("Unknown command 'ifaces'", and the usage text read
+#                as interface names), so the node stayed UNHEALTHY.
+#                takeip/releaseip: ip addr add/del; releaseip also blocks the
+#                address with iptables under flock, and kills its
+#                connections with ss + $CTDB_HELPER_BINDIR/ctdb_killtcp.
+#                Without iptables installed: "flock: failed to execute
+#                iptables" (the release still succeeded, unprotected).
+#                updateip: ctdb gratarp.
 #  11.routing    ipreallocated/updateip: ip route from $CTDB_BASE/static-routes
-#                (none here: it does nothing and succeeds).
-#  13.per_ip_routing  exits 0 unless CTDB_PER_IP_ROUTING_CONF is set; with it:
-#                ctdb ip -v -X, ctdb gratarp, ip rule/route.
-# Without those ctdb commands (before the stockc branch) 10.interface's
-# monitor fails: "Unknown command 'ifaces'", and the node stays UNHEALTHY;
-# 00.ctdb's init fails without ctdb-config in CTDB_HELPER_BINDIR.
+#                (absent here: it does nothing and succeeds).
+#  13.per_ip_routing  exits 0 unless CTDB_PER_IP_ROUTING_CONF is set (not
+#                here); configured, it calls ctdb ip -v -X, ctdb gratarp and
+#                ip rule/route.
+# The tickle functions of /etc/ctdb/functions (update_tickles: ctdb pnn,
+# -X ip, -X gettickles, addtickle, deltickle) are used by 50.samba and
+# 60.nfs, none of the five.
+#
+# STOCK_HELPER_BINDIR overrides the helper directory (default: the build
+# tree, where our ctdb_killtcp and ctdb-config are built); the test skips
+# while our ctdb-config or `ctdb ifaces` does not exist.
 #
 # Needs root, ip netns, ping, ethtool and Debian's ctdb package (the
 # scripts); skipped (77) without them. Names derive from $$; the
@@ -89,7 +102,7 @@ stock_cleanup()
 	for ns in "${made_ns[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
-	(exit $rc)
+	(exit "$rc")
 	h_cleanup
 }
 h_any_alive()
@@ -207,10 +220,11 @@ else
 	h_fail "link down: still not UNHEALTHY"
 	show_state
 fi
-reason=$(ctdb_n event status legacy monitor 2>&1)
+# ctdb-noded's reason is the failing script's first output line.
+reason=$(grep -E 'node .*UNHEALTHY: ' "$base/log.ctdb" | tail -n 1)
 case "$reason" in
-*eth0*) h_pass "the monitor output names eth0" ;;
-*) h_fail "the monitor output does not name eth0: $reason" ;;
+*10.interface*eth0*) h_pass "the reason names eth0: ${reason#*UNHEALTHY: }" ;;
+*) h_fail "the UNHEALTHY reason does not name eth0: $reason" ;;
 esac
 if wait_until 20 vip_gone; then
 	h_pass "link down: $vip left eth0"
