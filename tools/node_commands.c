@@ -269,18 +269,129 @@ static int cmd_runstate(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	return node_tool_format_result(t, ret);
 }
 
+/*
+ * The words of `ip`: all, and -v and -X, which the stock scripts put
+ * after the command (`ctdb ip -v -X`). @return false for anything else.
+ */
+static bool ip_words(struct node_tool_ctx *t, int argc, const char **argv,
+		     bool *all, bool *verbose)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "all") == 0) {
+			*all = true;
+		} else if (strcmp(argv[i], "-v") == 0) {
+			*verbose = true;
+		} else if (strcmp(argv[i], "-X") == 0) {
+			if (t->fmt == &node_format_text) {
+				t->fmt = &node_format_delimited;
+			}
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The interfaces of list (comma-separated) whose link is up in links. */
+static char *ifaces_up(TALLOC_CTX *mem_ctx, const char *list,
+		       const struct ctdb_var_list *links)
+{
+	char *up = talloc_strdup(mem_ctx, "");
+	size_t len;
+	uint32_t i;
+
+	while (up != NULL && *list != '\0') {
+		len = strcspn(list, ",");
+		for (i = 0; i < links->num; i++) {
+			if (strlen(links->var[i].name) == len &&
+			    strncmp(links->var[i].name, list, len) == 0 &&
+			    links->var[i].value != 0) {
+				up = talloc_asprintf_append(up, "%s%.*s",
+							    up[0] == '\0' ? ""
+									  : ",",
+							    (int)len, list);
+				break;
+			}
+		}
+		list += len;
+		if (*list == ',') {
+			list++;
+		}
+	}
+	return up;
+}
+
+/* ip -v: each address's available interfaces, and the active one here. */
+static int ip_links(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+		    uint32_t pnn, const struct ctdb_public_ip_list *ips,
+		    struct node_ip_links **out)
+{
+	struct ctdb_var_list *links = NULL;
+	struct node_ip_links *l;
+	struct tevent_req *req;
+	int err = ENOMEM;
+	int result = 0;
+	uint32_t i;
+	bool ok;
+
+	req = ctdb_node_ifaces_send(mem_ctx, t->ev, t->client);
+	ok = node_tool_wait(t, req);
+	if (ok) {
+		ok = ctdb_node_ifaces_recv(req, &err, &result, mem_ctx, &links);
+	}
+	if (!ok) {
+		return node_tool_transport_error(t, err);
+	}
+	if (result != 0) {
+		fprintf(t->err, "Failed to get interfaces from node %u: %s\n",
+			pnn, strerror(result));
+		return 1;
+	}
+	l = talloc_zero_array(mem_ctx, struct node_ip_links, ips->num + 1);
+	for (i = 0; l != NULL && i < ips->num; i++) {
+		char *up = ifaces_up(l, ips->ip[i].ifaces, links);
+
+		if (up == NULL) {
+			l = NULL;
+			break;
+		}
+		l[i].available = up;
+		l[i].active = ips->ip[i].pnn == (int32_t)pnn
+				      ? talloc_strndup(l, up, strcspn(up, ","))
+				      : "";
+		if (l[i].active == NULL) {
+			l = NULL;
+			break;
+		}
+	}
+	if (l == NULL) {
+		fprintf(t->err, "Memory allocation error\n");
+		return 1;
+	}
+	*out = l;
+	return 0;
+}
+
 static int cmd_ip(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 		  const char **argv)
 {
 	struct ctdb_node_status *st = NULL;
 	struct ctdb_public_ip_list *ips = NULL;
+	struct node_ip_links *links = NULL;
 	struct tevent_req *req;
-	bool all = argc > 1;
+	bool all = false;
+	bool verbose = false;
 	int err = ENOMEM;
 	int result = 0;
 	bool ok;
 	int ret;
 
+	ok = ip_words(t, argc, argv, &all, &verbose);
+	if (!ok) {
+		return node_tool_usage(t);
+	}
 	/* The status gives the pnn for the heading. */
 	ok = node_tool_get_status(t, mem_ctx, &st);
 	if (!ok) {
@@ -300,7 +411,16 @@ static int cmd_ip(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 		return 1;
 	}
 	node_tool_sort_ips(ips);
-	ret = t->fmt->ips(t->out, t->sep, st->this_pnn, all, ips);
+	if (!verbose) {
+		ret = t->fmt->ips(t->out, t->sep, st->this_pnn, all, ips);
+		return node_tool_format_result(t, ret);
+	}
+	ret = ip_links(t, mem_ctx, st->this_pnn, ips, &links);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = t->fmt->ips_verbose(t->out, t->sep, st->this_pnn, all, ips,
+				  links);
 	return node_tool_format_result(t, ret);
 }
 
@@ -834,7 +954,7 @@ static const struct node_command node_commands[] = {
 	  cmd_setvar, 2, 2, NULL, NODE_TOOL_TIMEOUT },
 	{ { "listvars", "", "list tunable variables" }, cmd_listvars, 0, 0,
 	  NULL, NODE_TOOL_TIMEOUT },
-	{ { "ip", "[all]", "show public ips" }, cmd_ip, 0, 1, "all",
+	{ { "ip", "[all] [-v]", "show public ips" }, cmd_ip, 0, 3, "all -v -X",
 	  NODE_TOOL_TIMEOUT },
 	{ { "stop", "", "stop a node" }, cmd_stop, 0, 0, NULL,
 	  NODE_TOOL_CONTROL_TIMEOUT },
@@ -896,10 +1016,28 @@ bool node_tool_is_command(const char *name)
 	return node_command_find(name) != NULL;
 }
 
+/* Is word one of the space-separated words of list? */
+static bool word_in(const char *word, const char *list)
+{
+	size_t len = strlen(word);
+	size_t wlen;
+
+	while (*list != '\0') {
+		wlen = strcspn(list, " ");
+		if (wlen == len && strncmp(list, word, len) == 0) {
+			return true;
+		}
+		list += wlen;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
 bool node_command_args_ok(const struct node_command *cmd, int argc,
 			  const char **argv)
 {
 	int nargs = argc - 1;
+	int i;
 
 	if (nargs < cmd->min_args) {
 		return false;
@@ -907,9 +1045,10 @@ bool node_command_args_ok(const struct node_command *cmd, int argc,
 	if (cmd->max_args >= 0 && nargs > cmd->max_args) {
 		return false;
 	}
-	if (cmd->only_arg != NULL && nargs == 1 &&
-	    strcmp(argv[1], cmd->only_arg) != 0) {
-		return false;
+	for (i = 1; cmd->only_arg != NULL && i < argc; i++) {
+		if (!word_in(argv[i], cmd->only_arg)) {
+			return false;
+		}
 	}
 	return true;
 }

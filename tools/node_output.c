@@ -177,6 +177,26 @@ static int text_pnn(FILE *f, uint32_t pnn)
 	return 0;
 }
 
+static int text_ips_verbose(FILE *f, char sep, uint32_t pnn, bool all,
+			    const struct ctdb_public_ip_list *ips,
+			    const struct node_ip_links *links)
+{
+	uint32_t i;
+
+	if (all) {
+		fprintf(f, "Public IPs on ALL nodes\n");
+	} else {
+		fprintf(f, "Public IPs on node %u\n", pnn);
+	}
+	for (i = 0; i < ips->num; i++) {
+		fprintf(f, "%s node[%d] active[%s] available[%s] "
+			"configured[%s]\n", ips->ip[i].address,
+			(int)ips->ip[i].pnn, links[i].active,
+			links[i].available, ips->ip[i].ifaces);
+	}
+	return 0;
+}
+
 static int text_ifaces(FILE *f, char sep, uint32_t pnn,
 		       const struct node_iface *ifaces, uint32_t num)
 {
@@ -225,6 +245,7 @@ const struct node_format node_format_text = {
 	.runstate = text_runstate,
 	.pnn = text_pnn,
 	.ifaces = text_ifaces,
+	.ips_verbose = text_ips_verbose,
 	.var = text_var,
 	.vars = text_vars,
 	.set_var = text_set_var,
@@ -297,6 +318,23 @@ static int delimited_ips(FILE *f, char sep, uint32_t pnn, bool all,
 	return 0;
 }
 
+static int delimited_ips_verbose(FILE *f, char sep, uint32_t pnn, bool all,
+				 const struct ctdb_public_ip_list *ips,
+				 const struct node_ip_links *links)
+{
+	uint32_t i;
+
+	fprintf(f, "%cPublic IP%cNode%cActiveInterfaces%cAvailableInterfaces"
+		"%cConfiguredInterfaces%c\n", sep, sep, sep, sep, sep, sep);
+	for (i = 0; i < ips->num; i++) {
+		fprintf(f, "%c%s%c%d%c%s%c%s%c%s%c\n", sep,
+			ips->ip[i].address, sep, (int)ips->ip[i].pnn, sep,
+			links[i].active, sep, links[i].available, sep,
+			ips->ip[i].ifaces, sep);
+	}
+	return 0;
+}
+
 static int delimited_ifaces(FILE *f, char sep, uint32_t pnn,
 			    const struct node_iface *ifaces, uint32_t num)
 {
@@ -318,6 +356,7 @@ const struct node_format node_format_delimited = {
 	.runstate = text_runstate,
 	.pnn = text_pnn,
 	.ifaces = delimited_ifaces,
+	.ips_verbose = delimited_ips_verbose,
 	.var = text_var,
 	.vars = text_vars,
 	.set_var = text_set_var,
@@ -379,6 +418,32 @@ static int json_pnn(FILE *f, uint32_t pnn)
 }
 
 /* {"pnn": 0, "ifaces": [{"name": "eth0", "link": "up", "references": 2}]} */
+/* json_ips' document, each address with "active" and "available" added. */
+static int json_ips_verbose(FILE *f, char sep, uint32_t pnn, bool all,
+			    const struct ctdb_public_ip_list *ips,
+			    const struct node_ip_links *links)
+{
+	json_t *list = ctdb_node_ips_json(ips);
+	json_t *ip;
+	uint32_t i;
+	int ret = 0;
+
+	for (i = 0; list != NULL && i < ips->num; i++) {
+		ip = json_array_get(list, i);
+		ret |= json_object_set_new(ip, "active",
+					   json_string(links[i].active));
+		ret |= json_object_set_new(ip, "available",
+					   json_string(links[i].available));
+	}
+	if (list == NULL || ret != 0) {
+		json_decref(list);
+		return ENOMEM;
+	}
+	return tool_json_emit(f, json_pack("{s:I, s:b, s:o}", "pnn",
+				      (json_int_t)pnn, "all", all, "ips",
+				      list));
+}
+
 static int json_ifaces(FILE *f, char sep, uint32_t pnn,
 		       const struct node_iface *ifaces, uint32_t num)
 {
@@ -431,6 +496,7 @@ const struct node_format node_format_json = {
 	.runstate = json_runstate,
 	.pnn = json_pnn,
 	.ifaces = json_ifaces,
+	.ips_verbose = json_ips_verbose,
 	.var = json_var,
 	.vars = json_vars,
 	.set_var = json_var,

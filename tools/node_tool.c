@@ -140,6 +140,11 @@ static int usage(FILE *out, const struct node_tool_options *opts,
 	return 1;
 }
 
+int node_tool_usage(struct node_tool_ctx *t)
+{
+	return usage(t->err, t->opts, node_command_find(t->cmdname));
+}
+
 static int node_tool_connect(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx)
 {
 	int ret;
@@ -159,6 +164,7 @@ static void node_tool_ctx_init(struct node_tool_ctx *t, FILE *out, FILE *err,
 			       const struct node_tool_options *opts,
 			       const struct node_command *cmd)
 {
+	t->opts = opts;
 	t->out = out;
 	t->err = err;
 	t->cmdname = cmd->info.name;

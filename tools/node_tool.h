@@ -59,6 +59,12 @@ struct node_iface {
 	uint32_t references;
 };
 
+/* What `ctdb ip -v` adds to an address: its interfaces' state. */
+struct node_ip_links {
+	const char *active;    /* carrying it here; "" if not held here */
+	const char *available; /* comma-separated, link up; may be "" */
+};
+
 /*
  * Presentation, apart from the transport so it can be tested. One
  * vtable per output style; sep is the -X separator (unused by text and
@@ -78,6 +84,10 @@ struct node_format {
 	int (*ips)(FILE *f, char sep, uint32_t pnn, bool all,
 		   const struct ctdb_public_ip_list *ips);
 	int (*runstate)(FILE *f, uint32_t runstate);
+	/* `ctdb ip -v [all]`: links[i] goes with ips->ip[i]. */
+	int (*ips_verbose)(FILE *f, char sep, uint32_t pnn, bool all,
+			   const struct ctdb_public_ip_list *ips,
+			   const struct node_ip_links *links);
 	/* `ctdb pnn`: this node's number, in every style a bare number. */
 	int (*pnn)(FILE *f, uint32_t pnn);
 	/* `ctdb ifaces`: the public addresses' interfaces. */

@@ -31,6 +31,7 @@ struct node_tool_ctx {
 	const struct node_format *fmt;
 	char sep;
 	unsigned timeout;
+	const struct node_tool_options *opts;
 };
 
 /*
@@ -43,7 +44,7 @@ struct node_command {
 		  const char **argv);
 	int min_args;
 	int max_args; /* -1: any number */
-	/* Only this word may be the argument (ip all); NULL: anything. */
+	/* The only words the arguments may be ("all -v -X"); NULL: any. */
 	const char *only_arg;
 	unsigned timeout; /* the default */
 };
@@ -61,6 +62,9 @@ bool node_command_args_ok(const struct node_command *cmd, int argc,
 /*
  * Transport (node_tool.c).
  */
+
+/* The command's usage line on t->err. @return the exit status, 1. */
+int node_tool_usage(struct node_tool_ctx *t);
 
 /* Says what went wrong between us and the daemon. @return exit status. */
 int node_tool_transport_error(struct node_tool_ctx *t, int err);

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The ctdb commands Samba's stock event scripts call, against a standalone
-# ctdb-noded: pnn, attach, checktcpport, gratarp, ifaces, setifacelink, with CTDB 4.17's output
-# and exit codes (tests/unit/fixtures/ctdb-4.17-stock.txt); an unknown
+# ctdb-noded: pnn, attach, checktcpport, gratarp, ifaces, setifacelink and
+# ip -v, with CTDB 4.17's output and exit codes
+# (tests/unit/fixtures/ctdb-4.17-stock.txt); an unknown
 # command is one line on stderr, and usage never reaches stdout unless
 # asked for with -h.
 
@@ -116,6 +117,25 @@ Interfaces on node 0
 name:lo link:up references:1
 [exit 0]
 EOF
+expect "ip -v -X, options after the command as 13.per_ip_routing writes" \
+	out_err_rc ip -v -X <<EOF
+|Public IP|Node|ActiveInterfaces|AvailableInterfaces|ConfiguredInterfaces|
+|$NL_IP|0|lo|lo|lo|
+[exit 0]
+EOF
+expect "ip -v" out_err_rc ip -v <<EOF
+Public IPs on node 0
+$NL_IP node[0] active[lo] available[lo] configured[lo]
+[exit 0]
+EOF
+expect "ip with a stray word: usage" out_err_rc ip -q <<'EOF'
+[stderr]
+Usage: ctdb [<options>] <command> [<args>]
+
+Commands:
+  ip              [all] [-v]                   show public ips
+[exit 1]
+EOF
 expect "setifacelink lo down: silent" out_err_rc setifacelink lo down <<'EOF'
 [exit 0]
 EOF
@@ -127,6 +147,11 @@ check "by a releaseip event" wait_until 10 nl_count_ge "$B" '^releaseip ' 1
 expect "-X ifaces: lo down carries nothing" out_err_rc -X ifaces <<'EOF'
 |Name|LinkStatus|References|
 |lo|0|0|
+[exit 0]
+EOF
+expect "-X ip -v: nothing available, nothing active" out_err_rc -X ip -v <<EOF
+|Public IP|Node|ActiveInterfaces|AvailableInterfaces|ConfiguredInterfaces|
+|$NL_IP|-1|||lo|
 [exit 0]
 EOF
 expect "setifacelink lo up" out_err_rc setifacelink lo up <<'EOF'

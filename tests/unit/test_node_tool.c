@@ -1667,7 +1667,7 @@ static void test_usage(void **state)
 	run_tool(mem_ctx, "/nonexistent", false, 0, &r, 2, ip);
 	assert_string_equal(r.out, "");
 	assert_string_equal(r.err, "Commands:\n"
-				   "  ip              [all]                  "
+				   "  ip              [all] [-v]             "
 				   "      show public ips\n");
 	assert_int_equal(r.status, 1);
 }
@@ -1730,6 +1730,50 @@ static void test_ifaces(void **state)
 	ret = node_format_json.ifaces(c.f, '|', 2, &down, 1);
 	capture_check(&c, "{\"pnn\":2,\"ifaces\":[{\"name\":\"lo\","
 			  "\"link\":\"down\",\"references\":0}]}\n");
+	assert_int_equal(ret, 0);
+}
+
+/* `ctdb ip -v`, text and -X, held and not (ctdb-4.17-stock). */
+static void test_ips_verbose(void **state)
+{
+	struct ctdb_public_ip_info info[] = {
+		{ "127.0.100.9", 32, "lo", -1 },
+		{ "127.0.100.10", 32, "lo", -1 },
+		{ "127.0.100.102", 32, "lo", -1 },
+	};
+	struct ctdb_public_ip_list ips = { .num = 3, .ip = info };
+	struct node_ip_links none[3] = {
+		{ "", "" }, { "", "" }, { "", "" },
+	};
+	struct node_ip_links held[3] = {
+		{ "lo", "lo" }, { "lo", "lo" }, { "lo", "lo" },
+	};
+	struct fixture_run *run;
+	struct capture c;
+	uint32_t i;
+	int ret;
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "-X ip -v", 0);
+	capture_start(&c);
+	ret = node_format_delimited.ips_verbose(c.f, '|', 0, false, &ips,
+						none);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	run = fixture(*state, "ctdb-4.17-stock.txt", "ip -v", 0);
+	capture_start(&c);
+	ret = node_format_text.ips_verbose(c.f, '|', 0, false, &ips, none);
+	capture_check(&c, run->out);
+	assert_int_equal(ret, 0);
+
+	for (i = 0; i < 3; i++) {
+		info[i].pnn = 0;
+	}
+	run = fixture(*state, "ctdb-4.17-stock.txt", "-X ip -v", 1);
+	capture_start(&c);
+	ret = node_format_delimited.ips_verbose(c.f, '|', 0, false, &ips,
+						held);
+	capture_check(&c, run->out);
 	assert_int_equal(ret, 0);
 }
 
@@ -1832,6 +1876,7 @@ int main(void)
 		T(test_status_healthy),
 		T(test_pnn),
 		T(test_ifaces),
+		T(test_ips_verbose),
 		T(test_checktcpport),
 		T(test_gratarp_bad_address),
 		T(test_status_unhealthy),
