@@ -30,7 +30,7 @@
  *    tunable's range (CTDB does not): out of range is a message on
  *    stderr and exit 1, like every other refused control.
  *  - cannot connect adds the errno's text to CTDB's first line.
- *  - PartiallyOnline is always 0: the daemon reports no interface state.
+ *  - PartiallyOnline is always 0: not derived from the link state yet.
  *  - a usage error prints the usage on stderr, never on stdout, where
  *    the stock event scripts read data.
  *  - checktcpport refuses a port that is not a number from 1 to 65535

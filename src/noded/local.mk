@@ -49,6 +49,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/monitor.c \
 	src/noded/node_info.c \
 	src/noded/iface_link.c \
+	src/noded/announce.c \
 	src/noded/node_state.c src/noded/node_state.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
@@ -101,6 +102,14 @@ tests_unit_test_takeover_SOURCES = tests/unit/test_takeover.c \
 	$(NODED_FAKE_EVENT) src/noded/takeover.c src/noded/node_state.c \
 	src/noded/cluster.c src/noded/iface_link.c
 tests_unit_test_takeover_LDADD = src/noded/libnodedpure.a \
+	$(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_announce
+TESTS += tests/unit/test_announce
+tests_unit_test_announce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_announce_SOURCES = tests/unit/test_announce.c \
+	src/noded/announce.c
+tests_unit_test_announce_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
 endif
 

@@ -192,7 +192,7 @@ static void noded_warn_unknown(const struct noded_config *config)
 /*
  * Every reaction to a change of this node's state, in the order they
  * run: hooks, watch keys (and through them the bus), metrics, the
- * cluster, sd_notify, the takeover trigger, and the exit.
+ * cluster, sd_notify, the takeover trigger, announcements, and the exit.
  */
 static bool noded_observe(struct noded_context *nctx)
 {
@@ -206,6 +206,7 @@ static bool noded_observe(struct noded_context *nctx)
 		{ noded_cluster_observer, nctx->cluster },
 		{ sd_notify_observer, nctx->sd_notify },
 		{ takeover_observer, nctx->takeover },
+		{ announce_observer, nctx->announce },
 		{ noded_exit_observer, nctx },
 	};
 	size_t i;
@@ -253,8 +254,10 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 	nctx->watch_keys = watch_keys_new(nctx, nctx);
 	nctx->metrics = noded_metrics_new(nctx, nctx->state);
 	nctx->sd_notify = sd_notify_new(nctx, nctx->state);
+	nctx->announce = announce_new(nctx, nctx);
 	if (nctx->hooks == NULL || nctx->watch_keys == NULL ||
-	    nctx->metrics == NULL || nctx->sd_notify == NULL) {
+	    nctx->metrics == NULL || nctx->sd_notify == NULL ||
+	    nctx->announce == NULL) {
 		talloc_free(nctx);
 		return NULL;
 	}

@@ -98,7 +98,22 @@ struct noded_context {
 
 	/* Interfaces `ctdb setifacelink IFACE down` reported (iface_link.c). */
 	char **ifaces_down;
+	struct announce_context *announce; /* gratuitous ARP after takeip */
 };
+
+/* From noded/announce.c */
+
+struct announce_context;
+struct announce_context *announce_new(TALLOC_CTX *mem_ctx,
+				      struct noded_context *nctx);
+/*
+ * node_state observer: a taken IP is announced on its interface now and
+ * twice more, 1.1 s apart; a release (or a new takeip) stops the rounds.
+ */
+void announce_observer(const struct node_state_change *c, void *private_data);
+/* Rounds still to send for configured IP ip: 0 when none are due. */
+unsigned announce_rounds_left(const struct announce_context *actx,
+			      unsigned ip);
 
 /* From noded/iface_link.c */
 
