@@ -46,7 +46,8 @@ apt_install() {
 	# libnats-dev and nats-server for the event bus, node_exporter to read
 	# `ctdb metrics` as its textfile collector does. corosync and its
 	# libraries, nftables, ethtool and tcpdump for the cluster tiers;
-	# debhelper and lintian for the package build.
+	# debhelper and lintian for the package build; iptables and tdb-tools
+	# for Samba's stock scripts (tests/cluster/stock_scripts.sh).
 	apt-get install -y -qq --no-install-recommends \
 		build-essential autoconf automake libtool pkg-config \
 		libtalloc-dev libtevent-dev libpopt-dev libjansson-dev \
@@ -56,6 +57,7 @@ apt_install() {
 		shellcheck systemd clang libclang-rt-14-dev prometheus-node-exporter \
 		corosync libcpg-dev libquorum-dev libvotequorum-dev libcmap-dev \
 		nftables ethtool tcpdump debhelper lintian fakeroot dpkg-dev \
+		iptables tdb-tools \
 		>/dev/null
 }
 
