@@ -71,6 +71,21 @@ static int control_setvar(struct noded_context *nctx,
 
 
 
+/* ---------- interfaces ---------- */
+
+static int control_setifacelink(struct noded_context *nctx,
+				const struct ctdb_var *var)
+{
+	bool changed;
+	int ret;
+
+	ret = iface_link_set(nctx, var, &changed);
+	if (ret == 0 && changed && nctx->takeover != NULL) {
+		takeover_request(nctx->takeover, "interface link changed");
+	}
+	return ret;
+}
+
 /* ---------- STOP and CONTINUE ---------- */
 
 struct control_admin_state {
@@ -265,7 +280,7 @@ static bool control_dispatch(struct tevent_req *req,
 		ret = iface_link_list(tmp_ctx, nctx, &reply.data.vars);
 		break;
 	case CTDB_NODE_CMD_SETIFACELINK:
-		ret = iface_link_set(nctx, request->data.var);
+		ret = control_setifacelink(nctx, request->data.var);
 		break;
 	case CTDB_NODE_CMD_SHUTDOWN:
 		D_NOTICE("Shutdown requested by a client");

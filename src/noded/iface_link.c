@@ -77,12 +77,14 @@ static void iface_mark_up(struct noded_context *nctx, const char *iface)
 					   n - 1);
 }
 
-int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var)
+int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var,
+		   bool *changed)
 {
 	bool up;
 	bool was_up;
 	int ret;
 
+	*changed = false;
 	if (var == NULL || var->name == NULL || var->value > 1) {
 		return EINVAL;
 	}
@@ -104,10 +106,7 @@ int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var)
 	}
 	D_NOTICE("Interface \"%s\" link %s -> %s", var->name,
 		 was_up ? "up" : "down", up ? "up" : "down");
-	/* Addresses without a link leave, and come back with it. */
-	if (nctx->takeover != NULL) {
-		takeover_request(nctx->takeover, "interface link changed");
-	}
+	*changed = true;
 	return 0;
 }
 

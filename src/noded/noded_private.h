@@ -127,9 +127,13 @@ unsigned announce_rounds_left(const struct announce_context *actx,
 bool iface_link_is_up(const struct noded_context *nctx, const char *iface);
 /*
  * `ctdb setifacelink`: var->name an interface of a public address (else
- * ENOENT), var->value 1 up or 0 down (else EINVAL). Logs a change.
+ * ENOENT), var->value 1 up or 0 down (else EINVAL). Logs a change and
+ * says so in *changed: the caller then asks for a takeover run, since
+ * addresses without a link leave and come back with it (the caller, so
+ * that this module does not call takeover, which asks it about links).
  */
-int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var);
+int iface_link_set(struct noded_context *nctx, const struct ctdb_var *var,
+		   bool *changed);
 /* The public addresses' interfaces, each once, with link 1 or 0. */
 int iface_link_list(TALLOC_CTX *mem_ctx, const struct noded_context *nctx,
 		    struct ctdb_var_list **out);
