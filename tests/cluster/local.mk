@@ -8,16 +8,21 @@
 CLUSTER_TESTS = \
 	tests/cluster/ctdbd_loopback.sh \
 	tests/cluster/ctdbd_netns.sh \
-	tests/cluster/corosync_lab.sh
+	tests/cluster/corosync_lab.sh \
+	tests/cluster/corosync_faults.sh \
+	tests/cluster/corosync_faults5.sh
 
 TESTS += $(CLUSTER_TESTS)
 dist_check_SCRIPTS += $(CLUSTER_TESTS) \
 	tests/cluster/clustertest.script \
 	tests/cluster/tcp_probe.py
-dist_check_DATA += tests/cluster/cluster_lib.sh
+dist_check_DATA += tests/cluster/cluster_lib.sh \
+	tests/cluster/corosync_tier.sh
 CLEANFILES += tests/cluster/cluster-test.lock
 
 # The node scripts they install come from the build tree.
 tests/cluster/ctdbd_loopback.log: events.d/00.node.script
 tests/cluster/ctdbd_netns.log: events.d/00.node.script \
 	events.d/10.interface.script
+tests/cluster/corosync_faults.log: events.d/10.interface.script
+tests/cluster/corosync_faults5.log: events.d/10.interface.script
