@@ -58,8 +58,8 @@ checker_pid=
 trap 'rc=$?; [ -n "$checker_pid" ] && kill -KILL "$checker_pid" 2>/dev/null;
 	tier_cleanup; (exit $rc); h_cleanup' EXIT
 
-ALL=$(seq 1 "$N")
-PUBS=$(tier_public_ips)
+ALL=$(seq -s " " 1 "$N")
+PUBS=$(tier_public_ips | tr "\n" " ")
 FAULTS=()
 
 # ---------------------------------------------------------------- checker
@@ -194,6 +194,15 @@ lists_all_nodes()
 	[ "$(tier_ctdb 1 listnodes 2>/dev/null | grep -c .)" -eq "$N" ]
 }
 
+all_quorate()
+{
+	local i
+
+	for i in $ALL; do
+		tier_quorate "$i" || return 1
+	done
+}
+
 tier_network
 for i in $ALL; do
 	tier_write_corosync_conf "$i"
@@ -201,8 +210,7 @@ for i in $ALL; do
 	tier_start_corosync "$i"
 	tier_start_probe_server "$i"
 done
-check "$N corosync instances form a quorate ring" \
-	wait_until 30 eval "for i in $ALL; do tier_quorate \$i || exit 1; done"
+check "$N corosync instances form a quorate ring" wait_until 30 all_quorate
 
 # The last node joins late: the others settle first.
 echo 0 >"$TESTDIR/fault"
@@ -213,7 +221,7 @@ for i in $(all_but "$N"); do
 	tier_start_noded "$i"
 done
 if ! wait_until 20 lists_all_nodes; then
-	h_skip "ctdb-noded does not run the corosync backend (ctdb listnodes: $(tier_ctdb 1 listnodes 2>&1 | tr '\n' ' '))"
+	h_skip "ctdb-noded does not run the corosync backend (ctdb listnodes on node 1: $(tier_ctdb 1 listnodes 2>&1 | head -n 1))"
 fi
 settle 30 "$((N - 1)) nodes share the addresses" $(all_but "$N")
 tier_start_client "${TIER_PUB}1"

@@ -170,6 +170,7 @@ tier_start_noded()
 	local i=$1 b=$TESTDIR/n$1
 
 	ip netns exec "$TIER_TAG-n$i" env CTDB_TEST_MODE=yes CTDB_BASE="$b" \
+		CTDB_TEST_HELPER_BINDIR="$abs_top_builddir" \
 		CTDB_EVENTD="$OUR_EVENTD" "$TIER_NODED" \
 		</dev/null >>"$b/noded.stdout" 2>>"$b/noded.stderr" &
 	echo $! >"$b/noded.pid"
