@@ -81,6 +81,13 @@ int node_info_ips(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 		list->ip[i].pnn =
 			node_state_ip_is_held(nctx->state, i) ? this_pnn
 							      : -1;
+#ifdef HAVE_COROSYNC
+		/* Every node's addresses, as the cluster allocated them. */
+		if (nctx->corosync != NULL) {
+			list->ip[i].pnn = noded_cluster_ip_pnn(
+				nctx->corosync, ip->address, list->ip[i].pnn);
+		}
+#endif
 	}
 	*out = list;
 	return 0;

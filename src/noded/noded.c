@@ -213,6 +213,12 @@ static bool noded_observe(struct noded_context *nctx)
 	for (i = 0; i < sizeof(observers) / sizeof(observers[0]); i++) {
 		struct node_state_observer *o;
 
+		/* With corosync, the cluster decides where IPs go. */
+		if (observers[i].fn == takeover_observer &&
+		    nctx->corosync != NULL) {
+			continue;
+		}
+
 		o = node_state_observe(nctx, nctx->state, observers[i].fn,
 				       observers[i].private_data);
 		if (o == NULL) {
@@ -220,6 +226,18 @@ static bool noded_observe(struct noded_context *nctx)
 		}
 	}
 	return true;
+}
+
+/* The backend was checked with the configuration: it is built in. */
+static struct cluster *noded_cluster_backend_new(struct noded_context *nctx,
+						 const struct noded_config *config)
+{
+#ifdef HAVE_COROSYNC
+	if (strcmp(config->cluster_backend, "corosync") == 0) {
+		return noded_cluster_new(nctx, nctx);
+	}
+#endif
+	return cluster_local_new(nctx, config->node_address);
 }
 
 static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
@@ -240,7 +258,7 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 	nctx->state = node_state_new(nctx, nctx->ips->num);
 	nctx->econn = event_conn_new(nctx, ev,
 				     "Connection to the event daemon lost");
-	nctx->cluster = cluster_local_new(nctx, config->node_address);
+	nctx->cluster = noded_cluster_backend_new(nctx, config);
 	nctx->takeover = takeover_init(nctx, nctx);
 	nctx->ks = keyspace_new(nctx, ev);
 	if (nctx->state == NULL || nctx->econn == NULL ||
@@ -310,6 +328,14 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 	D_NOTICE("Cluster backend %s, this node pnn %u, %u public IPs",
 		 cluster_backend_name(nctx->cluster),
 		 cluster_this_pnn(nctx->cluster), nctx->ips->num);
+#ifdef HAVE_COROSYNC
+	if (nctx->corosync != NULL) {
+		ret = noded_cluster_start(nctx);
+		if (ret != 0) {
+			return 1;
+		}
+	}
+#endif
 	ret = noded_lifecycle_start(nctx);
 	if (ret != 0) {
 		D_ERR("out of memory");

@@ -9,6 +9,7 @@
 #include "common/conf.h"
 #include "common/ctdb_conf_keys.h"
 #include "common/logging.h"
+#include "common/line_file.h"
 #include "common/path.h"
 #include "noded/noded_private.h"
 
@@ -30,10 +31,7 @@ static bool address_valid(const char *value)
 	return ret == 1;
 }
 
-/*
- * Only the local backend is built today; the corosync backend defines
- * HAVE_COROSYNC when it is compiled in.
- */
+/* The corosync backend exists only when configure found its libraries. */
 static bool backend_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
 			  const char *value, char **reason)
 {
@@ -117,6 +115,103 @@ static bool noded_conf_entry(TALLOC_CTX *mem_ctx, const char *section,
 	return true;
 }
 
+/* ---------- the nodes file (CTDB's format), for the corosync backend ---------- */
+
+/*
+ * One address per line; the pnn counts the lines that are not blank,
+ * as CTDB does. A line starting with '#' keeps its pnn and marks that
+ * node deleted.
+ */
+static int nodes_line(TALLOC_CTX *mem_ctx, char *line, unsigned lineno,
+		      void *private_data, char **reason)
+{
+	struct noded_config *c = private_data;
+	const char **nodes;
+	const char *address = NULL;
+	uint32_t i;
+
+	(void)lineno;
+	if (line[0] != '#') {
+		if (!address_valid(line)) {
+			*reason = talloc_asprintf(mem_ctx,
+						  "invalid node address '%s' "
+						  "(expected an IPv4 or IPv6 "
+						  "address)",
+						  line);
+			return EINVAL;
+		}
+		for (i = 0; i < c->num_nodes; i++) {
+			if (c->nodes[i] != NULL &&
+			    strcmp(c->nodes[i], line) == 0) {
+				*reason = talloc_asprintf(
+					mem_ctx,
+					"duplicate node address '%s' "
+					"(already pnn %u)",
+					line, (unsigned)i);
+				return EINVAL;
+			}
+		}
+		address = talloc_strdup(c, line);
+		if (address == NULL) {
+			return ENOMEM;
+		}
+	}
+	nodes = talloc_realloc(c, c->nodes, const char *, c->num_nodes + 1);
+	if (nodes == NULL) {
+		return ENOMEM;
+	}
+	c->nodes = nodes;
+	c->nodes[c->num_nodes] = address;
+	c->num_nodes += 1;
+	return 0;
+}
+
+/* Which line of nodes is this node; every error is one sentence. */
+static int nodes_find_this(TALLOC_CTX *mem_ctx, struct noded_config *c,
+			   char **errmsg)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->num_nodes; i++) {
+		if (c->nodes[i] != NULL &&
+		    strcmp(c->nodes[i], c->node_address) == 0) {
+			c->this_pnn = i;
+			return 0;
+		}
+	}
+	*errmsg = talloc_asprintf(mem_ctx,
+				  "%s: node address '%s' ([cluster] in %s) is "
+				  "not a node of this file",
+				  c->nodes_path, c->node_address,
+				  c->conf_path);
+	return EINVAL;
+}
+
+static int nodes_load(TALLOC_CTX *mem_ctx, struct noded_config *c,
+		      char **errmsg)
+{
+	int ret;
+
+	ret = line_file_parse(mem_ctx, c->nodes_path, "", nodes_line, c,
+			      errmsg);
+	if (ret == ENOENT) {
+		*errmsg = talloc_asprintf(mem_ctx,
+					  "%s: missing: the corosync backend "
+					  "needs the list of nodes",
+					  c->nodes_path);
+		return ret;
+	}
+	if (ret != 0) {
+		return ret;
+	}
+	if (c->num_nodes == 0) {
+		*errmsg = talloc_asprintf(mem_ctx, "%s: lists no node",
+					  c->nodes_path);
+		return EINVAL;
+	}
+	return nodes_find_this(mem_ctx, c, errmsg);
+}
+
 struct config_errors {
 	bool failed; /* even if no line could be allocated */
 	char **lines;
@@ -170,13 +265,14 @@ static struct noded_config *config_new(TALLOC_CTX *mem_ctx)
 	c->conf_path = path_etc_file(c, "ctdb.conf");
 	c->tunables_path = path_etc_file(c, "ctdb.tunables");
 	c->ips_path = path_etc_file(c, "public_addresses");
+	c->nodes_path = path_etc_file(c, "nodes");
 	c->cluster_backend = talloc_strdup(c, NODED_DEFAULT_CLUSTER_BACKEND);
 	c->node_address = talloc_strdup(c, NODED_DEFAULT_NODE_ADDRESS);
 	c->cpg_group = talloc_strdup(c, NODED_DEFAULT_CPG_GROUP);
 	tunables_set_defaults(&c->tunables);
 	ret = logging_config_defaults(c, &c->logging);
 	if (c->conf_path == NULL || c->tunables_path == NULL ||
-	    c->ips_path == NULL || ret != 0 || c->cluster_backend == NULL ||
+	    c->ips_path == NULL || c->nodes_path == NULL || ret != 0 || c->cluster_backend == NULL ||
 	    c->node_address == NULL || c->cpg_group == NULL) {
 		talloc_free(c);
 		return NULL;
@@ -214,6 +310,13 @@ int noded_config_load(TALLOC_CTX *mem_ctx, struct noded_config **out,
 	ret = public_ips_load(c, c->ips_path, &c->ips, &errmsg);
 	if (ret != 0) {
 		config_error(mem_ctx, &e, c->ips_path, ret, errmsg);
+	}
+	errmsg = NULL;
+	if (strcmp(c->cluster_backend, "corosync") == 0) {
+		ret = nodes_load(c, c, &errmsg);
+		if (ret != 0) {
+			config_error(mem_ctx, &e, c->nodes_path, ret, errmsg);
+		}
 	}
 
 	if (e.failed) {

@@ -58,6 +58,10 @@ struct noded_config {
 	char *cluster_backend; /* [cluster] backend: "local" or "corosync" */
 	char *node_address;  /* [cluster] node address */
 	char *cpg_group;     /* [cluster] cpg group */
+	char *nodes_path;    /* CTDB's nodes file, read for corosync */
+	uint32_t num_nodes;  /* its lines: pnn = index */
+	const char **nodes;  /* per pnn: address, NULL for a deleted line */
+	uint32_t this_pnn;   /* the line of node address */
 	struct event_bus_config bus; /* [events] nats url, node name */
 	struct tunables tunables;
 	struct public_ip_list *ips;
@@ -78,6 +82,7 @@ struct noded_context {
 	struct tunables tunables; /* live values: `ctdb setvar` changes them */
 	struct public_ip_list *ips;
 	struct cluster *cluster;
+	struct noded_cluster *corosync; /* backend = corosync, else NULL */
 
 	/* runstate, flags, reason, held IPs, exit: the one owner */
 	struct node_state *state;
@@ -255,6 +260,28 @@ uint32_t monitor_interval_take(struct monitor_interval *mi, uint32_t max);
  */
 struct monitor_context *monitor_start(TALLOC_CTX *mem_ctx,
 				      struct noded_context *nctx);
+
+/* From noded/noded_cluster.c (built with HAVE_COROSYNC) */
+
+struct noded_cluster;
+
+/**
+ * The corosync backend as a cluster (view of every node of `nodes`);
+ * sets nctx->corosync. Call noded_cluster_start() once the node_state
+ * and the takeover queue exist. @return NULL on allocation failure.
+ */
+struct cluster *noded_cluster_new(TALLOC_CTX *mem_ctx,
+				  struct noded_context *nctx);
+
+/** Connect to corosync (retrying) and follow its decisions. @return 0 or errno. */
+int noded_cluster_start(struct noded_context *nctx);
+
+/**
+ * The pnn the cluster's last allocation gives address; held_pnn (what
+ * this node knows of itself) while this node takes no part in it.
+ */
+int32_t noded_cluster_ip_pnn(const struct noded_cluster *nc,
+			     const char *address, int32_t held_pnn);
 
 /* From noded/takeover.c */
 

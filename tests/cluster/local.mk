@@ -9,6 +9,7 @@ CLUSTER_TESTS = \
 	tests/cluster/ctdbd_loopback.sh \
 	tests/cluster/ctdbd_netns.sh \
 	tests/cluster/corosync_lab.sh \
+	tests/cluster/corosync_noded.sh \
 	tests/cluster/corosync_faults.sh \
 	tests/cluster/corosync_faults5.sh
 

@@ -94,11 +94,50 @@ $B/public_addresses:1: invalid mask '/33' for IPv4 address '$NL_IP', expected 0.
 rc=1
 EOF
 
-# [cluster] backend: local, or corosync in a build with corosync (none yet).
-B=$(nl_base corosync) || h_die "nl_base failed"
-conf_add "$B" "[cluster]" "	backend = corosync"
-refused "[cluster] backend = corosync without corosync support" "$B" \
-	"$B/ctdb.conf:5: cluster backend 'corosync' is not available: ctdb-noded was built without corosync support"
+# [cluster] backend: local, or corosync in a build with corosync. With
+# corosync, the nodes file must list this node once, and no address twice.
+if grep -q '^#define HAVE_COROSYNC 1' "$abs_top_builddir/config.h"; then
+	B=$(nl_base corosync) || h_die "nl_base failed"
+	conf_add "$B" "[cluster]" "	backend = corosync"
+	refused "[cluster] backend = corosync without a nodes file" "$B" \
+		"$B/nodes: missing: the corosync backend needs the list of nodes"
+
+	B=$(nl_base nodes_this) || h_die "nl_base failed"
+	conf_add "$B" "[cluster]" "	backend = corosync" \
+		"	node address = 10.9.0.7"
+	printf '10.9.0.1\n#10.9.0.7\n10.9.0.3\n' >"$B/nodes"
+	refused "node address not in nodes (a deleted line does not count)" \
+		"$B" "$B/nodes: node address '10.9.0.7' ([cluster] in $B/ctdb.conf) is not a node of this file"
+
+	B=$(nl_base nodes_dup) || h_die "nl_base failed"
+	conf_add "$B" "[cluster]" "	backend = corosync" \
+		"	node address = 10.9.0.1"
+	printf '10.9.0.1\n\n10.9.0.2\n 10.9.0.1\n' >"$B/nodes"
+	refused "a duplicate address in nodes" "$B" \
+		"$B/nodes:4: duplicate node address '10.9.0.1' (already pnn 0)"
+
+	B=$(nl_base nodes_bad) || h_die "nl_base failed"
+	conf_add "$B" "[cluster]" "	backend = corosync" \
+		"	node address = 10.9.0.1"
+	printf '10.9.0.1\nnode2\n' >"$B/nodes"
+	refused "a bad address in nodes" "$B" \
+		"$B/nodes:2: invalid node address 'node2' (expected an IPv4 or IPv6 address)"
+
+	B=$(nl_base nodes_ok) || h_die "nl_base failed"
+	conf_add "$B" "[cluster]" "	backend = corosync" \
+		"	node address = 10.9.0.3" "	cpg group = ctdb-test"
+	printf '10.9.0.1\n#10.9.0.2\n10.9.0.3\n' >"$B/nodes"
+	expect "-n accepts backend = corosync with a good nodes file" \
+		noded_rc "$B" -n <<'EOF'
+configuration OK
+rc=0
+EOF
+else
+	B=$(nl_base corosync) || h_die "nl_base failed"
+	conf_add "$B" "[cluster]" "	backend = corosync"
+	refused "[cluster] backend = corosync without corosync support" "$B" \
+		"$B/ctdb.conf:5: cluster backend 'corosync' is not available: ctdb-noded was built without corosync support"
+fi
 
 B=$(nl_base backend) || h_die "nl_base failed"
 conf_add "$B" "[cluster]" "	backend = udp"
