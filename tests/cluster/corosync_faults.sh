@@ -187,11 +187,11 @@ show_holders()
 
 # ---------------------------------------------------------------- set-up
 
-# The backend is wired in when ctdb listnodes of a member lists every line
-# of nodes; until then a corosync configuration runs as a single node.
+# The backend is wired in when ctdb status of a member lists every line
+# of nodes; without it a corosync configuration runs as a single node.
 lists_all_nodes()
 {
-	[ "$(tier_ctdb 1 listnodes 2>/dev/null | grep -c .)" -eq "$N" ]
+	[ "$(tier_ctdb 1 status 2>/dev/null | grep -c '^pnn:')" -eq "$N" ]
 }
 
 all_quorate()
@@ -221,9 +221,9 @@ for i in $(all_but "$N"); do
 	tier_start_noded "$i"
 done
 if ! wait_until 20 lists_all_nodes; then
-	h_skip "ctdb-noded does not run the corosync backend (ctdb listnodes on node 1: $(tier_ctdb 1 listnodes 2>&1 | head -n 1))"
+	h_skip "ctdb-noded does not run the corosync backend (ctdb status on node 1 lists $(tier_ctdb 1 status 2>/dev/null | grep -c '^pnn:') nodes, not $N)"
 fi
-settle 30 "$((N - 1)) nodes share the addresses" $(all_but "$N")
+settle 60 "$((N - 1)) nodes share the addresses" $(all_but "$N")
 tier_start_client "${TIER_PUB}1"
 
 begin_fault late-join
