@@ -4,7 +4,8 @@
 # namespace running corosync, ctdb-noded (backend = corosync) and
 # ctdb-eventd, joined by a bridge in a fourth namespace. Six public
 # addresses (192.168.77.101-106) are shared by the nodes through the
-# shipped 10.interface; the host reaches them through ex-host.
+# shipped 10.interface; a client namespace, ctdbex-client, reaches them.
+# Nothing is configured outside the namespaces.
 #
 # Usage (as root, from a build tree configured with corosync):
 #   examples/cluster-3node.sh start [BUILDDIR]
@@ -19,7 +20,6 @@ dir=${CLUSTER_DIR:-/tmp/ctdb-cluster-3node}
 src=$(cd "$(dirname "$0")/.." && pwd)
 nodes="192.168.76.1 192.168.76.2 192.168.76.3"
 pub=192.168.77.
-host_if=ex-host
 
 die()
 {
@@ -101,11 +101,15 @@ network()
 		ip -n "$(ns_of $i)" link set eth0 up
 		ip -n ctdbex-sw link set "ex$i-p" master br0 up
 	done
-	# The host itself is the client: one more port on the bridge.
-	ip link add "$host_if" type veth peer name ex-host-p netns ctdbex-sw
-	ip addr add "${pub}200/24" dev "$host_if"
-	ip link set "$host_if" up
-	ip -n ctdbex-sw link set ex-host-p master br0 up
+	ip netns add ctdbex-client
+	echo ctdbex-client >>"$dir/namespaces"
+	ip -n ctdbex-client link set lo up
+	ip link add exc netns ctdbex-client type veth \
+		peer name exc-p netns ctdbex-sw
+	ip -n ctdbex-client link set exc name eth0
+	ip -n ctdbex-client addr add "${pub}200/24" dev eth0
+	ip -n ctdbex-client link set eth0 up
+	ip -n ctdbex-sw link set exc-p master br0 up
 }
 
 start_node()
@@ -146,7 +150,7 @@ start()
 	done
 	echo "3 nodes started; their files are in $dir/n1 .. n3."
 	echo "  $0 status                      # ctdb status and ip all, from node 1"
-	echo "  ping ${pub}101                  # the host reaches a public address"
+	echo "  ip netns exec ctdbex-client ping ${pub}101   # a client reaches a public address"
 	echo "  kill -9 \$(ip netns pids $(ns_of 2))  # a node dies; watch its addresses move"
 	echo "  $0 stop"
 }
@@ -181,7 +185,6 @@ stop()
 			kill -KILL "$p" 2>/dev/null
 		done <"$dir/pids"
 	fi
-	ip link del "$host_if" 2>/dev/null
 	if [ -f "$dir/namespaces" ]; then
 		while read -r ns; do
 			ip netns pids "$ns" 2>/dev/null |

@@ -226,12 +226,20 @@ tier_noded_running()
 	return 1
 }
 
-# The public addresses configured on node I, one per line.
+# The public addresses configured on node I, one per line. Parsed in the
+# shell: one fork per call keeps the checker near 10 samples a second on
+# a loaded machine.
 tier_held()
 {
-	ip -n "$TIER_TAG-n$1" -o -4 addr show dev eth0 2>/dev/null |
-		awk -v p="$TIER_PUB" '{ split($4, a, "/");
-			if (index(a[1], p) == 1 && a[1] != p "200") print a[1] }'
+	local n dev fam addr rest
+
+	while read -r n dev fam addr rest; do
+		addr=${addr%/*}
+		case "$addr" in
+		"${TIER_PUB}200") ;;
+		"$TIER_PUB"*) echo "$addr" ;;
+		esac
+	done < <(ip -n "$TIER_TAG-n$1" -o -4 addr show dev eth0 2>/dev/null)
 }
 
 # ctdb (our tool) run against node I.

@@ -16,7 +16,8 @@ CLUSTER_TESTS = \
 TESTS += $(CLUSTER_TESTS)
 dist_check_SCRIPTS += $(CLUSTER_TESTS) \
 	tests/cluster/clustertest.script \
-	tests/cluster/tcp_probe.py
+	tests/cluster/tcp_probe.py \
+	tests/cluster/addr_checker.py
 dist_check_DATA += tests/cluster/cluster_lib.sh \
 	tests/cluster/corosync_tier.sh
 CLEANFILES += tests/cluster/cluster-test.lock
