@@ -17,7 +17,8 @@
 # Usage (root, from the build tree): bench/cluster_failover.sh [ROUNDS]
 # (default 10). SAMBA=no skips Samba's rounds.
 
-# shellcheck disable=SC2317
+# Node lists are split into words on purpose.
+# shellcheck disable=SC2317,SC2046,SC2086
 
 here=$(cd "$(dirname "$0")" && pwd)
 : "${abs_top_srcdir:=$(cd "$here/.." && pwd)}"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The corosync namespace tier shared by corosync_faults.sh: N nodes, each a
 # network namespace running corosync, ctdb-noded (backend = corosync) and
@@ -231,9 +232,9 @@ tier_noded_running()
 # a loaded machine.
 tier_held()
 {
-	local n dev fam addr rest
+	local addr rest
 
-	while read -r n dev fam addr rest; do
+	while read -r _ _ _ addr rest; do
 		addr=${addr%/*}
 		case "$addr" in
 		"${TIER_PUB}200") ;;
