@@ -202,6 +202,7 @@ for i in $ALL; do
 done
 wait_until 60 on_exactly $ALL || h_die "ours did not share the addresses"
 tier_start_client "$TARGET"
+wait_until 30 test -s "$TESTDIR/client.log" || h_die "the client did not start"
 
 for r in $(seq 1 "$ROUNDS"); do
 	echo "round $r: ours"
