@@ -12,6 +12,12 @@ CLUSTER_TESTS = \
 	tests/cluster/corosync_noded.sh
 
 TESTS += $(CLUSTER_TESTS)
+# corosync_faults.sh and corosync_faults5.sh (every fault of issue 11
+# with the invariant checked ~10 times a second) are shipped but not in
+# TESTS yet: they find two defects of the corosync backend that are still
+# open (a ctdb-noded restarted after kill -9 keeps the addresses it held;
+# after SIGSTOP/SIGCONT the others sometimes do not take the stopped
+# node's addresses). Run them by hand as root.
 # stock_scripts.sh (Samba's own 00.ctdb, 05.system, 10.interface,
 # 11.routing and 13.per_ip_routing under ctdb-noded) is shipped but not in
 # TESTS yet: 00.ctdb needs a ctdb-config helper, which we do not have yet
@@ -19,12 +25,18 @@ TESTS += $(CLUSTER_TESTS)
 # pointing at a directory holding Samba's ctdb-config and our ctdb_killtcp.
 dist_check_SCRIPTS += $(CLUSTER_TESTS) \
 	tests/cluster/stock_scripts.sh \
+	tests/cluster/corosync_faults.sh \
+	tests/cluster/corosync_faults5.sh \
 	tests/cluster/clustertest.script \
-	tests/cluster/tcp_probe.py
-dist_check_DATA += tests/cluster/cluster_lib.sh
+	tests/cluster/tcp_probe.py \
+	tests/cluster/addr_checker.py
+dist_check_DATA += tests/cluster/cluster_lib.sh \
+	tests/cluster/corosync_tier.sh
 CLEANFILES += tests/cluster/cluster-test.lock
 
 # The node scripts they install come from the build tree.
 tests/cluster/ctdbd_loopback.log: events.d/00.node.script
 tests/cluster/ctdbd_netns.log: events.d/00.node.script \
 	events.d/10.interface.script
+tests/cluster/corosync_faults.log: events.d/10.interface.script
+tests/cluster/corosync_faults5.log: events.d/10.interface.script
