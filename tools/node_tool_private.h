@@ -91,4 +91,21 @@ bool node_tool_node_deleted(const struct ctdb_node_info *node);
 const struct ctdb_node_info *
 node_tool_this_node(const struct ctdb_node_status *st);
 
+
+/* tools/node_stock_commands.c: addresses, interfaces, stock scripts. */
+int cmd_ip(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+	   const char **argv);
+int cmd_pnn(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+	    const char **argv);
+int cmd_attach(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+	       const char **argv);
+int cmd_checktcpport(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		     const char **argv);
+int cmd_gratarp(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		const char **argv);
+int cmd_ifaces(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+	       const char **argv);
+int cmd_setifacelink(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		     const char **argv);
+
 #endif
