@@ -407,8 +407,29 @@ static bool this_node_stopped(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	return true;
 }
 
-static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
-		    const char **argv)
+/* stop and continue: the same steps, in opposite directions. */
+struct admin_command {
+	const char *name;     /* "stop" or "continue" */
+	bool want_stopped;    /* the state the command brings */
+	const char *already;  /* "Node N is <already>" when nothing to do */
+	struct tevent_req *(*send)(TALLOC_CTX *mem_ctx,
+				   struct tevent_context *ev,
+				   struct ctdb_node_client *client);
+	bool (*recv)(struct tevent_req *req, int *perr, int *result);
+};
+
+static const struct admin_command admin_stop = {
+	"stop", true, "already stopped", ctdb_node_stop_send,
+	ctdb_node_stop_recv,
+};
+
+static const struct admin_command admin_continue = {
+	"continue", false, "not stopped", ctdb_node_continue_send,
+	ctdb_node_continue_recv,
+};
+
+static int admin_run(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
+		     const struct admin_command *a)
 {
 	struct tevent_req *req;
 	bool stopped = false;
@@ -422,72 +443,42 @@ static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 	if (!ok) {
 		return 1;
 	}
-	if (stopped) {
-		fprintf(t->err, "Node %u is already stopped\n", pnn);
-		ret = t->fmt->control(t->out, "stop", false);
-		return node_tool_format_result(t, ret);
+	/* Already there, or brought there by someone else since we looked. */
+	if (stopped == a->want_stopped) {
+		result = EALREADY;
+	} else {
+		req = a->send(mem_ctx, t->ev, t->client);
+		ok = node_tool_wait(t, req);
+		if (ok) {
+			ok = a->recv(req, &err, &result);
+		}
+		if (!ok) {
+			return node_tool_transport_error(t, err);
+		}
 	}
-	req = ctdb_node_stop_send(mem_ctx, t->ev, t->client);
-	ok = node_tool_wait(t, req);
-	if (ok) {
-		ok = ctdb_node_stop_recv(req, &err, &result);
-	}
-	if (!ok) {
-		return node_tool_transport_error(t, err);
-	}
-	/* Stopped by someone else since we looked. */
 	if (result == EALREADY) {
-		fprintf(t->err, "Node %u is already stopped\n", pnn);
-		ret = t->fmt->control(t->out, "stop", false);
+		fprintf(t->err, "Node %u is %s\n", pnn, a->already);
+		ret = t->fmt->control(t->out, a->name, false);
 		return node_tool_format_result(t, ret);
 	}
 	if (result != 0) {
-		fprintf(t->err, "Failed to stop node %u\n", pnn);
+		fprintf(t->err, "Failed to %s node %u\n", a->name, pnn);
 		return 1;
 	}
-	ret = t->fmt->control(t->out, "stop", true);
+	ret = t->fmt->control(t->out, a->name, true);
 	return node_tool_format_result(t, ret);
+}
+
+static int cmd_stop(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		    const char **argv)
+{
+	return admin_run(t, mem_ctx, &admin_stop);
 }
 
 static int cmd_continue(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			int argc, const char **argv)
 {
-	struct tevent_req *req;
-	bool stopped = false;
-	uint32_t pnn = 0;
-	int err = ENOMEM;
-	int result = 0;
-	bool ok;
-	int ret;
-
-	ok = this_node_stopped(t, mem_ctx, &stopped, &pnn);
-	if (!ok) {
-		return 1;
-	}
-	if (!stopped) {
-		fprintf(t->err, "Node %u is not stopped\n", pnn);
-		ret = t->fmt->control(t->out, "continue", false);
-		return node_tool_format_result(t, ret);
-	}
-	req = ctdb_node_continue_send(mem_ctx, t->ev, t->client);
-	ok = node_tool_wait(t, req);
-	if (ok) {
-		ok = ctdb_node_continue_recv(req, &err, &result);
-	}
-	if (!ok) {
-		return node_tool_transport_error(t, err);
-	}
-	if (result == EALREADY) {
-		fprintf(t->err, "Node %u is not stopped\n", pnn);
-		ret = t->fmt->control(t->out, "continue", false);
-		return node_tool_format_result(t, ret);
-	}
-	if (result != 0) {
-		fprintf(t->err, "Failed to continue node %u\n", pnn);
-		return 1;
-	}
-	ret = t->fmt->control(t->out, "continue", true);
-	return node_tool_format_result(t, ret);
+	return admin_run(t, mem_ctx, &admin_continue);
 }
 
 static int cmd_shutdown(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
