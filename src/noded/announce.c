@@ -50,6 +50,15 @@ struct announce_context *announce_new(TALLOC_CTX *mem_ctx,
 static void announce_round(struct tevent_context *ev, struct tevent_timer *te,
 			   struct timeval now, void *private_data);
 
+/* The rounds for a end: a is freed (read what it knows first). */
+static void announce_end(struct announce_ip *a)
+{
+	struct announce_context *actx = a->actx;
+	unsigned ip = a->ip;
+
+	TALLOC_FREE(actx->running[ip]);
+}
+
 /* Send one round; schedule the next, or end. */
 static void announce_send(struct announce_ip *a)
 {
@@ -64,11 +73,11 @@ static void announce_send(struct announce_ip *a)
 		/* Once per takeip: the next rounds would fail the same way. */
 		D_WARNING("Failed to announce IP %s on %s: %s", ip->address,
 			  ip->ifaces[0], strerror(ret));
-		TALLOC_FREE(a->actx->running[a->ip]);
+		announce_end(a);
 		return;
 	}
 	if (a->sent >= ANNOUNCE_ROUNDS) {
-		TALLOC_FREE(a->actx->running[a->ip]);
+		announce_end(a);
 		return;
 	}
 	te = tevent_add_timer(nctx->ev, a,
@@ -76,7 +85,7 @@ static void announce_send(struct announce_ip *a)
 				      0, ANNOUNCE_INTERVAL_US),
 			      announce_round, a);
 	if (te == NULL) {
-		TALLOC_FREE(a->actx->running[a->ip]);
+		announce_end(a);
 	}
 }
 
