@@ -219,7 +219,9 @@ static void confchg(struct world *w, int part,
 			item.members[item.num_members++] = w->n[i].id;
 		}
 	}
-	memcpy(item.left, left, num_left * sizeof(left[0]));
+	if (num_left > 0) { /* left may be NULL then: memcpy wants non-NULL */
+		memcpy(item.left, left, num_left * sizeof(left[0]));
+	}
 	item.num_left = num_left;
 	item.quorate = part_quorate(w, part);
 	for (i = 0; i < w->num; i++) {
