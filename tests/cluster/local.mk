@@ -9,7 +9,8 @@ CLUSTER_TESTS = \
 	tests/cluster/ctdbd_loopback.sh \
 	tests/cluster/ctdbd_netns.sh \
 	tests/cluster/corosync_lab.sh \
-	tests/cluster/corosync_noded.sh
+	tests/cluster/corosync_noded.sh \
+	tests/cluster/example_3node.sh
 
 TESTS += $(CLUSTER_TESTS)
 # corosync_faults.sh and corosync_faults5.sh (every fault of issue 11
