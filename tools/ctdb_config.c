@@ -330,6 +330,11 @@ static int config_load(struct config_values *cv, bool strict, bool verbose)
 	}
 	ret = conf_parse_file_known(cv, path, &schema, &unknown, config_entry,
 				    cv, &errmsg);
+	if (ret == ENOENT && strict) {
+		/* CTDB's validate fails without a file; get and dump do not. */
+		fprintf(stderr, "%s: %s\n", path, strerror(ret));
+		return ENOENT;
+	}
 	if (ret == ENOENT) {
 		return 0;
 	}
