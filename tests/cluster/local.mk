@@ -7,14 +7,17 @@
 # times; the two tests take turns through a lock in the build tree.
 # stock_scripts.sh runs Samba's own 00.ctdb, 05.system, 10.interface,
 # 11.routing and 13.per_ip_routing under ctdb-noded, with our ctdb-config
-# and ctdb_killtcp from the build tree.
+# and ctdb_killtcp from the build tree. announce_capture.sh counts with
+# tcpdump the gratuitous ARPs and neighbour advertisements of takeip and
+# `ctdb gratarp`.
 CLUSTER_TESTS = \
 	tests/cluster/ctdbd_loopback.sh \
 	tests/cluster/ctdbd_netns.sh \
 	tests/cluster/corosync_lab.sh \
 	tests/cluster/corosync_noded.sh \
 	tests/cluster/example_3node.sh \
-	tests/cluster/stock_scripts.sh
+	tests/cluster/stock_scripts.sh \
+	tests/cluster/announce_capture.sh
 
 TESTS += $(CLUSTER_TESTS)
 # corosync_faults.sh and corosync_faults5.sh (every fault of issue 11
@@ -41,3 +44,4 @@ tests/cluster/corosync_faults.log: events.d/10.interface.script
 tests/cluster/corosync_faults5.log: events.d/10.interface.script
 tests/cluster/stock_scripts.log: ctdb-config$(EXEEXT) ctdb_killtcp$(EXEEXT)
 tests/cluster/example_3node.log: events.d/10.interface.script
+tests/cluster/announce_capture.log: events.d/10.interface.script
