@@ -50,6 +50,14 @@ const struct cluster_node *cluster_node(const struct cluster *c, unsigned i)
 	return c->ops->node(c->backend, i);
 }
 
+const char *cluster_why_out(const struct cluster *c)
+{
+	if (c->ops->why_out == NULL) {
+		return NULL;
+	}
+	return c->ops->why_out(c->backend);
+}
+
 int cluster_this_index(const struct cluster *c)
 {
 	uint32_t pnn = cluster_this_pnn(c);

@@ -34,12 +34,19 @@ int node_info_status(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 		status->nodes[i].pnn = node->pnn;
 		status->nodes[i].flags = node->flags;
 		status->nodes[i].address = node->address;
+		status->nodes[i].reason = node->reason;
 		if ((int)i == this_index) {
 			status->nodes[i].flags = node_state_flags(nctx->state);
+			status->nodes[i].reason =
+				node_state_reason(nctx->state);
+		}
+		/* Only an UNHEALTHY node has one. */
+		if ((status->nodes[i].flags & CTDB_NODE_FLAGS_UNHEALTHY) ==
+		    0) {
+			status->nodes[i].reason = NULL;
 		}
 	}
-	/* Only an UNHEALTHY node has one. */
-	status->unhealthy_reason = node_state_reason(nctx->state);
+	status->why_out = cluster_why_out(nctx->cluster);
 	*out = status;
 	return 0;
 }

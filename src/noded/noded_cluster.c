@@ -72,8 +72,11 @@ static const struct cluster_node *nc_node(void *backend, unsigned i)
 	struct noded_cluster *nc = backend;
 	const char *address = nc->nctx->config->nodes[i];
 
+	const struct cluster_proto *p = nc_proto(nc);
+
 	nc->node.pnn = i;
 	nc->node.flags = nc_node_flags(nc, i);
+	nc->node.reason = (p != NULL) ? cluster_proto_node_reason(p, i) : NULL;
 	/* CTDB shows a deleted line as 0.0.0.0. */
 	nc->node.address = (address != NULL) ? address : "0.0.0.0";
 	return &nc->node;
@@ -99,6 +102,21 @@ static uint32_t nc_leader(void *backend)
 	return nc->nctx->config->this_pnn;
 }
 
+/*
+ * Until corosync was first reached there is no protocol to ask; after
+ * that, the protocol knows (no quorum, lost corosync, nodes differ).
+ */
+static const char *nc_why_out(void *backend)
+{
+	struct noded_cluster *nc = backend;
+	const struct cluster_proto *p = nc_proto(nc);
+
+	if (p == NULL) {
+		return "cannot reach corosync (is it running?)";
+	}
+	return cluster_proto_why_out(p);
+}
+
 /* The observer below sends the whole local state, flags included. */
 static int nc_set_this_flags(void *backend, uint32_t flags)
 {
@@ -114,6 +132,7 @@ static const struct cluster_ops noded_cluster_ops = {
 	.num_nodes = nc_num_nodes,
 	.node = nc_node,
 	.set_this_flags = nc_set_this_flags,
+	.why_out = nc_why_out,
 };
 
 /* ---------- this node's state, to the others ---------- */
