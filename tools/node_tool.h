@@ -132,7 +132,7 @@ extern const struct node_format node_format_json;
 #define NODE_TOOL_WHY_OUT_PREFIX "Takes no part: "
 
 /* CTDB's "no node" pnn: no leader is known ("Leader:UNKNOWN"). */
-#define NODE_TOOL_UNKNOWN_PNN 0xffffffffU
+#define NODE_TOOL_UNKNOWN_PNN CTDB_UNKNOWN_PNN
 
 /* Public IPs in CTDB's order: IPv4 before IPv6, then numerically. */
 void node_tool_sort_ips(struct ctdb_public_ip_list *ips);

@@ -43,6 +43,8 @@ struct cluster_ops {
 	int (*set_this_flags)(void *backend, uint32_t flags);
 	/* Why this node takes no part, NULL when it does; may be NULL. */
 	const char *(*why_out)(void *backend);
+	/* Whether the cluster has quorum; NULL: always (one node). */
+	bool (*quorate)(void *backend);
 };
 
 /* From noded/cluster.c */
@@ -65,6 +67,9 @@ const struct cluster_node *cluster_node(const struct cluster *c, unsigned i);
  * unreachable, ...), NULL when it does, and always for "local".
  */
 const char *cluster_why_out(const struct cluster *c);
+
+/** Whether the cluster has quorum; a single node always has. */
+bool cluster_quorate(const struct cluster *c);
 
 /** The index of this node in the node list, or -1 if it is not a member. */
 int cluster_this_index(const struct cluster *c);

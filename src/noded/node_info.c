@@ -51,6 +51,22 @@ int node_info_status(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 	return 0;
 }
 
+int node_info_metrics(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		      char **out)
+{
+	struct ctdb_node_status *st = NULL;
+	int ret;
+
+	ret = node_info_status(mem_ctx, nctx, &st);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = noded_metrics_render(mem_ctx, nctx->metrics, st,
+				   cluster_quorate(nctx->cluster), out);
+	talloc_free(st);
+	return ret;
+}
+
 int node_info_ips(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 		  struct ctdb_public_ip_list **out)
 {

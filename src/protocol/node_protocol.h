@@ -37,6 +37,9 @@ enum ctdb_node_command {
 	CTDB_NODE_CMD_SETIFACELINK = 141, /* var: iface, link 1 up / 0 down */
 };
 
+/* CTDB's "no node": the leader of a node that knows none. */
+#define CTDB_UNKNOWN_PNN 0xffffffffU
+
 /* CTDB's node flags, same bits. */
 #define CTDB_NODE_FLAGS_DISCONNECTED 0x00000001U
 #define CTDB_NODE_FLAGS_UNHEALTHY 0x00000002U
@@ -75,7 +78,7 @@ struct ctdb_node_status {
 	uint32_t this_pnn;
 	uint32_t runstate;
 	uint32_t recovery_mode; /* 0 NORMAL, 1 ACTIVE */
-	uint32_t leader;        /* pnn */
+	uint32_t leader;        /* pnn, CTDB_UNKNOWN_PNN for none */
 	uint32_t num_nodes;
 	struct ctdb_node_info *nodes;
 	/*
