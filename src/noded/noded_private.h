@@ -475,5 +475,22 @@ struct tevent_req *hooks_drain_send(TALLOC_CTX *mem_ctx,
 bool hooks_drain_recv(struct tevent_req *req, int *perr);
 /** Drop what is queued and close the connection (before eventd stops). */
 void hooks_close(struct hooks_context *n);
+/**
+ * Queue a hook event (doc, a new reference, is consumed) unless the hooks
+ * are off: event, args for hooks without stdin, reason, and the members
+ * the event adds to the common document.
+ */
+void hooks_queue(struct hooks_context *n, const char *event,
+		 const char *args, const char *reason, json_t *doc);
+
+/* From noded/hooks_members.c */
+
+struct hooks_members;
+/** nodeup and nodedown for the other nodes, queued through hooks. */
+struct hooks_members *hooks_members_new(TALLOC_CTX *mem_ctx,
+					struct hooks_context *hooks,
+					struct noded_context *nctx);
+/** cluster_change_fn: compare the nodes that are up with the last view. */
+void hooks_members_changed(void *private_data);
 
 #endif
