@@ -9,7 +9,8 @@ CLUSTER_TESTS = \
 	tests/cluster/ctdbd_loopback.sh \
 	tests/cluster/ctdbd_netns.sh \
 	tests/cluster/corosync_lab.sh \
-	tests/cluster/corosync_noded.sh
+	tests/cluster/corosync_noded.sh \
+	tests/cluster/corosync_start.sh
 
 TESTS += $(CLUSTER_TESTS)
 # corosync_faults.sh and corosync_faults5.sh (every fault of issue 11
@@ -40,3 +41,4 @@ tests/cluster/ctdbd_netns.log: events.d/00.node.script \
 	events.d/10.interface.script
 tests/cluster/corosync_faults.log: events.d/10.interface.script
 tests/cluster/corosync_faults5.log: events.d/10.interface.script
+tests/cluster/corosync_start.log: events.d/10.interface.script
