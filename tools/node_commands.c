@@ -545,6 +545,11 @@ static const struct node_command node_commands[] = {
 	  cmd_nodestatus, 0, 1, NULL, NODE_TOOL_TIMEOUT },
 	{ { "pnn", "", "show this node's pnn" }, cmd_pnn, 0, 0,
 	  NULL, NODE_TOOL_TIMEOUT },
+	{ { "listnodes", "", "list nodes in the cluster" }, cmd_listnodes, 0,
+	  0, NULL, NODE_TOOL_TIMEOUT },
+	/* CTDB ignores arguments to leader. */
+	{ { "leader", "", "show the pnn of the leader" }, cmd_leader, 0, -1,
+	  NULL, NODE_TOOL_TIMEOUT },
 	{ { "attach", "<dbname> [persistent|replicated]",
 	    "attach a database (none here: succeeds, see ctdb(1))" },
 	  cmd_attach, 1, 2, NULL, NODE_TOOL_TIMEOUT },

@@ -46,6 +46,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/eventd_launch.c \
 	src/noded/health.c \
 	src/noded/hooks.c \
+	src/noded/hooks_members.c \
 	src/noded/monitor.c \
 	src/noded/node_info.c \
 	src/noded/iface_link.c \

@@ -72,16 +72,34 @@ static const struct cluster_node *nc_node(void *backend, unsigned i)
 	struct noded_cluster *nc = backend;
 	const char *address = nc->nctx->config->nodes[i];
 
+	const struct cluster_proto *p = nc_proto(nc);
+
 	nc->node.pnn = i;
 	nc->node.flags = nc_node_flags(nc, i);
+	nc->node.reason = (p != NULL) ? cluster_proto_node_reason(p, i) : NULL;
 	/* CTDB shows a deleted line as 0.0.0.0. */
 	nc->node.address = (address != NULL) ? address : "0.0.0.0";
 	return &nc->node;
 }
 
 /*
+ * Until corosync was first reached there is no protocol to ask; after
+ * that, the protocol knows (no quorum, lost corosync, nodes differ).
+ */
+static const char *nc_why_out(void *backend)
+{
+	struct noded_cluster *nc = backend;
+	const struct cluster_proto *p = nc_proto(nc);
+
+	if (p == NULL) {
+		return "cannot reach corosync (is it running?)";
+	}
+	return cluster_proto_why_out(p);
+}
+
+/*
  * The protocol needs no leader; CTDB's tools want one, so it is the
- * lowest pnn that takes part, the same on every node.
+ * lowest pnn that takes part, the same on every node that takes part.
  */
 static uint32_t nc_leader(void *backend)
 {
@@ -91,12 +109,24 @@ static uint32_t nc_leader(void *backend)
 			    CTDB_NODE_FLAGS_DELETED;
 	uint32_t pnn;
 
+	if (nc_why_out(nc) != NULL) {
+		/* Out of the cluster, this node knows of no leader. */
+		return CTDB_UNKNOWN_PNN;
+	}
 	for (pnn = 0; pnn < num; pnn++) {
 		if ((nc_node_flags(nc, pnn) & inactive) == 0) {
 			return pnn;
 		}
 	}
-	return nc->nctx->config->this_pnn;
+	return CTDB_UNKNOWN_PNN;
+}
+
+static bool nc_quorate(void *backend)
+{
+	struct noded_cluster *nc = backend;
+	const struct cluster_proto *p = nc_proto(nc);
+
+	return p != NULL && cluster_proto_quorate(p);
 }
 
 /* The observer below sends the whole local state, flags included. */
@@ -114,6 +144,8 @@ static const struct cluster_ops noded_cluster_ops = {
 	.num_nodes = nc_num_nodes,
 	.node = nc_node,
 	.set_this_flags = nc_set_this_flags,
+	.why_out = nc_why_out,
+	.quorate = nc_quorate,
 };
 
 /* ---------- this node's state, to the others ---------- */
@@ -340,7 +372,21 @@ static void nc_key_set(struct noded_cluster *nc, const char *key,
 	}
 }
 
-/* [{pnn, address, flags, health, reason}] for every line of nodes. */
+/* This node's why_out; null for the others, which do not say. */
+static json_t *nc_why_out_json(struct noded_cluster *nc, unsigned pnn)
+{
+	const char *why = NULL;
+
+	if (pnn == nc->nctx->config->this_pnn) {
+		why = nc_why_out(nc);
+	}
+	return why != NULL ? ctdb_json_string(why) : json_null();
+}
+
+/*
+ * [{pnn, address, flags, health, reason, why_out}] for every line of
+ * nodes.
+ */
 static json_t *nc_nodes_json(struct noded_cluster *nc)
 {
 	const struct cluster_proto *p = nc_proto(nc);
@@ -363,12 +409,13 @@ static json_t *nc_nodes_json(struct noded_cluster *nc)
 		if ((flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {
 			reason = NULL;
 		}
-		entry = json_pack("{s:i, s:s, s:i, s:s, s:o}", "pnn",
+		entry = json_pack("{s:i, s:s, s:i, s:s, s:o, s:o}", "pnn",
 				  (json_int_t)i, "address", node->address,
 				  "flags", (json_int_t)flags, "health",
 				  node_state_name(flags), "reason",
 				  reason != NULL ? ctdb_json_string(reason)
-						 : json_null());
+						 : json_null(),
+				  "why_out", nc_why_out_json(nc, i));
 		if (entry == NULL || json_array_append_new(nodes, entry) != 0) {
 			json_decref(nodes);
 			return NULL;

@@ -17,7 +17,8 @@ CLUSTER_TESTS = \
 	tests/cluster/corosync_noded.sh \
 	tests/cluster/example_3node.sh \
 	tests/cluster/stock_scripts.sh \
-	tests/cluster/announce_capture.sh
+	tests/cluster/announce_capture.sh \
+	tests/cluster/corosync_start.sh
 
 TESTS += $(CLUSTER_TESTS)
 # corosync_faults.sh and corosync_faults5.sh (every fault of issue 11
@@ -45,3 +46,4 @@ tests/cluster/corosync_faults5.log: events.d/10.interface.script
 tests/cluster/stock_scripts.log: ctdb-config$(EXEEXT) ctdb_killtcp$(EXEEXT)
 tests/cluster/example_3node.log: events.d/10.interface.script
 tests/cluster/announce_capture.log: events.d/10.interface.script
+tests/cluster/corosync_start.log: events.d/10.interface.script
