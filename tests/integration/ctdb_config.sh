@@ -251,6 +251,15 @@ if [ "$rc" -ne 0 ] || [ "$out" != tcp ] ||
 	fail "-d DEBUG: rc $rc out '$out'"
 fi
 
+# Without CTDB_TEST_MODE, CTDB_BASE is ignored, as by CTDB: the file is
+# the configured one.
+run env -u CTDB_TEST_MODE "$ours" -d DEBUG get cluster transport
+checks=$((checks + 1))
+if grep -q "Reading config file $base/" "$tmp/err" ||
+	! grep -q "Reading config file /.*/ctdb.conf" "$tmp/err"; then
+	fail "outside test mode, not the configured file:" "$(cat "$tmp/err")"
+fi
+
 # dump: Samba's keys in Samba's order and format; ours after them in their
 # section (filtered out here). Set values print plainly, defaults as
 # comments, a value equal to its default as a comment too.
