@@ -136,6 +136,13 @@ int cluster_proto_set_local(struct cluster_proto *p,
 			    const struct cluster_proto_local *local,
 			    uint64_t now_ms);
 
+/**
+ * New timings (the Cluster* tunables changed): they count from now on.
+ * @return 0, or EINVAL (a zero, or a timeout not above the interval).
+ */
+int cluster_proto_set_timings(struct cluster_proto *p, uint32_t interval_ms,
+			      uint32_t timeout_ms, uint32_t grace_ms);
+
 /** The last action popped finished; result 0 or an errno. */
 void cluster_proto_action_done(struct cluster_proto *p, int result,
 			       uint64_t now_ms);
