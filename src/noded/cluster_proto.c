@@ -1902,6 +1902,11 @@ bool cluster_proto_quorate(const struct cluster_proto *p)
 	return p->quorate;
 }
 
+bool cluster_proto_rejoining(const struct cluster_proto *p)
+{
+	return p->rejoin_pending;
+}
+
 const char *cluster_proto_why_out(const struct cluster_proto *p)
 {
 	if (p->phase == CLUSTER_PHASE_OUT ||

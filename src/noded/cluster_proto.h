@@ -165,6 +165,11 @@ enum cluster_phase cluster_proto_phase(const struct cluster_proto *p);
 const char *cluster_phase_name(enum cluster_phase phase);
 uint32_t cluster_proto_round(const struct cluster_proto *p);
 bool cluster_proto_quorate(const struct cluster_proto *p);
+/**
+ * Was this daemon found silent (stopped, hung), so that it releases all
+ * it holds before it rejoins? The others have taken its addresses.
+ */
+bool cluster_proto_rejoining(const struct cluster_proto *p);
 /** Why this node takes no part, NULL when it does. */
 const char *cluster_proto_why_out(const struct cluster_proto *p);
 

@@ -32,7 +32,10 @@ struct noded_cluster {
 	struct cluster_corosync *cc;
 	const char **public_ips;  /* bare addresses, public_addresses order */
 	struct cluster_node node; /* what cluster_ops.node() returns */
+	bool joining;             /* RUNDIR/noded.joining exists */
 };
+
+static void nc_joining_mark(struct noded_cluster *nc, bool joining);
 
 static const struct cluster_proto *nc_proto(const struct noded_cluster *nc)
 {
@@ -440,6 +443,9 @@ static void nc_on_view(void *private_data)
 	if (p == NULL) {
 		return;
 	}
+	if (cluster_proto_rejoining(p) != nc->joining) {
+		nc_joining_mark(nc, cluster_proto_rejoining(p));
+	}
 	D_INFO("Cluster view: phase %s, round %u, %s",
 	       cluster_phase_name(cluster_proto_phase(p)),
 	       cluster_proto_round(p),
@@ -483,8 +489,6 @@ int32_t noded_cluster_ip_pnn(const struct noded_cluster *nc,
 
 /* ---------- start ---------- */
 
-static void nc_joining_mark(bool joining);
-
 static const char **nc_public_ips(TALLOC_CTX *mem_ctx,
 				  const struct public_ip_list *ips)
 {
@@ -524,7 +528,7 @@ struct cluster *noded_cluster_new(TALLOC_CTX *mem_ctx,
 	}
 	nc->cluster = cluster;
 	nctx->corosync = nc;
-	nc_joining_mark(true);
+	nc_joining_mark(nc, true);
 	return cluster;
 }
 
@@ -573,20 +577,22 @@ static int noded_cluster_start(struct noded_context *nctx)
 /* ---------- joining: leftovers first ---------- */
 
 /*
- * The marker says "started, not in the cluster yet": while it exists,
- * addresses on this host are an earlier daemon's leftovers being
- * released, not this daemon's. Best effort: it is for observers only.
+ * The marker says "not in the cluster (yet, or again)": from start-up
+ * until joined, and from being found silent (SIGSTOP, a hang) until
+ * everything is released. Addresses on this host then are being
+ * released; this daemon takes none. Best effort: for observers only.
  */
 static char *nc_joining_path(TALLOC_CTX *mem_ctx)
 {
 	return talloc_asprintf(mem_ctx, "%s/noded.joining", path_rundir());
 }
 
-static void nc_joining_mark(bool joining)
+static void nc_joining_mark(struct noded_cluster *nc, bool joining)
 {
 	char *path = nc_joining_path(NULL);
 	int fd;
 
+	nc->joining = joining;
 	if (path == NULL) {
 		return;
 	}
@@ -666,7 +672,7 @@ static void nc_join_release_next(struct tevent_req *req)
 			tevent_req_error_unix(req, ret);
 			return;
 		}
-		nc_joining_mark(false);
+		nc_joining_mark(nctx->corosync, false);
 		tevent_req_done(req);
 		return;
 	}

@@ -13,9 +13,12 @@
 # seconds) or just woken from SIGSTOP (the test touches PIDFILE.woken
 # before SIGCONT) does not count yet: it still has the addresses it held
 # before, and gets GRACE seconds to release them. Nor does one that is
-# still joining: ctdb-noded keeps JOINING (its RUNDIR/noded.joining) from
-# its start until it has released what an earlier daemon left configured
-# and connected to the cluster; it takes nothing before that.
+# outside the cluster and releasing: ctdb-noded keeps JOINING (its
+# RUNDIR/noded.joining) from its start until it has released what an
+# earlier daemon left configured and joined, and from the moment it finds
+# it was silent (SIGSTOP) until it has released what the others took
+# meanwhile; it takes nothing while the file exists. (The overlap after
+# SIGSTOP is the one no fencing leaves: ctdb-noded(8), CLUSTER.)
 #
 # usage: addr_checker.py PREFIX SKIP FAULT_FILE RUN_FILE VIOLATIONS SAMPLES
 #        NAME:NETNS:PIDFILE[:JOINING]...
