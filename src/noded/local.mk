@@ -58,6 +58,8 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/node_info.c \
 	src/noded/iface_link.c \
 	src/noded/announce.c \
+	src/noded/tickle_control.c \
+	src/noded/tickle_failover.c \
 	src/noded/node_state.c src/noded/node_state.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
@@ -116,7 +118,7 @@ check_PROGRAMS += tests/unit/test_announce
 TESTS += tests/unit/test_announce
 tests_unit_test_announce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_announce_SOURCES = tests/unit/test_announce.c \
-	src/noded/announce.c
+	src/noded/announce.c src/noded/tickle_failover.c
 tests_unit_test_announce_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
 endif

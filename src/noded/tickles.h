@@ -15,11 +15,8 @@
 #include "noded/public_ips.h"
 #include "protocol/tickle_wire.h"
 
-/*
- * At most this many connections per address: a bound on memory and on
- * the packets a takeover sends, far above what a file server has.
- */
-#define TICKLES_MAX_PER_IP 4096
+/* The daemon's bound (protocol/tickle_wire.h). */
+#define TICKLES_MAX_PER_IP CTDB_TICKLES_MAX_PER_IP
 
 struct tickles;
 

@@ -181,3 +181,45 @@ int ctdb_tickle_list_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 	*out = list;
 	return 0;
 }
+
+/* For the node protocol's messages (node_protocol.c). */
+
+int ctdb_tickle_list_add_len(size_t len, const struct ctdb_tickle_list *l,
+			     size_t *plen)
+{
+	size_t body = ctdb_tickle_list_len(l);
+
+	if (body == 0) {
+		return EINVAL;
+	}
+	*plen = ctdb_len_add(len, body);
+	return 0;
+}
+
+int ctdb_tickle_endpoint_add_len(size_t len, const struct net_endpoint *addr,
+				 size_t *plen)
+{
+	if (addr == NULL || !ctdb_tickle_endpoint_is_valid(addr)) {
+		return EINVAL;
+	}
+	*plen = ctdb_len_add(len, CTDB_TICKLE_ENDPOINT_WIRE_LEN);
+	return 0;
+}
+
+int ctdb_tickle_endpoint_pull_new(struct ctdb_pull_cursor *c,
+				  TALLOC_CTX *mem_ctx, struct net_endpoint **out)
+{
+	struct net_endpoint *addr = talloc_zero(mem_ctx, struct net_endpoint);
+	int ret;
+
+	if (addr == NULL) {
+		return ENOMEM;
+	}
+	ret = ctdb_tickle_endpoint_pull(c, addr);
+	if (ret != 0) {
+		talloc_free(addr);
+		return ret;
+	}
+	*out = addr;
+	return 0;
+}

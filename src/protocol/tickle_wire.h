@@ -20,6 +20,13 @@ struct ctdb_tickle_conn {
 	struct net_endpoint dst;
 };
 
+/*
+ * A node keeps at most this many connections per public address: a bound
+ * on memory and on the packets a takeover sends, far above what a file
+ * server has. Beyond it, ADDTICKLE fails with ENOSPC.
+ */
+#define CTDB_TICKLES_MAX_PER_IP 4096
+
 struct ctdb_tickle_list {
 	uint32_t num;
 	struct ctdb_tickle_conn *conn;
@@ -54,5 +61,17 @@ void ctdb_tickle_list_push(uint8_t *buf, size_t *offset,
 /* *out on mem_ctx (conn NULL when num is 0); nothing on failure. */
 int ctdb_tickle_list_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 			  struct ctdb_tickle_list **out);
+
+/*
+ * For the messages that carry them (node_protocol.c): len plus the size
+ * of list (or of addr) in *plen, EINVAL for what pull would refuse; and
+ * one endpoint pulled into a new talloc object.
+ */
+int ctdb_tickle_list_add_len(size_t len, const struct ctdb_tickle_list *l,
+			     size_t *plen);
+int ctdb_tickle_endpoint_add_len(size_t len, const struct net_endpoint *addr,
+				 size_t *plen);
+int ctdb_tickle_endpoint_pull_new(struct ctdb_pull_cursor *c,
+				  TALLOC_CTX *mem_ctx, struct net_endpoint **out);
 
 #endif
