@@ -197,8 +197,8 @@ check "1. and on A2" ctdb_on "$A2" addtickle "$me" "$vip:$port"
 
 # 2. A clean move.
 touch "$A1/monitor.fail"
-rm -f "$A2/monitor.fail"
 check "2. A1 releases the address" wait_until 30 eval '! holds "$ns_a1"'
+rm -f "$A2/monitor.fail"
 check "2. A2 takes it" wait_until 30 holds "$ns_a2"
 check "2. the client's connection is reset" \
 	wait_until 30 grep -q '^reset ' "$TESTDIR/cli"
