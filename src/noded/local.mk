@@ -127,10 +127,10 @@ sbin_PROGRAMS += ctdb-noded
 ctdb_noded_SOURCES = src/noded/noded.c
 ctdb_noded_LDADD = $(NODED_LIBS) $(POPT_LIBS)
 if HAVE_COROSYNC
-ctdb_noded_SOURCES += src/noded/noded_cluster.c
+ctdb_noded_SOURCES += src/noded/noded_cluster.c src/noded/tickles_sync.c
 ctdb_noded_LDADD += $(CLUSTER_COROSYNC_LIBS) $(NODED_LIBS)
 endif
-EXTRA_DIST += src/noded/noded_cluster.c
+EXTRA_DIST += src/noded/noded_cluster.c src/noded/tickles_sync.c
 
 # Integration tests: the real ctdb-noded with our and Samba's ctdb-eventd.
 # noded_lib.sh is sourced by them, not a test.

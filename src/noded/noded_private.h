@@ -157,6 +157,20 @@ void tickle_failover_observer(const struct node_state_change *c,
  */
 unsigned tickle_failover_tickle(struct noded_context *nctx, unsigned ip);
 
+/* From noded/tickles_sync.c (built with HAVE_COROSYNC) */
+
+struct cluster_corosync;
+struct cluster_tickles_msg;
+/**
+ * Every second, send the tickle list of each address held here that
+ * changed since it was last sent. @return 0 or ENOMEM.
+ */
+int tickles_sync_start(struct noded_context *nctx,
+		       struct cluster_corosync *cc);
+/** Another member's list: replaces ours unless we hold the address. */
+void tickles_sync_apply(struct noded_context *nctx,
+			const struct cluster_tickles_msg *msg);
+
 /* From noded/iface_link.c */
 
 /* Is iface's link up (never reported down)? */
