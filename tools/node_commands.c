@@ -568,6 +568,14 @@ static const struct node_command node_commands[] = {
 	  cmd_ifaces, 0, 0, NULL, NODE_TOOL_TIMEOUT },
 	{ { "setifacelink", "<iface> up|down", "set an interface's link state" },
 	  cmd_setifacelink, 2, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "gettickles", "<ip> [<port>]", "get the list of tickles" },
+	  cmd_gettickles, 1, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "addtickle", "[<ip>:<port> <ip>:<port>]",
+	    "add a tickle (or read them from stdin)" },
+	  cmd_addtickle, 0, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "deltickle", "[<ip>:<port> <ip>:<port>]",
+	    "delete a tickle (or read them from stdin)" },
+	  cmd_deltickle, 0, 2, NULL, NODE_TOOL_TIMEOUT },
 };
 
 #define NUM_NODE_COMMANDS (sizeof(node_commands) / sizeof(node_commands[0]))

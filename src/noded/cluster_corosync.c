@@ -103,6 +103,12 @@ static void handle_output(struct cluster_corosync *cc,
 	case CLUSTER_OUT_REFUSED:
 		cc->hooks.refused(cc->hooks.private_data, out->text);
 		break;
+	case CLUSTER_OUT_TICKLES:
+		if (cc->hooks.tickles != NULL) {
+			cc->hooks.tickles(cc->hooks.private_data,
+					  &out->msg->body.tickles);
+		}
+		break;
 	}
 }
 
@@ -646,6 +652,17 @@ const struct cluster_proto *cluster_corosync_proto(
 	const struct cluster_corosync *cc)
 {
 	return cc->proto;
+}
+
+void cluster_corosync_send_tickles(struct cluster_corosync *cc,
+				   const char *address,
+				   const struct ctdb_tickle_list *list)
+{
+	if (cc->proto == NULL) {
+		return;
+	}
+	cluster_proto_send_tickles(cc->proto, address, list);
+	drain(cc);
 }
 
 bool cluster_corosync_connected(const struct cluster_corosync *cc)

@@ -501,6 +501,37 @@ static void queue_releases(struct cluster_proto *p, uint64_t now_ms)
 
 /* ---------- messages we send ---------- */
 
+/* Another member's list goes out; ours came back. @return what to free. */
+static struct cluster_msg *emit_tickles(struct cluster_proto *p,
+					struct cluster_msg *msg)
+{
+	struct cluster_output *out;
+
+	if (msg->pnn == p->config.this_pnn) {
+		return msg;
+	}
+	out = push_output(p, CLUSTER_OUT_TICKLES);
+	if (out == NULL) {
+		return msg;
+	}
+	out->msg = talloc_steal(out, msg);
+	return NULL;
+}
+
+void cluster_proto_send_tickles(struct cluster_proto *p, const char *address,
+				const struct ctdb_tickle_list *list)
+{
+	struct cluster_msg msg = {
+		.type = CLUSTER_MSG_TICKLES,
+		.pnn = p->config.this_pnn,
+		.round = p->round,
+		.body.tickles.address = address,
+		.body.tickles.list = (struct ctdb_tickle_list *)(uintptr_t)list,
+	};
+
+	emit_send(p, &msg);
+}
+
 static void send_simple(struct cluster_proto *p, enum cluster_msg_type type)
 {
 	struct cluster_msg msg = {
@@ -1406,6 +1437,9 @@ void cluster_proto_deliver(struct cluster_proto *p, uint64_t sender,
 		break;
 	case CLUSTER_MSG_SUSPECT:
 		deliver_suspect(p, m, msg, now_ms);
+		break;
+	case CLUSTER_MSG_TICKLES:
+		msg = emit_tickles(p, msg);
 		break;
 	}
 	talloc_free(msg);

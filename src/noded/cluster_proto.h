@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <talloc.h>
 
+#include "protocol/tickle_wire.h"
+
 /*
  * One cluster_proto per ctdb-noded. It does no I/O, keeps no clock and
  * logs nothing itself: the glue (cluster_corosync.c, or a test's fake
@@ -70,6 +72,7 @@ enum cluster_output_type {
 	CLUSTER_OUT_LOG,     /* level (enum debug_level), text */
 	CLUSTER_OUT_VIEW,    /* nodes, flags, IPs or quorum changed: republish */
 	CLUSTER_OUT_REFUSED, /* text: this daemon must not run (duplicate pnn) */
+	CLUSTER_OUT_TICKLES, /* msg: another member's tickle list, to apply */
 };
 
 enum cluster_action_type {
@@ -86,6 +89,7 @@ struct cluster_output {
 	const char *arg;
 	int level;
 	const char *text;
+	struct cluster_msg *msg; /* TICKLES: the decoded message */
 };
 
 /* Where this node is in the protocol. */
@@ -149,6 +153,15 @@ void cluster_proto_action_done(struct cluster_proto *p, int result,
 
 /** Call every heartbeat_interval_ms or sooner: heartbeats, silence, grace. */
 void cluster_proto_tick(struct cluster_proto *p, uint64_t now_ms);
+
+/**
+ * Send the list of connections registered for address to every member
+ * (noded/tickles_sync.c), with our pnn and round; a message that cannot
+ * be encoded is logged. Our own copy comes back through deliver and is
+ * not output.
+ */
+void cluster_proto_send_tickles(struct cluster_proto *p, const char *address,
+				const struct ctdb_tickle_list *list);
 
 /* ---------- outputs ---------- */
 

@@ -282,6 +282,16 @@ static bool control_dispatch(struct tevent_req *req,
 	case CTDB_NODE_CMD_SETIFACELINK:
 		ret = control_setifacelink(nctx, request->data.var);
 		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		ret = tickle_control_update(
+			nctx, request->cmd == CTDB_NODE_CMD_ADDTICKLE,
+			request->data.tickles);
+		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ret = tickle_control_get(tmp_ctx, nctx, request->data.addr,
+					 &reply.data.tickles);
+		break;
 	case CTDB_NODE_CMD_SHUTDOWN:
 		D_NOTICE("Shutdown requested by a client");
 		node_state_request_exit(nctx->state, 0, "SHUTDOWN control");

@@ -579,6 +579,14 @@ struct cluster *noded_cluster_new(TALLOC_CTX *mem_ctx,
 	return cluster;
 }
 
+static void nc_on_tickles(void *private_data,
+			  const struct cluster_tickles_msg *msg)
+{
+	struct noded_cluster *nc = private_data;
+
+	tickles_sync_apply(nc->nctx, msg);
+}
+
 static int noded_cluster_start(struct noded_context *nctx)
 {
 	struct noded_cluster *nc;
@@ -597,6 +605,7 @@ static int noded_cluster_start(struct noded_context *nctx)
 		.action = nc_on_action,
 		.view_changed = nc_on_view,
 		.refused = nc_on_refused,
+		.tickles = nc_on_tickles,
 	};
 	struct cluster_proto_local local;
 	struct node_state_observer *o;
@@ -618,7 +627,7 @@ static int noded_cluster_start(struct noded_context *nctx)
 		return ret;
 	}
 	nc_publish_keys(nc);
-	return 0;
+	return tickles_sync_start(nctx, nc->cc);
 }
 
 /* ---------- joining: leftovers first ---------- */

@@ -49,6 +49,7 @@ struct noded_metrics;
 struct sd_notify;
 struct takeover_context;
 struct watch_keys;
+struct tickles;
 
 /* Everything read from ctdb.conf, ctdb.tunables and public_addresses. */
 struct noded_config {
@@ -105,6 +106,8 @@ struct noded_context {
 	/* Interfaces `ctdb setifacelink IFACE down` reported (iface_link.c). */
 	char **ifaces_down;
 	struct announce_context *announce; /* gratuitous ARP after takeip */
+	struct tickles *tickles; /* registered connections per public IP */
+	struct tickle_failover *tickle_failover; /* resets after releaseip */
 };
 
 /* From noded/announce.c */
@@ -120,6 +123,53 @@ void announce_observer(const struct node_state_change *c, void *private_data);
 /* Rounds still to send for configured IP ip: 0 when none are due. */
 unsigned announce_rounds_left(const struct announce_context *actx,
 			      unsigned ip);
+
+/* From noded/tickle_control.c */
+
+/**
+ * ADDTICKLE (add) or DELTICKLE: every connection of list, logged; a
+ * full list is a warning. @return 0 or the first failure (tickles.h).
+ */
+int tickle_control_update(struct noded_context *nctx, bool add,
+			  const struct ctdb_tickle_list *list);
+/** GETTICKLES: a copy of addr's list. @return 0, ENOENT, ENOMEM. */
+int tickle_control_get(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		       const struct net_endpoint *addr,
+		       struct ctdb_tickle_list **out);
+
+/* From noded/tickle_failover.c */
+
+struct tickle_failover;
+struct tickle_failover *tickle_failover_new(TALLOC_CTX *mem_ctx,
+					    struct noded_context *nctx);
+/*
+ * node_state observer: when this node releases an address, the
+ * connections registered for it are reset, in both directions, as
+ * ctdb_killtcp does (for up to 5 s, in the background).
+ */
+void tickle_failover_observer(const struct node_state_change *c,
+			      void *private_data);
+/*
+ * A tickle ACK to every client registered for configured IP ip, from the
+ * address: their answer finds no connection here, our stack resets it,
+ * and the client reconnects at once (announce.c, each round).
+ * @return the number of tickles sent.
+ */
+unsigned tickle_failover_tickle(struct noded_context *nctx, unsigned ip);
+
+/* From noded/tickles_sync.c (built with HAVE_COROSYNC) */
+
+struct cluster_corosync;
+struct cluster_tickles_msg;
+/**
+ * Every second, send the tickle list of each address held here that
+ * changed since it was last sent. @return 0 or ENOMEM.
+ */
+int tickles_sync_start(struct noded_context *nctx,
+		       struct cluster_corosync *cc);
+/** Another member's list: replaces ours unless we hold the address. */
+void tickles_sync_apply(struct noded_context *nctx,
+			const struct cluster_tickles_msg *msg);
 
 /* From noded/iface_link.c */
 

@@ -7,6 +7,7 @@
 
 #include "protocol/node_protocol_api.h"
 #include "protocol/protocol_basic.h"
+#include "protocol/tickle_wire.h"
 
 /*
  * Wire layout (host byte order, packed), after the 12-byte header:
@@ -26,6 +27,9 @@
  *             GETVAR:   u32 value
  *             LISTVARS: u32 num, num x { stringn name, u32 value }
  *             METRICS:  stringn OpenMetrics text (never NULL)
+ *             GETTICKLES: a connection list (protocol/tickle_wire.h)
+ *   request bodies of the tickle commands: ADDTICKLE and DELTICKLE a
+ *             connection list, GETTICKLES one endpoint (port ignored)
  *
  * A stringn is a u32 N then N bytes whose only NUL is the last; N = 0 is
  * NULL. Names and addresses may not be NULL; ifaces, a node's unhealthy
@@ -64,6 +68,9 @@ static bool command_is_valid(uint32_t cmd)
 	case CTDB_NODE_CMD_CONTINUE:
 	case CTDB_NODE_CMD_SHUTDOWN:
 	case CTDB_NODE_CMD_METRICS:
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+	case CTDB_NODE_CMD_GETTICKLES:
 		return true;
 	}
 	return false;
@@ -108,6 +115,11 @@ static int request_wire_len(const void *data, size_t *plen)
 		len = ctdb_len_add(len, ctdb_stringn_len(in->data.var->name));
 		len = ctdb_len_add(len, 4);
 		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		return ctdb_tickle_list_add_len(len, in->data.tickles, plen);
+	case CTDB_NODE_CMD_GETTICKLES:
+		return ctdb_tickle_endpoint_add_len(len, in->data.addr, plen);
 	default:
 		if (!command_is_valid(in->cmd)) {
 			return EINVAL;
@@ -134,6 +146,13 @@ static void request_push_body(const void *data, uint8_t *buf,
 	case CTDB_NODE_CMD_SETIFACELINK:
 		ctdb_push_stringn(buf, offset, in->data.var->name);
 		ctdb_push_u32(buf, offset, in->data.var->value);
+		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		ctdb_tickle_list_push(buf, offset, in->data.tickles);
+		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ctdb_tickle_endpoint_push(buf, offset, in->data.addr);
 		break;
 	default:
 		break;
@@ -185,6 +204,13 @@ static int request_msg_pull(struct ctdb_pull_cursor *c, uint32_t cmd,
 	case CTDB_NODE_CMD_SETVAR:
 	case CTDB_NODE_CMD_SETIFACELINK:
 		ret = request_setvar_pull(c, req, &req->data.var);
+		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		ret = ctdb_tickle_list_pull(c, req, &req->data.tickles);
+		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ret = ctdb_tickle_endpoint_pull_new(c, req, &req->data.addr);
 		break;
 	default:
 		break;
@@ -252,6 +278,7 @@ static bool command_has_reply_body(uint32_t cmd)
 	case CTDB_NODE_CMD_LISTVARS:
 	case CTDB_NODE_CMD_IFACES:
 	case CTDB_NODE_CMD_METRICS:
+	case CTDB_NODE_CMD_GETTICKLES:
 		return true;
 	}
 	return false;
@@ -366,6 +393,8 @@ static int reply_body_wire_len(const struct ctdb_node_reply *in,
 		}
 		*plen = ctdb_stringn_len(in->data.text);
 		return 0;
+	case CTDB_NODE_CMD_GETTICKLES:
+		return ctdb_tickle_list_add_len(0, in->data.tickles, plen);
 	}
 	*plen = 0;
 	return 0;
@@ -472,6 +501,9 @@ static void reply_push_body(const void *data, uint8_t *buf, size_t *offset)
 		break;
 	case CTDB_NODE_CMD_METRICS:
 		ctdb_push_stringn(buf, offset, in->data.text);
+		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ctdb_tickle_list_push(buf, offset, in->data.tickles);
 		break;
 	}
 }
@@ -684,6 +716,8 @@ static int reply_body_pull(struct ctdb_pull_cursor *c,
 	case CTDB_NODE_CMD_METRICS:
 		return ctdb_pull_stringn_required(c, reply,
 						  &reply->data.text);
+	case CTDB_NODE_CMD_GETTICKLES:
+		return ctdb_tickle_list_pull(c, reply, &reply->data.tickles);
 	}
 	return 0;
 }

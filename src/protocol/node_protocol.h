@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "protocol/tickle_wire.h"
+
 /*
  * Same framing and 12-byte header as the event protocol (length, version,
  * reqid; host byte order, packed), then u32 cmd. Command values start at
@@ -35,6 +37,9 @@ enum ctdb_node_command {
 	/* 140-159: what Samba's stock event scripts ask for. */
 	CTDB_NODE_CMD_IFACES = 140,       /* -> ctdb_var_list: iface, link 1/0 */
 	CTDB_NODE_CMD_SETIFACELINK = 141, /* var: iface, link 1 up / 0 down */
+	CTDB_NODE_CMD_ADDTICKLE = 142,    /* ctdb_tickle_list */
+	CTDB_NODE_CMD_DELTICKLE = 143,    /* ctdb_tickle_list */
+	CTDB_NODE_CMD_GETTICKLES = 144,   /* endpoint -> ctdb_tickle_list */
 };
 
 /* CTDB's "no node": the leader of a node that knows none. */
@@ -115,6 +120,8 @@ struct ctdb_node_request {
 	union {
 		const char *name;     /* GETVAR */
 		struct ctdb_var *var; /* SETVAR */
+		struct ctdb_tickle_list *tickles; /* ADDTICKLE, DELTICKLE */
+		struct net_endpoint *addr;        /* GETTICKLES */
 	} data;
 };
 
@@ -128,6 +135,7 @@ struct ctdb_node_reply {
 		uint32_t value;
 		struct ctdb_var_list *vars;
 		const char *text; /* METRICS */
+		struct ctdb_tickle_list *tickles; /* GETTICKLES */
 	} data;
 };
 

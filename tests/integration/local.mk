@@ -63,6 +63,10 @@ TESTS += tests/integration/nats_library.sh
 dist_check_SCRIPTS += tests/integration/nats_library.sh
 # The ctdb commands Samba's stock event scripts call (issue 12).
 TESTS += tests/integration/noded_stock_commands.sh
+TESTS += tests/integration/noded_tickles.sh
+TESTS += tests/integration/noded_tickle_failover.sh
+dist_check_SCRIPTS += tests/integration/noded_tickle_failover.sh
+dist_check_SCRIPTS += tests/integration/noded_tickles.sh
 dist_check_SCRIPTS += tests/integration/noded_stock_commands.sh
 
 # ctdb-config, the helper CTDB's scripts read ctdb.conf with, against

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the cluster protocol state machine against a fake CPG. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -68,6 +69,7 @@ struct fnode {
 	char *actions;
 	bool refused;
 	uint64_t last_take_ms;
+	char *tickles; /* "ADDR:NUM " per TICKLES output */
 };
 
 struct world {
@@ -292,6 +294,12 @@ static void handle_outputs(struct world *w, struct fnode *f)
 			f->refused = true;
 			break;
 		case CLUSTER_OUT_VIEW:
+			break;
+		case CLUSTER_OUT_TICKLES:
+			f->tickles = talloc_asprintf_append(
+				f->tickles, "%s:%u ",
+				out->msg->body.tickles.address,
+				out->msg->body.tickles.list->num);
 			break;
 		}
 		talloc_free(out);
@@ -624,6 +632,48 @@ static void test_single_node(void **state)
 	assert_settled(w);
 	assert_true(cluster_proto_holds(a->p, "10.0.0.4"));
 	assert_null(cluster_proto_why_out(a->p));
+	talloc_free(w);
+}
+
+/* A holder's tickle list reaches every other member, not itself. */
+static void test_tickles_reach_members(void **state)
+{
+	struct world *w = world_new(3);
+	struct fnode *a = add_daemon(w, 0);
+	struct fnode *b = add_daemon(w, 1);
+	struct fnode *c = add_daemon(w, 2);
+	struct ctdb_tickle_conn conn[2];
+	struct ctdb_tickle_list list = { .num = 2, .conn = conn };
+	struct ctdb_tickle_list empty = { .num = 0 };
+	struct sockaddr_in *sin;
+	unsigned i;
+
+	memset(conn, 0, sizeof(conn));
+	for (i = 0; i < 2; i++) {
+		sin = (struct sockaddr_in *)&conn[i].src.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(40000 + i);
+		sin->sin_addr.s_addr = htonl(0xc0a80105 + i);
+		sin = (struct sockaddr_in *)&conn[i].dst.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(445);
+		sin->sin_addr.s_addr = htonl(0x0a000001);
+	}
+	join_all(w);
+	assert_settled(w);
+	cluster_proto_send_tickles(a->p, "10.0.0.1", &list);
+	cluster_proto_send_tickles(b->p, "10.0.0.2", &empty);
+	run(w);
+	assert_string_equal(b->tickles, "10.0.0.1:2 ");
+	assert_string_equal(c->tickles, "10.0.0.1:2 10.0.0.2:0 ");
+	assert_string_equal(a->tickles, "10.0.0.2:0 ");
+	/* What no decoder would take is logged, never sent. */
+	cluster_proto_send_tickles(c->p, "10.0.0.1/24", &list);
+	run(w);
+	assert_true(has_text(c->log, "cannot encode a tickles message"));
+	assert_string_equal(b->tickles, "10.0.0.1:2 ");
+	/* The round goes on undisturbed. */
+	assert_settled(w);
 	talloc_free(w);
 }
 
@@ -1480,6 +1530,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_single_node),
+		cmocka_unit_test(test_tickles_reach_members),
 		cmocka_unit_test(test_three_nodes_balanced),
 		cmocka_unit_test(test_join_late_release_before_take),
 		cmocka_unit_test(test_unhealthy_moves_ips),
