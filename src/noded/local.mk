@@ -34,8 +34,18 @@ tests_unit_test_ipalloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ipalloc_SOURCES = tests/unit/test_ipalloc.c
 tests_unit_test_ipalloc_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
 
-	src/noded/leftover_ips.c src/noded/leftover_ips.h \
-	src/noded/tickles.c src/noded/tickles.h
+check_PROGRAMS += tests/unit/test_leftover_ips
+TESTS += tests/unit/test_leftover_ips
+tests_unit_test_leftover_ips_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_leftover_ips_SOURCES = tests/unit/test_leftover_ips.c
+tests_unit_test_leftover_ips_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_tickles
+TESTS += tests/unit/test_tickles
+tests_unit_test_tickles_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tickles_SOURCES = tests/unit/test_tickles.c
+tests_unit_test_tickles_LDADD = $(NODED_PURE_LIBS) $(PROTOCOL_LIBS) \
+	$(CMOCKA_LIBS)
 endif
 
 # The node daemon: everything but main() is a library, so tests can link
