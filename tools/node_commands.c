@@ -12,6 +12,7 @@
 
 #include "client/node_client.h"
 #include "common/net_raw.h"
+#include "common/tunable.h"
 #include "protocol/node_protocol_api.h"
 #include "tools/node_tool.h"
 #include "tools/node_tool_private.h"
@@ -350,6 +351,11 @@ static int cmd_setvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 	if (result == ERANGE) {
 		fprintf(t->err, "Value %u is out of range for tunable %s\n",
 			value, argv[1]);
+		return 1;
+	}
+	if (result == EDOM) {
+		fprintf(t->err, "Value %u for tunable %s refused: %s\n",
+			value, argv[1], TUNABLES_RULE);
 		return 1;
 	}
 	if (result != 0) {

@@ -615,6 +615,24 @@ int cluster_corosync_set_local(struct cluster_corosync *cc,
 	return ret;
 }
 
+int cluster_corosync_set_timings(struct cluster_corosync *cc,
+				 uint32_t interval_ms, uint32_t timeout_ms,
+				 uint32_t grace_ms)
+{
+	int ret = 0;
+
+	if (cc->proto != NULL) {
+		ret = cluster_proto_set_timings(cc->proto, interval_ms,
+						timeout_ms, grace_ms);
+	}
+	if (ret == 0) {
+		cc->config.heartbeat_interval_ms = interval_ms;
+		cc->config.heartbeat_timeout_ms = timeout_ms;
+		cc->config.grace_ms = grace_ms;
+	}
+	return ret;
+}
+
 void cluster_corosync_action_done(struct cluster_corosync *cc, int result)
 {
 	if (cc->proto == NULL) {

@@ -6,7 +6,8 @@ noinst_LIBRARIES += src/noded/libnodedpure.a
 src_noded_libnodedpure_a_CFLAGS = $(AM_CFLAGS)
 src_noded_libnodedpure_a_SOURCES = \
 	src/noded/public_ips.c src/noded/public_ips.h \
-	src/noded/ipalloc.c src/noded/ipalloc.h
+	src/noded/ipalloc.c src/noded/ipalloc.h \
+	src/noded/leftover_ips.c src/noded/leftover_ips.h
 
 # public_ips.c reuses conf_parse_uint, so libcommon.a follows (only conf.o
 # is pulled from it, which needs nothing beyond talloc).
@@ -31,6 +32,12 @@ TESTS += tests/unit/test_ipalloc
 tests_unit_test_ipalloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ipalloc_SOURCES = tests/unit/test_ipalloc.c
 tests_unit_test_ipalloc_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_leftover_ips
+TESTS += tests/unit/test_leftover_ips
+tests_unit_test_leftover_ips_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_leftover_ips_SOURCES = tests/unit/test_leftover_ips.c
+tests_unit_test_leftover_ips_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
 endif
 
 # The node daemon: everything but main() is a library, so tests can link

@@ -325,14 +325,23 @@ struct noded_cluster;
 
 /**
  * The corosync backend as a cluster (view of every node of `nodes`);
- * sets nctx->corosync. Call noded_cluster_start() once the node_state
- * and the takeover queue exist. @return NULL on allocation failure.
+ * sets nctx->corosync. Call noded_cluster_join_send() once the event
+ * daemon has run init. @return NULL on allocation failure.
  */
 struct cluster *noded_cluster_new(TALLOC_CTX *mem_ctx,
 				  struct noded_context *nctx);
 
-/** Connect to corosync (retrying) and follow its decisions. @return 0 or errno. */
-int noded_cluster_start(struct noded_context *nctx);
+/**
+ * Join the cluster, after init: release the public IPs still configured
+ * on this host (an earlier daemon's, killed before it released them),
+ * then connect to corosync (retrying) and follow its decisions. Until
+ * then RUNDIR/noded.joining exists. Fails (EIO) when a leftover cannot
+ * be released: joining would put it on two nodes.
+ */
+struct tevent_req *noded_cluster_join_send(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct noded_context *nctx);
+bool noded_cluster_join_recv(struct tevent_req *req, int *perr);
 
 /**
  * The pnn the cluster's last allocation gives address; held_pnn (what

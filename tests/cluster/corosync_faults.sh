@@ -15,7 +15,8 @@
 # The invariant, sampled about 10 times a second by a background checker
 # through every fault: no public address is configured on two nodes whose
 # ctdb-noded is running (alive and not stopped; one just started or woken
-# gets 2 s to release what it still held). After each fault settles
+# gets 2 s to release what it still held; one still joining, while its
+# RUNDIR/noded.joining exists, does not count). After each fault settles
 # every address is on exactly one running node that may host it. The
 # violations are counted per fault and must all be 0.
 #
@@ -74,7 +75,7 @@ start_checker()
 	local specs=() i
 
 	for i in $ALL; do
-		specs+=("n$i:$TIER_TAG-n$i:$TESTDIR/n$i/noded.pid")
+		specs+=("n$i:$TIER_TAG-n$i:$TESTDIR/n$i/noded.pid:$TESTDIR/n$i/run/noded.joining")
 	done
 	python3 "$abs_top_srcdir/tests/cluster/addr_checker.py" "$TIER_PUB" \
 		"${TIER_PUB}200" "$TESTDIR/fault" "$TESTDIR/checking" \
@@ -241,7 +242,11 @@ kill -KILL "$(tier_pid 3 noded)"
 settle 20 "kill -9 of ctdb-noded 3: the others take its addresses" \
 	$(all_but 3)
 # Its addresses are still on its eth0: the new daemon must release them
-# before anything, or they are on two running nodes.
+# (10.interface's init event does, and ctdb-noded releases what init
+# left) before it joins, or they are on two running nodes.
+leftovers=$(tier_held 3 | wc -l)
+check "kill -9 left ctdb-noded 3's addresses configured ($leftovers)" \
+	test "$leftovers" -gt 0
 begin_fault noded-restart
 tier_start_noded 3
 settle 30 "ctdb-noded 3 restarted: nothing held twice" $ALL

@@ -64,3 +64,8 @@ dist_check_SCRIPTS += tests/integration/nats_library.sh
 # The ctdb commands Samba's stock event scripts call (issue 12).
 TESTS += tests/integration/noded_stock_commands.sh
 dist_check_SCRIPTS += tests/integration/noded_stock_commands.sh
+
+# ctdb-config, the helper CTDB's scripts read ctdb.conf with, against
+# Samba's own when installed.
+TESTS += tests/integration/ctdb_config.sh
+dist_check_SCRIPTS += tests/integration/ctdb_config.sh

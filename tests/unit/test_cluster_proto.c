@@ -1081,6 +1081,95 @@ static void test_silent_before_state(void **state)
 	talloc_free(w);
 }
 
+/*
+ * A partition heals and a member hangs before it answers the barrier of
+ * the heal. The node that was cut off knows nothing of that member from
+ * before the heal; the others do. Both must judge its silence alike, or
+ * their rounds part for good (this hung the SIGSTOP step of
+ * corosync_faults.sh after its partition step).
+ */
+static void test_silent_across_heal(void **state)
+{
+	struct world *w = world_new(3);
+	struct fnode *b;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		add_daemon(w, i);
+	}
+	join_all(w);
+	advance(w, 2000);
+	partition(w, 1U << 0);
+	advance(w, CLUSTER_GRACE_MS + 2000);
+	assert_int_equal(count_conf(w, &w->n[0]), 0);
+
+	b = &w->n[1];
+	heal(w);
+	b->stopped = true;
+	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + CLUSTER_GRACE_MS + 2000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[2]),
+			 6);
+	assert_true(count_conf(w, &w->n[0]) > 0);
+
+	b->stopped = false;
+	cluster_proto_tick(b->p, w->now);
+	run(w);
+	advance(w, 3000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_int_equal(count_conf(w, b), 2);
+	talloc_free(w);
+}
+
+/*
+ * A daemon joins while a hung member is excluded. The newcomer never saw
+ * the exclusion: everyone forgets it at the configuration change, so all
+ * wait for the hung member alike and exclude it again together.
+ */
+static void test_join_while_excluded(void **state)
+{
+	struct world *w = world_new(4);
+	struct fnode *b;
+	struct fnode *d;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		add_daemon(w, i);
+		w->n[i].in_group = true;
+	}
+	confchg(w, 0, NULL, 0);
+	run(w);
+	advance(w, 2000);
+	b = &w->n[1];
+	b->stopped = true;
+	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + CLUSTER_GRACE_MS + 2000);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[2]),
+			 6);
+
+	d = add_daemon(w, 3);
+	join(w, d);
+	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + 2000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_int_equal(cluster_proto_phase(d->p), CLUSTER_PHASE_IDLE);
+	assert_int_equal(count_conf(w, d), 2);
+
+	b->stopped = false;
+	cluster_proto_tick(b->p, w->now);
+	run(w);
+	advance(w, 3000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_true(count_conf(w, b) > 0);
+	talloc_free(w);
+}
+
 /* A heartbeat that arrives before the SUSPECT makes the suspicion stale. */
 static void test_stale_suspicion(void **state)
 {
@@ -1406,6 +1495,8 @@ int main(void)
 		cmocka_unit_test(test_silent_member),
 		cmocka_unit_test(test_silent_before_state),
 		cmocka_unit_test(test_stale_suspicion),
+		cmocka_unit_test(test_silent_across_heal),
+		cmocka_unit_test(test_join_while_excluded),
 		cmocka_unit_test(test_duplicate_pnn),
 		cmocka_unit_test(test_nodes_hash_mismatch),
 		cmocka_unit_test(test_foreign_member),
