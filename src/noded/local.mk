@@ -122,6 +122,13 @@ tests_unit_test_takeover_SOURCES = tests/unit/test_takeover.c \
 tests_unit_test_takeover_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_hooks_members
+TESTS += tests/unit/test_hooks_members
+tests_unit_test_hooks_members_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_hooks_members_SOURCES = tests/unit/test_hooks_members.c \
+	src/noded/hooks_members.c src/noded/node_state.c src/noded/cluster.c
+tests_unit_test_hooks_members_LDADD = $(NODED_UNIT_LIBS) $(JANSSON_LIBS)
+
 check_PROGRAMS += tests/unit/test_announce
 TESTS += tests/unit/test_announce
 tests_unit_test_announce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

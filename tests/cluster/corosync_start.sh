@@ -311,6 +311,12 @@ check "node 1 metrics: 1 unhealthy node, its flags 2, quorate" \
 		metric_is 1 'ctdb_cluster_node_flags{pnn=\"1\",address=\"$A2\"} 2' &&
 		metric_is 1 'ctdb_cluster_quorate 1' &&
 		metric_is 1 'ctdb_cluster_taking_part 1'"
+tier_ctdb 1 metrics >"$TESTDIR/metrics.om" 2>/dev/null
+if ! check "node 1's metrics pass the strict OpenMetrics parser" \
+	python3 "$abs_top_srcdir/tests/integration/openmetrics_check.py" \
+	"$TESTDIR/metrics.om"; then
+	sed -e 's/^/    /' "$TESTDIR/metrics.om"
+fi
 if [ -n "$NATS_SERVER" ]; then
 	check "NATS: ctdb.n1.cluster.nodes with pnn 1 UNHEALTHY and its reason" \
 		wait_until 20 sub_has ctdb.n1.cluster.nodes \
