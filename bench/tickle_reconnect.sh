@@ -143,7 +143,8 @@ print("%s %.6f reconnected %.6f" % (how, ended, time.time()), flush=True)
 EOF
 
 for ns in "$ns_a1" "$ns_a2"; do
-	in_ns "$ns" "$PYTHON" "$tmp/server.py" "$port" >"$tmp/srv-$ns" &
+	# Not through in_ns: $! must be the server itself, for cleanup.
+	ip netns exec "$ns" "$PYTHON" "$tmp/server.py" "$port" >"$tmp/srv-$ns" &
 	pids+=($!)
 done
 sleep 1
