@@ -219,12 +219,14 @@ start_noded() { # NS BASE
 }
 
 holds() { ip -n "$1" -o addr show dev eth0 | grep -q " $vip/"; }
+not_holds() { ! holds "$1"; }
+takes_above() { [ "$(grep -c ' takeip ' "$1")" -gt "$2" ]; } # LOG COUNT
 
-wait_cond() { # TENTHS COMMAND...
-	local n=$1 t=0
+wait_cond() { # TENTHS COMMAND... (its locals must not shadow the caller's)
+	local wc_limit=$1 wc_t=0
 	shift
 	until "$@"; do
-		sleep 0.1; t=$((t + 1)); [ "$t" -lt "$n" ] || return 1
+		sleep 0.1; wc_t=$((wc_t + 1)); [ "$wc_t" -lt "$wc_limit" ] || return 1
 	done
 }
 
@@ -266,10 +268,10 @@ round_noded() {
 	rm -f "$o_b/monitor.fail"
 	wait "$cpid"
 	line=$(tail -n 1 "$cli")
-	wait_cond 300 eval '[ "$(grep -c " takeip " "$o_b/events.log")" -gt "$n" ]'
+	wait_cond 300 takes_above "$o_b/events.log" "$n"
 	t0=$(awk '$2 == "takeip" { t = $1 } END { print t }' "$o_b/events.log")
 	# The old holder has released; it comes back as the standby.
-	wait_cond 300 eval '! holds "$h_ns"'
+	wait_cond 300 not_holds "$h_ns"
 	ip -n "$h_ns" link set eth0 up
 	holder=$((3 - holder))
 	case "$line" in
