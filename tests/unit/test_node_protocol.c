@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for node protocol marshalling: layout, round trips, bad input. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -560,6 +561,92 @@ static void test_iface_commands(void **state)
 
 	/* No interface name: refused before anything is sent. */
 	ret = ctdb_node_request_marshall(mem_ctx, &h, &noname, &buf, &len);
+	assert_int_equal(ret, EINVAL);
+}
+
+/* ADDTICKLE, DELTICKLE and GETTICKLES through the node protocol. */
+static void test_tickle_commands(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_tickle_conn conn[2];
+	struct ctdb_tickle_list list = { .num = 2, .conn = conn };
+	struct net_endpoint addr;
+	struct ctdb_node_request req = {
+		.cmd = CTDB_NODE_CMD_ADDTICKLE,
+		.data.tickles = &list,
+	};
+	struct ctdb_node_request get = {
+		.cmd = CTDB_NODE_CMD_GETTICKLES,
+		.data.addr = &addr,
+	};
+	struct ctdb_node_reply reply = {
+		.cmd = CTDB_NODE_CMD_GETTICKLES,
+		.data.tickles = &list,
+	};
+	struct ctdb_node_request bad = { .cmd = CTDB_NODE_CMD_DELTICKLE };
+	struct ctdb_event_header h = { .reqid = 5 };
+	struct ctdb_node_request *req_out = NULL;
+	struct ctdb_node_reply *reply_out = NULL;
+	struct sockaddr_in *sin;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	unsigned i;
+	int ret;
+
+	memset(conn, 0, sizeof(conn));
+	memset(&addr, 0, sizeof(addr));
+	for (i = 0; i < 2; i++) {
+		sin = (struct sockaddr_in *)&conn[i].src.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(40000 + i);
+		sin->sin_addr.s_addr = htonl(0xc0a80101 + i);
+		sin = (struct sockaddr_in *)&conn[i].dst.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(445);
+		sin->sin_addr.s_addr = htonl(0x0a000001);
+	}
+	addr = conn[0].dst;
+
+	for (i = 0; i < 2; i++) {
+		req.cmd = i == 0 ? CTDB_NODE_CMD_ADDTICKLE
+				 : CTDB_NODE_CMD_DELTICKLE;
+		ret = ctdb_node_request_marshall(mem_ctx, &h, &req, &buf, &len);
+		assert_int_equal(ret, 0);
+		assert_int_equal(len, 12 + 4 + 4 + 2 * CTDB_TICKLE_CONN_WIRE_LEN);
+		ret = ctdb_node_request_pull(buf, len, &h, mem_ctx, &req_out);
+		assert_int_equal(ret, 0);
+		assert_int_equal(req_out->cmd, req.cmd);
+		assert_int_equal(req_out->data.tickles->num, 2);
+		assert_memory_equal(&req_out->data.tickles->conn[1], &conn[1],
+				    sizeof(conn[1]));
+	}
+
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &get, &buf, &len);
+	assert_int_equal(ret, 0);
+	assert_int_equal(len, 12 + 4 + CTDB_TICKLE_ENDPOINT_WIRE_LEN);
+	ret = ctdb_node_request_pull(buf, len, &h, mem_ctx, &req_out);
+	assert_int_equal(ret, 0);
+	assert_memory_equal(req_out->data.addr, &addr, sizeof(addr));
+
+	ret = ctdb_node_reply_marshall(mem_ctx, &h, &reply, &buf, &len);
+	assert_int_equal(ret, 0);
+	ret = ctdb_node_reply_pull(buf, len, &h, mem_ctx, &reply_out);
+	assert_int_equal(ret, 0);
+	assert_int_equal(reply_out->data.tickles->num, 2);
+	assert_memory_equal(&reply_out->data.tickles->conn[0], &conn[0],
+			    sizeof(conn[0]));
+
+	/* ENOENT: no body follows. */
+	reply.result = ENOENT;
+	ret = ctdb_node_reply_marshall(mem_ctx, &h, &reply, &buf, &len);
+	assert_int_equal(ret, 0);
+	assert_int_equal(len, 12 + 4 + 4);
+
+	/* No list, or no address: refused before anything is sent. */
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &bad, &buf, &len);
+	assert_int_equal(ret, EINVAL);
+	get.data.addr = NULL;
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &get, &buf, &len);
 	assert_int_equal(ret, EINVAL);
 }
 
@@ -1532,6 +1619,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_wire_requests),
 		T(test_iface_commands),
+		T(test_tickle_commands),
 		T(test_wire_replies),
 		T(test_roundtrip_requests),
 		T(test_roundtrip_status),
