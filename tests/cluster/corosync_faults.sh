@@ -10,8 +10,8 @@
 # recovery; ctdb stop / continue; kill -9 of ctdb-noded and its restart;
 # kill -9 of corosync (node death) and the node's return; a partition of
 # one node (nftables) and the heal; a SIGSTOPped ctdb-noded, then
-# SIGCONT; a node whose nodes file differs; a second ctdb-noded for a
-# pnn that is served.
+# SIGCONT; a node whose nodes file differs; a ctdb-noded started before
+# its corosync; a second ctdb-noded for a pnn that is served.
 #
 # The invariant, sampled about 10 times a second by a background checker
 # through every fault: no public address is configured on two nodes whose
@@ -303,6 +303,27 @@ daemon_wait_exit "$(tier_pid 3 noded)" 20
 cp "$TESTDIR/n3/nodes.good" "$TESTDIR/n3/nodes"
 tier_start_noded 3
 settle 30 "node 3 with the right nodes file takes part" $ALL
+
+# ctdb-noded started while its corosync is down: it says so once, keeps
+# trying, takes no address, and joins when corosync comes.
+begin_fault corosync-absent
+kill -TERM "$(tier_pid 3 noded)"
+daemon_wait_exit "$(tier_pid 3 noded)" 20
+kill -TERM "$(tier_pid 3 corosync)"
+daemon_wait_exit "$(tier_pid 3 corosync)" 30
+settle 30 "node 3 and its corosync stopped" $(all_but 3)
+said_before=$(grep -c 'cannot reach corosync' "$TESTDIR/n3/log.ctdb")
+tier_start_noded 3
+check "ctdb-noded 3 says corosync is unreachable" \
+	wait_until 30 eval "[ \$(grep -c 'cannot reach corosync' \
+		'$TESTDIR/n3/log.ctdb') -gt $said_before ]"
+check "ctdb-noded 3 holds no address without corosync" \
+	test -z "$(tier_held 3)"
+tier_start_corosync 3
+wait_until 30 tier_quorate 3 || h_fail "corosync 3 did not rejoin"
+settle 40 "corosync 3 started late: node 3 takes part" $ALL
+said=$(($(grep -c 'cannot reach corosync' "$TESTDIR/n3/log.ctdb") - said_before))
+check "it said so once, not at every retry ($said)" test "$said" -eq 1
 
 # A second ctdb-noded for pnn 1, in node 2's namespace (same corosync
 # node) with a base of its own and no public address: the one that has
