@@ -1033,6 +1033,47 @@ static void test_node_down_waits_grace(void **state)
 	talloc_free(w);
 }
 
+/*
+ * The grace period is for addresses a vanished node may still have: one
+ * that nobody held (here one just added to a node's public_addresses) is
+ * taken at once, while the vanished node's wait.
+ */
+static void test_unheld_taken_without_grace(void **state)
+{
+	struct world *w = world_new(3);
+	struct cluster_proto_local local;
+	struct fnode *c;
+	int ret;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		add_daemon(w, i);
+	}
+	join_all(w);
+	c = &w->n[2];
+	c->alive = false;
+	c->corosync_up = false;
+	memset(c->conf, 0, sizeof(c->conf));
+	leave(w, c, CLUSTER_LEFT_NODEDOWN);
+	run(w);
+
+	w->ips[w->num_ips++] = "10.0.0.7";
+	local = node_local(w, 0);
+	ret = cluster_proto_set_local(w->n[0].p, &local, w->now);
+	assert_int_equal(ret, 0);
+	handle_outputs(w, &w->n[0]);
+	advance(w, 2 * STEP_MS);
+	assert_true(w->n[0].conf[ip_idx(w, "10.0.0.7")]);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[1]),
+			 5);
+	advance(w, CLUSTER_GRACE_MS);
+	dump_world(w);
+	assert_settled(w);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[1]),
+			 7);
+	talloc_free(w);
+}
+
 /* kill -9 of a daemon (PROCDOWN): its IPs move at once, no grace. */
 static void test_killed_daemon_no_grace(void **state)
 {
@@ -1543,6 +1584,7 @@ int main(void)
 		cmocka_unit_test(test_quorum_callback),
 		cmocka_unit_test(test_node_down_waits_grace),
 		cmocka_unit_test(test_killed_daemon_no_grace),
+		cmocka_unit_test(test_unheld_taken_without_grace),
 		cmocka_unit_test(test_silent_member),
 		cmocka_unit_test(test_silent_before_state),
 		cmocka_unit_test(test_stale_suspicion),
