@@ -24,7 +24,8 @@
 # death adds an election), as in tests/cluster/ctdbd_netns.sh.
 #
 # Usage (root, from the build tree): bench/cluster_failover.sh [ROUNDS]
-# (default 10). SAMBA=no leaves Samba out.
+# (default 10). SAMBA=no leaves Samba out; BENCH_KEEP_LOGS=DIR keeps the
+# tiers' files.
 
 # Node lists are split into words on purpose; functions are named in
 # condition strings; globals are read by the sourced tier libraries.
@@ -62,6 +63,10 @@ bench_exit()
 	TESTDIR=$ROOT
 	cl_cleanup_all
 	tier_cleanup
+	# BENCH_KEEP_LOGS=DIR keeps both tiers' files (logs, client logs).
+	if [ -n "${BENCH_KEEP_LOGS:-}" ]; then
+		mkdir -p "$BENCH_KEEP_LOGS" && cp -r "$ROOT/." "$BENCH_KEEP_LOGS/"
+	fi
 	(exit $rc)
 	h_cleanup
 }
@@ -317,6 +322,7 @@ monitor_cycle()
 	cl_mark
 	t0ms=$((CL_T0 / 1000))
 	fresh "${METRICS[0]}" "${METRICS[1]}" client
+	echo "$fl: monitor of node $h fails from $EPOCHREALTIME"
 	"${fl}_fail" "$h"
 	cl_measure 30 \
 		"${METRICS[0]}" "${fl}_unhealthy $obs $h" \
@@ -336,6 +342,7 @@ kill_cycle()
 	h=$("${fl}_victim") || { echo "$fl: no node to kill"; return 1; }
 	random_phase
 	cl_mark
+	echo "$fl: kill -9 of node $h's daemon at $EPOCHREALTIME"
 	"${fl}_kill" "$h"
 	timed "${METRICS[3]}" 30 "on_exactly $(others "$h")"
 	"${fl}_restart" "$h"
@@ -349,6 +356,7 @@ death_cycle()
 	h=$("${fl}_victim") || { echo "$fl: no node to fail"; return 1; }
 	random_phase
 	cl_mark
+	echo "$fl: eth0 of node $h down at $EPOCHREALTIME"
 	ip -n "$TIER_TAG-n$h" link set eth0 down
 	timed "${METRICS[4]}" 120 "on_exactly $(others "$h")"
 	"${fl}_revive" "$h"
