@@ -69,7 +69,6 @@ struct hooks_context {
 	struct tevent_immediate *kick;
 
 	struct tevent_req *drain; /* hooks_drain_send, at most one */
-	struct hooks_members *members; /* nodeup, nodedown */
 };
 
 static void notification_kick(struct hooks_context *n);
@@ -109,14 +108,10 @@ struct hooks_context *hooks_new(TALLOC_CTX *mem_ctx,
 	n->queue_max = notification_queue_max();
 	n->kick = tevent_create_immediate(n);
 	n->conn = event_conn_new(n, nctx->ev, NULL);
-	n->members = hooks_members_new(n, n, nctx);
-	if (n->kick == NULL || n->conn == NULL || n->members == NULL) {
+	if (n->kick == NULL || n->conn == NULL) {
 		talloc_free(n);
 		return NULL;
 	}
-	/* nodeup and nodedown follow the cluster's view. */
-	cluster_set_change_fn(nctx->cluster, hooks_members_changed,
-			      n->members);
 	return n;
 }
 

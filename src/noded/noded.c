@@ -191,6 +191,22 @@ static void noded_warn_unknown(const struct noded_config *config)
 }
 
 /*
+ * nodeup and nodedown hooks follow the cluster's view. Wired here, not
+ * in hooks.c, since the members part queues hooks: hooks.c creating it
+ * would make a call cycle.
+ */
+static bool noded_watch_members(struct noded_context *nctx)
+{
+	struct hooks_members *hm;
+
+	hm = hooks_members_new(nctx->hooks, nctx->hooks, nctx);
+	if (hm == NULL) {
+		return false;
+	}
+	cluster_set_change_fn(nctx->cluster, hooks_members_changed, hm);
+	return true;
+}
+/*
  * Every reaction to a change of this node's state, in the order they
  * run: hooks, watch keys (and through them the bus), metrics, the
  * cluster, sd_notify, the takeover trigger, announcements, and the exit.
@@ -284,7 +300,7 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 		talloc_free(nctx);
 		return NULL;
 	}
-	ok = noded_observe(nctx);
+	ok = noded_observe(nctx) && noded_watch_members(nctx);
 	if (!ok) {
 		talloc_free(nctx);
 		return NULL;
