@@ -12,6 +12,7 @@
 
 #include "client/node_client.h"
 #include "common/net_raw.h"
+#include "common/tunable.h"
 #include "protocol/node_protocol_api.h"
 #include "tools/node_tool.h"
 #include "tools/node_tool_private.h"
@@ -352,6 +353,11 @@ static int cmd_setvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			value, argv[1]);
 		return 1;
 	}
+	if (result == EDOM) {
+		fprintf(t->err, "Value %u for tunable %s refused: %s\n",
+			value, argv[1], TUNABLES_RULE);
+		return 1;
+	}
 	if (result != 0) {
 		fprintf(t->err, "Unable to set tunable %s: %s\n", argv[1],
 			strerror(result));
@@ -544,6 +550,11 @@ static const struct node_command node_commands[] = {
 	{ { "nodestatus", "[all|<pnn-list>]", "show and return node status" },
 	  cmd_nodestatus, 0, 1, NULL, NODE_TOOL_TIMEOUT },
 	{ { "pnn", "", "show this node's pnn" }, cmd_pnn, 0, 0,
+	  NULL, NODE_TOOL_TIMEOUT },
+	{ { "listnodes", "", "list nodes in the cluster" }, cmd_listnodes, 0,
+	  0, NULL, NODE_TOOL_TIMEOUT },
+	/* CTDB ignores arguments to leader. */
+	{ { "leader", "", "show the pnn of the leader" }, cmd_leader, 0, -1,
 	  NULL, NODE_TOOL_TIMEOUT },
 	{ { "attach", "<dbname> [persistent|replicated]",
 	    "attach a database (none here: succeeds, see ctdb(1))" },

@@ -63,6 +63,11 @@ int cluster_corosync_start(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 int cluster_corosync_set_local(struct cluster_corosync *cc,
 			       const struct cluster_proto_local *local);
 
+/** The heartbeat and grace timings changed. @return 0 or EINVAL. */
+int cluster_corosync_set_timings(struct cluster_corosync *cc,
+				 uint32_t interval_ms, uint32_t timeout_ms,
+				 uint32_t grace_ms);
+
 /** The action handed to hooks.action finished: result 0 or an errno. */
 void cluster_corosync_action_done(struct cluster_corosync *cc, int result);
 

@@ -140,6 +140,13 @@ int cluster_proto_set_local(struct cluster_proto *p,
 			    const struct cluster_proto_local *local,
 			    uint64_t now_ms);
 
+/**
+ * New timings (the Cluster* tunables changed): they count from now on.
+ * @return 0, or EINVAL (a zero, or a timeout not above the interval).
+ */
+int cluster_proto_set_timings(struct cluster_proto *p, uint32_t interval_ms,
+			      uint32_t timeout_ms, uint32_t grace_ms);
+
 /** The last action popped finished; result 0 or an errno. */
 void cluster_proto_action_done(struct cluster_proto *p, int result,
 			       uint64_t now_ms);
@@ -171,6 +178,11 @@ enum cluster_phase cluster_proto_phase(const struct cluster_proto *p);
 const char *cluster_phase_name(enum cluster_phase phase);
 uint32_t cluster_proto_round(const struct cluster_proto *p);
 bool cluster_proto_quorate(const struct cluster_proto *p);
+/**
+ * Was this daemon found silent (stopped, hung), so that it releases all
+ * it holds before it rejoins? The others have taken its addresses.
+ */
+bool cluster_proto_rejoining(const struct cluster_proto *p);
 /** Why this node takes no part, NULL when it does. */
 const char *cluster_proto_why_out(const struct cluster_proto *p);
 

@@ -273,7 +273,7 @@ static bool control_dispatch(struct tevent_req *req,
 		}
 		break;
 	case CTDB_NODE_CMD_METRICS:
-		ret = noded_metrics_render(tmp_ctx, nctx->metrics, &metrics_text);
+		ret = node_info_metrics(tmp_ctx, nctx, &metrics_text);
 		reply.data.text = metrics_text;
 		break;
 	case CTDB_NODE_CMD_IFACES:

@@ -7,6 +7,7 @@ src_noded_libnodedpure_a_CFLAGS = $(AM_CFLAGS)
 src_noded_libnodedpure_a_SOURCES = \
 	src/noded/public_ips.c src/noded/public_ips.h \
 	src/noded/ipalloc.c src/noded/ipalloc.h \
+	src/noded/leftover_ips.c src/noded/leftover_ips.h \
 	src/noded/tickles.c src/noded/tickles.h
 
 # public_ips.c reuses conf_parse_uint, so libcommon.a follows (only conf.o
@@ -33,6 +34,12 @@ tests_unit_test_ipalloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ipalloc_SOURCES = tests/unit/test_ipalloc.c
 tests_unit_test_ipalloc_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
 
+check_PROGRAMS += tests/unit/test_leftover_ips
+TESTS += tests/unit/test_leftover_ips
+tests_unit_test_leftover_ips_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_leftover_ips_SOURCES = tests/unit/test_leftover_ips.c
+tests_unit_test_leftover_ips_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
+
 check_PROGRAMS += tests/unit/test_tickles
 TESTS += tests/unit/test_tickles
 tests_unit_test_tickles_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
@@ -54,6 +61,7 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/eventd_launch.c \
 	src/noded/health.c \
 	src/noded/hooks.c \
+	src/noded/hooks_members.c \
 	src/noded/monitor.c \
 	src/noded/node_info.c \
 	src/noded/iface_link.c \
@@ -113,6 +121,13 @@ tests_unit_test_takeover_SOURCES = tests/unit/test_takeover.c \
 	src/noded/cluster.c src/noded/iface_link.c
 tests_unit_test_takeover_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_hooks_members
+TESTS += tests/unit/test_hooks_members
+tests_unit_test_hooks_members_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_hooks_members_SOURCES = tests/unit/test_hooks_members.c \
+	src/noded/hooks_members.c src/noded/node_state.c src/noded/cluster.c
+tests_unit_test_hooks_members_LDADD = $(NODED_UNIT_LIBS) $(JANSSON_LIBS)
 
 check_PROGRAMS += tests/unit/test_announce
 TESTS += tests/unit/test_announce

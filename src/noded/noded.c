@@ -336,14 +336,6 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 	D_NOTICE("Cluster backend %s, this node pnn %u, %u public IPs",
 		 cluster_backend_name(nctx->cluster),
 		 cluster_this_pnn(nctx->cluster), nctx->ips->num);
-#ifdef HAVE_COROSYNC
-	if (nctx->corosync != NULL) {
-		ret = noded_cluster_start(nctx);
-		if (ret != 0) {
-			return 1;
-		}
-	}
-#endif
 	ret = noded_lifecycle_start(nctx);
 	if (ret != 0) {
 		D_ERR("out of memory");

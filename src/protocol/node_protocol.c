@@ -18,8 +18,9 @@
  *   reply:    u32 cmd, i32 result, then only when result is 0:
  *             STATUS:   u32 this_pnn, u32 runstate, u32 recovery_mode,
  *                       u32 leader, u32 num_nodes,
- *                       num_nodes x { u32 pnn, u32 flags, stringn address },
- *                       stringn unhealthy_reason
+ *                       num_nodes x { u32 pnn, u32 flags, stringn address,
+ *                                     stringn reason },
+ *                       stringn why_out
  *             RUNSTATE: u32 runstate
  *             IPS:      u32 num, num x { stringn address, u32 bits,
  *                                        stringn ifaces, i32 pnn }
@@ -31,8 +32,8 @@
  *             connection list, GETTICKLES one endpoint (port ignored)
  *
  * A stringn is a u32 N then N bytes whose only NUL is the last; N = 0 is
- * NULL. Names and addresses may not be NULL; ifaces and the unhealthy
- * reason may. Any change here needs CTDB_NODE_PROTOCOL_VERSION bumped.
+ * NULL. Names and addresses may not be NULL; ifaces, a node's unhealthy
+ * reason and why_out may. Any change here needs CTDB_NODE_PROTOCOL_VERSION bumped.
  */
 
 /* Header plus the u32 cmd that follows it in every message. */
@@ -46,7 +47,7 @@
  * peer's count is checked against these before any allocation, so a
  * forged count never makes us allocate more than the packet describes.
  */
-#define NODE_MIN_WIRE_LEN (4 + 4 + 4)
+#define NODE_MIN_WIRE_LEN (4 + 4 + 4 + 4)
 #define IP_MIN_WIRE_LEN (4 + 4 + 4 + 4)
 #define VAR_MIN_WIRE_LEN (4 + 4)
 
@@ -311,8 +312,9 @@ static int status_wire_len(const struct ctdb_node_status *st, size_t *plen)
 		}
 		len = ctdb_len_add(len, 4 + 4);
 		len = ctdb_len_add(len, ctdb_stringn_len(node->address));
+		len = ctdb_len_add(len, ctdb_stringn_len(node->reason));
 	}
-	len = ctdb_len_add(len, ctdb_stringn_len(st->unhealthy_reason));
+	len = ctdb_len_add(len, ctdb_stringn_len(st->why_out));
 	*plen = len;
 	return 0;
 }
@@ -437,8 +439,9 @@ static void push_status(uint8_t *buf, size_t *offset,
 		ctdb_push_u32(buf, offset, st->nodes[i].pnn);
 		ctdb_push_u32(buf, offset, st->nodes[i].flags);
 		ctdb_push_stringn(buf, offset, st->nodes[i].address);
+		ctdb_push_stringn(buf, offset, st->nodes[i].reason);
 	}
-	ctdb_push_stringn(buf, offset, st->unhealthy_reason);
+	ctdb_push_stringn(buf, offset, st->why_out);
 }
 
 static void push_ips(uint8_t *buf, size_t *offset,
@@ -519,7 +522,11 @@ static int node_info_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 	if (ret != 0) {
 		return ret;
 	}
-	return ctdb_pull_stringn_required(c, mem_ctx, &node->address);
+	ret = ctdb_pull_stringn_required(c, mem_ctx, &node->address);
+	if (ret != 0) {
+		return ret;
+	}
+	return ctdb_pull_stringn(c, mem_ctx, &node->reason);
 }
 
 /* The fixed part of a status: everything before the node list. */
@@ -573,7 +580,7 @@ static int status_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 		goto fail;
 	}
 	st->nodes = nodes;
-	ret = ctdb_pull_stringn(c, st, &st->unhealthy_reason);
+	ret = ctdb_pull_stringn(c, st, &st->why_out);
 	if (ret != 0) {
 		goto fail;
 	}

@@ -68,3 +68,8 @@ TESTS += tests/integration/noded_tickle_failover.sh
 dist_check_SCRIPTS += tests/integration/noded_tickle_failover.sh
 dist_check_SCRIPTS += tests/integration/noded_tickles.sh
 dist_check_SCRIPTS += tests/integration/noded_stock_commands.sh
+
+# ctdb-config, the helper CTDB's scripts read ctdb.conf with, against
+# Samba's own when installed.
+TESTS += tests/integration/ctdb_config.sh
+dist_check_SCRIPTS += tests/integration/ctdb_config.sh
