@@ -253,7 +253,7 @@ round_noded() {
 	in_ns "$ns_c" "$PYTHON" "$tmp/client.py" "$vip" "$port" "$mode" "$go" \
 		"$idle_limit" >"$cli" &
 	local cpid=$!
-	wait_cond 100 grep -q connected "$cli" || { echo fail; return; }
+	wait_cond 100 grep -qs connected "$cli" || { echo fail; return; }
 	me=$(sed -n 's/^connected //p' "$cli")
 	if [ "$tickle" = yes ]; then
 		CTDB_TEST_MODE=yes CTDB_BASE="$o_b" "$build/ctdb" addtickle \

@@ -136,6 +136,15 @@ tests_unit_test_announce_SOURCES = tests/unit/test_announce.c \
 	src/noded/announce.c src/noded/tickle_failover.c
 tests_unit_test_announce_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
+
+# tickles_sync.c against a fake of cluster_corosync_send_tickles().
+check_PROGRAMS += tests/unit/test_tickles_sync
+TESTS += tests/unit/test_tickles_sync
+tests_unit_test_tickles_sync_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tickles_sync_SOURCES = tests/unit/test_tickles_sync.c \
+	src/noded/tickles_sync.c src/noded/node_state.c
+tests_unit_test_tickles_sync_LDADD = src/noded/libnodedpure.a \
+	$(NODED_UNIT_LIBS)
 endif
 
 sbin_PROGRAMS += ctdb-noded

@@ -104,9 +104,10 @@ EOF
 
 start_node() # NS BASE
 {
-	CTDB_TEST_MODE=yes CTDB_BASE="$2" CTDB_EVENTD="$OUR_EVENTD" \
+	h_vg "noded-${2##*/}"
+	CTDB_TEST_MODE=yes CTDB_BASE="$2" CTDB_EVENTD="$(nl_eventd_path)" \
 		KILLTCP_CMD="$abs_top_builddir/ctdb_killtcp" ARPING_CMD='' \
-		ip netns exec "$1" "$NODED" \
+		ip netns exec "$1" "${H_VG[@]}" "$NODED" \
 		</dev/null >"$2/noded.stdout" 2>"$2/noded.stderr" &
 	H_DAEMON_PIDS+=("$!")
 	echo "$!" >"$2/noded.testpid"
