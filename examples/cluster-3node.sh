@@ -13,10 +13,13 @@
 #   examples/cluster-3node.sh stop
 # Everything lives in $CLUSTER_DIR (default /tmp/ctdb-cluster-3node);
 # stop kills what start recorded there, by pid, and deletes the namespaces.
+# CLUSTER_NS (default ctdbex) prefixes the namespaces' names, so that two
+# copies (a test beside a user's) do not meet.
 
 set -u
 
 dir=${CLUSTER_DIR:-/tmp/ctdb-cluster-3node}
+ns=${CLUSTER_NS:-ctdbex}
 src=$(cd "$(dirname "$0")/.." && pwd)
 nodes="192.168.76.1 192.168.76.2 192.168.76.3"
 pub=192.168.77.
@@ -29,7 +32,7 @@ die()
 
 ns_of()
 {
-	echo "ctdbex-n$1"
+	echo "$ns-n$1"
 }
 
 write_corosync_conf()
@@ -63,7 +66,7 @@ write_base()
 	local i=$1 b=$dir/n$1 k
 
 	mkdir -p "$b/events/legacy" "$b/var"
-	mkdir -p -m 0700 "$b/run"
+	mkdir -m 0700 "$b/run"
 	cat >"$b/ctdb.conf" <<EOF
 [logging]
 	location = file:$b/log.ctdb
@@ -73,6 +76,7 @@ write_base()
 	node address = 192.168.76.$i
 	cpg group = ctdbex
 EOF
+	# shellcheck disable=SC2086 # one line per address
 	printf '%s\n' $nodes >"$b/nodes"
 	for k in 1 2 3 4 5 6; do
 		echo "${pub}10$k/24 eth0"
@@ -86,30 +90,30 @@ network()
 {
 	local i
 
-	ip netns add ctdbex-sw || die "ip netns add failed (root needed)"
-	echo ctdbex-sw >>"$dir/namespaces"
-	ip -n ctdbex-sw link add br0 type bridge
-	ip -n ctdbex-sw link set br0 up
+	ip netns add "$ns-sw" || die "ip netns add failed (root needed)"
+	echo "$ns-sw" >>"$dir/namespaces"
+	ip -n "$ns-sw" link add br0 type bridge
+	ip -n "$ns-sw" link set br0 up
 	for i in 1 2 3; do
 		ip netns add "$(ns_of $i)"
-		echo "$(ns_of $i)" >>"$dir/namespaces"
+		ns_of "$i" >>"$dir/namespaces"
 		ip -n "$(ns_of $i)" link set lo up
 		ip link add "ex$i" netns "$(ns_of $i)" type veth \
-			peer name "ex$i-p" netns ctdbex-sw
+			peer name "ex$i-p" netns "$ns-sw"
 		ip -n "$(ns_of $i)" link set "ex$i" name eth0
 		ip -n "$(ns_of $i)" addr add "192.168.76.$i/24" dev eth0
 		ip -n "$(ns_of $i)" link set eth0 up
-		ip -n ctdbex-sw link set "ex$i-p" master br0 up
+		ip -n "$ns-sw" link set "ex$i-p" master br0 up
 	done
-	ip netns add ctdbex-client
-	echo ctdbex-client >>"$dir/namespaces"
-	ip -n ctdbex-client link set lo up
-	ip link add exc netns ctdbex-client type veth \
-		peer name exc-p netns ctdbex-sw
-	ip -n ctdbex-client link set exc name eth0
-	ip -n ctdbex-client addr add "${pub}200/24" dev eth0
-	ip -n ctdbex-client link set eth0 up
-	ip -n ctdbex-sw link set exc-p master br0 up
+	ip netns add "$ns-client"
+	echo "$ns-client" >>"$dir/namespaces"
+	ip -n "$ns-client" link set lo up
+	ip link add exc netns "$ns-client" type veth \
+		peer name exc-p netns "$ns-sw"
+	ip -n "$ns-client" link set exc name eth0
+	ip -n "$ns-client" addr add "${pub}200/24" dev eth0
+	ip -n "$ns-client" link set eth0 up
+	ip -n "$ns-sw" link set exc-p master br0 up
 }
 
 start_node()
@@ -150,7 +154,7 @@ start()
 	done
 	echo "3 nodes started; their files are in $dir/n1 .. n3."
 	echo "  $0 status                      # ctdb status and ip all, from node 1"
-	echo "  ip netns exec ctdbex-client ping ${pub}101   # a client reaches a public address"
+	echo "  ip netns exec $ns-client ping ${pub}101   # a client reaches a public address"
 	echo "  kill -9 \$(ip netns pids $(ns_of 2))  # a node dies; watch its addresses move"
 	echo "  $0 stop"
 }
@@ -174,7 +178,7 @@ status()
 
 stop()
 {
-	local p ns
+	local p netns
 
 	if [ -f "$dir/pids" ]; then
 		while read -r p; do
@@ -186,10 +190,10 @@ stop()
 		done <"$dir/pids"
 	fi
 	if [ -f "$dir/namespaces" ]; then
-		while read -r ns; do
-			ip netns pids "$ns" 2>/dev/null |
+		while read -r netns; do
+			ip netns pids "$netns" 2>/dev/null |
 				xargs -r kill -KILL 2>/dev/null
-			ip netns del "$ns" 2>/dev/null
+			ip netns del "$netns" 2>/dev/null
 		done <"$dir/namespaces"
 	fi
 	rm -rf "$dir"

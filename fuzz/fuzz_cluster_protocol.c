@@ -42,6 +42,12 @@ static void check_accepted(const struct cluster_msg *msg, uint32_t num_nodes)
 		check_list(msg->body.state.public_ips,
 			   msg->body.state.num_public);
 	}
+	if (msg->type == CLUSTER_MSG_TICKLES) {
+		const struct ctdb_tickle_list *l = msg->body.tickles.list;
+
+		FUZZ_CHECK(msg->body.tickles.address != NULL);
+		FUZZ_CHECK(l != NULL && (l->num == 0) == (l->conn == NULL));
+	}
 	if (msg->type == CLUSTER_MSG_SUSPECT) {
 		FUZZ_CHECK(msg->body.suspect.target_pnn < num_nodes ||
 			   msg->body.suspect.target_pnn == CLUSTER_PNN_NONE);

@@ -15,7 +15,9 @@ MAN_PAGES = \
 	man/ctdb-samba.7 \
 	man/ctdb-tunables.7 \
 	man/ctdb-eventd.8 \
-	man/ctdb-noded.8
+	man/ctdb-noded.8 \
+	man/ctdb-config.8 \
+	man/ctdb_killtcp.8
 
 man_MANS += \
 	man/ctdb.1 \
@@ -25,7 +27,9 @@ man_MANS += \
 	man/ctdb-samba.7 \
 	man/ctdb-tunables.7 \
 	man/ctdb-eventd.8 \
-	man/ctdb-noded.8
+	man/ctdb-noded.8 \
+	man/ctdb-config.8 \
+	man/ctdb_killtcp.8
 CLEANFILES += $(MAN_PAGES)
 EXTRA_DIST += \
 	man/ctdb.1.in \
@@ -35,7 +39,9 @@ EXTRA_DIST += \
 	man/ctdb-samba.7.in \
 	man/ctdb-tunables.7.in \
 	man/ctdb-eventd.8.in \
-	man/ctdb-noded.8.in
+	man/ctdb-noded.8.in \
+	man/ctdb-config.8.in \
+	man/ctdb_killtcp.8.in
 
 # Make expands the nested ${prefix}-style references of these variables.
 man_subst = sed \
@@ -69,6 +75,10 @@ man/ctdb-tunables.7: $(srcdir)/man/ctdb-tunables.7.in Makefile
 man/ctdb-eventd.8: $(srcdir)/man/ctdb-eventd.8.in Makefile
 	$(man_generate)
 man/ctdb-noded.8: $(srcdir)/man/ctdb-noded.8.in Makefile
+	$(man_generate)
+man/ctdb-config.8: $(srcdir)/man/ctdb-config.8.in Makefile
+	$(man_generate)
+man/ctdb_killtcp.8: $(srcdir)/man/ctdb_killtcp.8.in Makefile
 	$(man_generate)
 
 # "make man" builds the pages alone, without compiling anything.

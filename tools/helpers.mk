@@ -19,3 +19,8 @@ endif
 
 TESTS += tests/integration/net_failover.sh
 dist_check_SCRIPTS += tests/integration/net_failover.sh
+
+# ctdb-config reads ctdb.conf for the scripts (/etc/ctdb/functions).
+ctdbhelper_PROGRAMS += ctdb-config
+ctdb_config_SOURCES = tools/ctdb_config.c
+ctdb_config_LDADD = src/common/libcommon.a $(TALLOC_LIBS)

@@ -12,6 +12,7 @@
 
 #include "client/node_client.h"
 #include "common/net_raw.h"
+#include "common/tunable.h"
 #include "protocol/node_protocol_api.h"
 #include "tools/node_tool.h"
 #include "tools/node_tool_private.h"
@@ -352,6 +353,11 @@ static int cmd_setvar(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx,
 			value, argv[1]);
 		return 1;
 	}
+	if (result == EDOM) {
+		fprintf(t->err, "Value %u for tunable %s refused: %s\n",
+			value, argv[1], TUNABLES_RULE);
+		return 1;
+	}
 	if (result != 0) {
 		fprintf(t->err, "Unable to set tunable %s: %s\n", argv[1],
 			strerror(result));
@@ -545,6 +551,11 @@ static const struct node_command node_commands[] = {
 	  cmd_nodestatus, 0, 1, NULL, NODE_TOOL_TIMEOUT },
 	{ { "pnn", "", "show this node's pnn" }, cmd_pnn, 0, 0,
 	  NULL, NODE_TOOL_TIMEOUT },
+	{ { "listnodes", "", "list nodes in the cluster" }, cmd_listnodes, 0,
+	  0, NULL, NODE_TOOL_TIMEOUT },
+	/* CTDB ignores arguments to leader. */
+	{ { "leader", "", "show the pnn of the leader" }, cmd_leader, 0, -1,
+	  NULL, NODE_TOOL_TIMEOUT },
 	{ { "attach", "<dbname> [persistent|replicated]",
 	    "attach a database (none here: succeeds, see ctdb(1))" },
 	  cmd_attach, 1, 2, NULL, NODE_TOOL_TIMEOUT },
@@ -557,6 +568,14 @@ static const struct node_command node_commands[] = {
 	  cmd_ifaces, 0, 0, NULL, NODE_TOOL_TIMEOUT },
 	{ { "setifacelink", "<iface> up|down", "set an interface's link state" },
 	  cmd_setifacelink, 2, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "gettickles", "<ip> [<port>]", "get the list of tickles" },
+	  cmd_gettickles, 1, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "addtickle", "[<ip>:<port> <ip>:<port>]",
+	    "add a tickle (or read them from stdin)" },
+	  cmd_addtickle, 0, 2, NULL, NODE_TOOL_TIMEOUT },
+	{ { "deltickle", "[<ip>:<port> <ip>:<port>]",
+	    "delete a tickle (or read them from stdin)" },
+	  cmd_deltickle, 0, 2, NULL, NODE_TOOL_TIMEOUT },
 };
 
 #define NUM_NODE_COMMANDS (sizeof(node_commands) / sizeof(node_commands[0]))

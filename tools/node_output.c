@@ -12,9 +12,6 @@
 #include "tools/node_tool_private.h"
 #include "tools/tool_format.h"
 
-/* CTDB's "no node" pnn, as the leader of a cluster that has none. */
-#define NODE_TOOL_UNKNOWN_PNN 0xffffffffU
-
 /*
  * CTDB's NODE_FLAGS_UNKNOWN, its own "Unknown" column of -X output. Our
  * daemons never set it; it is printed so that the columns stay CTDB's.
@@ -73,12 +70,51 @@ static void text_node_count(FILE *f, const struct ctdb_node_status *st)
 	fprintf(f, "Number of nodes:%u\n", st->num_nodes);
 }
 
-static void text_node_lines(FILE *f, const struct ctdb_node_status *st)
+/*
+ * A reason comes from a script's output (or the cluster's words): one
+ * line, nothing to the tty, and no separator to break -X columns.
+ */
+static void print_sanitised(FILE *f, const char *text, char sep)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p == '\n') {
+			break;
+		}
+		if (*p < 0x20 || *p == 0x7f || (sep != '\0' && *p == sep)) {
+			fputc('?', f);
+			continue;
+		}
+		fputc(*p, f);
+	}
+}
+
+static void text_reason(FILE *f, const char *prefix, const char *reason)
+{
+	fputs(prefix, f);
+	print_sanitised(f, reason, '\0');
+	fputc('\n', f);
+}
+
+/* The reason of an UNHEALTHY node, NULL for any other. */
+static const char *node_reason(const struct ctdb_node_info *node)
+{
+	if ((node->flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {
+		return NULL;
+	}
+	return node->reason;
+}
+
+/* with_reasons: status's "Reason:" line after each UNHEALTHY node. */
+static void text_node_lines(FILE *f, const struct ctdb_node_status *st,
+			    bool with_reasons)
 {
 	uint32_t i;
 
 	for (i = 0; i < st->num_nodes; i++) {
 		const struct ctdb_node_info *node = &st->nodes[i];
+		const char *reason = node_reason(node);
 
 		if (node_tool_node_deleted(node)) {
 			continue;
@@ -89,26 +125,10 @@ static void text_node_lines(FILE *f, const struct ctdb_node_status *st)
 			fputs(" (THIS NODE)", f);
 		}
 		fputc('\n', f);
-	}
-}
-
-/* The reason comes from a script's output: one line, nothing to the tty. */
-static void text_reason(FILE *f, const char *reason)
-{
-	const unsigned char *p;
-
-	fputs(NODE_TOOL_REASON_PREFIX, f);
-	for (p = (const unsigned char *)reason; *p != '\0'; p++) {
-		if (*p == '\n') {
-			break;
+		if (with_reasons && reason != NULL) {
+			text_reason(f, NODE_TOOL_REASON_PREFIX, reason);
 		}
-		if (*p < 0x20 || *p == 0x7f) {
-			fputc('?', f);
-			continue;
-		}
-		fputc(*p, f);
 	}
-	fputc('\n', f);
 }
 
 static const char *recovery_mode_string(uint32_t mode)
@@ -118,15 +138,10 @@ static const char *recovery_mode_string(uint32_t mode)
 
 static int text_status(FILE *f, char sep, const struct ctdb_node_status *st)
 {
-	const struct ctdb_node_info *me = node_tool_this_node(st);
-	bool unhealthy;
-
 	text_node_count(f, st);
-	text_node_lines(f, st);
-	unhealthy = me != NULL &&
-		    (me->flags & CTDB_NODE_FLAGS_UNHEALTHY) != 0;
-	if (unhealthy && st->unhealthy_reason != NULL) {
-		text_reason(f, st->unhealthy_reason);
+	text_node_lines(f, st, true);
+	if (st->why_out != NULL) {
+		text_reason(f, NODE_TOOL_WHY_OUT_PREFIX, st->why_out);
 	}
 	fprintf(f, "Recovery mode:%s (%u)\n",
 		recovery_mode_string(st->recovery_mode), st->recovery_mode);
@@ -144,7 +159,7 @@ static int text_nodestatus(FILE *f, char sep,
 	if (all) {
 		text_node_count(f, st);
 	}
-	text_node_lines(f, st);
+	text_node_lines(f, st, false);
 	return 0;
 }
 
@@ -174,6 +189,30 @@ static int text_runstate(FILE *f, uint32_t runstate)
 static int text_pnn(FILE *f, uint32_t pnn)
 {
 	fprintf(f, "%u\n", pnn);
+	return 0;
+}
+
+static int text_listnodes(FILE *f, char sep,
+			  const struct ctdb_node_status *st)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->num_nodes; i++) {
+		if (!node_tool_node_deleted(&st->nodes[i])) {
+			fprintf(f, "%s\n", st->nodes[i].address);
+		}
+	}
+	return 0;
+}
+
+/* CTDB prints the bare number, with -X too; we say when there is none. */
+static int text_leader(FILE *f, uint32_t leader)
+{
+	if (leader == NODE_TOOL_UNKNOWN_PNN) {
+		fputs("UNKNOWN\n", f);
+		return 0;
+	}
+	fprintf(f, "%u\n", leader);
 	return 0;
 }
 
@@ -244,6 +283,8 @@ const struct node_format node_format_text = {
 	.ips = text_ips,
 	.runstate = text_runstate,
 	.pnn = text_pnn,
+	.listnodes = text_listnodes,
+	.leader = text_leader,
 	.ifaces = text_ifaces,
 	.ips_verbose = text_ips_verbose,
 	.var = text_var,
@@ -261,16 +302,42 @@ static int flag_bit(uint32_t flags, uint32_t mask)
 	return (flags & mask) != 0 ? 1 : 0;
 }
 
+/*
+ * CTDB's columns; status (with_reasons) adds two after them, so that a
+ * reader of CTDB's columns by position still finds them: Reason (why an
+ * UNHEALTHY node is) and WhyOut (on this node's row: why it takes no
+ * part in the cluster), each empty when there is none.
+ */
+static void delimited_reasons(FILE *f, char sep,
+			      const struct ctdb_node_status *st,
+			      const struct ctdb_node_info *n)
+{
+	const char *reason = node_reason(n);
+
+	if (reason != NULL) {
+		print_sanitised(f, reason, sep);
+	}
+	fputc(sep, f);
+	if (n->pnn == st->this_pnn && st->why_out != NULL) {
+		print_sanitised(f, st->why_out, sep);
+	}
+	fputc(sep, f);
+}
+
 static int delimited_nodes(FILE *f, char sep,
-			   const struct ctdb_node_status *st)
+			   const struct ctdb_node_status *st, bool with_reasons)
 {
 	uint32_t i;
 
 	fprintf(f,
 		"%cNode%cIP%cDisconnected%cUnknown%cBanned%cDisabled"
 		"%cUnhealthy%cStopped%cInactive%cPartiallyOnline"
-		"%cThisNode%c\n",
+		"%cThisNode%c",
 		sep, sep, sep, sep, sep, sep, sep, sep, sep, sep, sep, sep);
+	if (with_reasons) {
+		fprintf(f, "Reason%cWhyOut%c", sep, sep);
+	}
+	fputc('\n', f);
 	for (i = 0; i < st->num_nodes; i++) {
 		const struct ctdb_node_info *n = &st->nodes[i];
 		uint32_t fl = n->flags;
@@ -278,7 +345,7 @@ static int delimited_nodes(FILE *f, char sep,
 		if (node_tool_node_deleted(n)) {
 			continue;
 		}
-		fprintf(f, "%c%u%c%s%c%d%c%d%c%d%c%d%c%d%c%d%c%d%c%d%c%c%c\n",
+		fprintf(f, "%c%u%c%s%c%d%c%d%c%d%c%d%c%d%c%d%c%d%c%d%c%c%c",
 			sep, n->pnn, sep, n->address,
 			sep, flag_bit(fl, CTDB_NODE_FLAGS_DISCONNECTED),
 			sep, flag_bit(fl, NODE_TOOL_FLAG_UNKNOWN),
@@ -289,6 +356,10 @@ static int delimited_nodes(FILE *f, char sep,
 			sep, flag_bit(fl, CTDB_NODE_FLAGS_INACTIVE),
 			sep, 0,
 			sep, n->pnn == st->this_pnn ? 'Y' : 'N', sep);
+		if (with_reasons) {
+			delimited_reasons(f, sep, st, n);
+		}
+		fputc('\n', f);
 	}
 	return 0;
 }
@@ -296,13 +367,13 @@ static int delimited_nodes(FILE *f, char sep,
 static int delimited_status(FILE *f, char sep,
 			    const struct ctdb_node_status *st)
 {
-	return delimited_nodes(f, sep, st);
+	return delimited_nodes(f, sep, st, true);
 }
 
 static int delimited_nodestatus(FILE *f, char sep,
 				const struct ctdb_node_status *st, bool all)
 {
-	return delimited_nodes(f, sep, st);
+	return delimited_nodes(f, sep, st, false);
 }
 
 static int delimited_ips(FILE *f, char sep, uint32_t pnn, bool all,
@@ -314,6 +385,21 @@ static int delimited_ips(FILE *f, char sep, uint32_t pnn, bool all,
 	for (i = 0; i < ips->num; i++) {
 		fprintf(f, "%c%s%c%d%c\n", sep, ips->ip[i].address, sep,
 			(int)ips->ip[i].pnn, sep);
+	}
+	return 0;
+}
+
+/* CTDB's -X listnodes has no header line: |pnn|address| per node. */
+static int delimited_listnodes(FILE *f, char sep,
+			       const struct ctdb_node_status *st)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->num_nodes; i++) {
+		if (!node_tool_node_deleted(&st->nodes[i])) {
+			fprintf(f, "%c%u%c%s%c\n", sep, st->nodes[i].pnn, sep,
+				st->nodes[i].address, sep);
+		}
 	}
 	return 0;
 }
@@ -355,6 +441,8 @@ const struct node_format node_format_delimited = {
 	.ips = delimited_ips,
 	.runstate = text_runstate,
 	.pnn = text_pnn,
+	.listnodes = delimited_listnodes,
+	.leader = text_leader,
 	.ifaces = delimited_ifaces,
 	.ips_verbose = delimited_ips_verbose,
 	.var = text_var,
@@ -415,6 +503,43 @@ static int json_runstate(FILE *f, uint32_t runstate)
 static int json_pnn(FILE *f, uint32_t pnn)
 {
 	return tool_json_emit(f, json_pack("{s:I}", "pnn", (json_int_t)pnn));
+}
+
+/* {"nodes": [{"pnn": 0, "address": "10.0.0.1"}, ...]} */
+static int json_listnodes(FILE *f, char sep, const struct ctdb_node_status *st)
+{
+	json_t *nodes = json_array();
+	json_t *node;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; nodes != NULL && i < st->num_nodes; i++) {
+		if (node_tool_node_deleted(&st->nodes[i])) {
+			continue;
+		}
+		node = json_pack("{s:I, s:o}", "pnn",
+				 (json_int_t)st->nodes[i].pnn, "address",
+				 ctdb_json_string(st->nodes[i].address));
+		ret = json_array_append_new(nodes, node);
+		if (node == NULL || ret != 0) {
+			json_decref(nodes);
+			return ENOMEM;
+		}
+	}
+	if (nodes == NULL) {
+		return ENOMEM;
+	}
+	return tool_json_emit(f, json_pack("{s:o}", "nodes", nodes));
+}
+
+/* {"leader": 0}, or null when there is none. */
+static int json_leader(FILE *f, uint32_t leader)
+{
+	json_t *v = (leader == NODE_TOOL_UNKNOWN_PNN)
+			    ? json_null()
+			    : json_integer((json_int_t)leader);
+
+	return tool_json_emit(f, json_pack("{s:o}", "leader", v));
 }
 
 /* {"pnn": 0, "ifaces": [{"name": "eth0", "link": "up", "references": 2}]} */
@@ -495,6 +620,8 @@ const struct node_format node_format_json = {
 	.ips = json_ips,
 	.runstate = json_runstate,
 	.pnn = json_pnn,
+	.listnodes = json_listnodes,
+	.leader = json_leader,
 	.ifaces = json_ifaces,
 	.ips_verbose = json_ips_verbose,
 	.var = json_var,

@@ -16,9 +16,13 @@
  * each on purpose:
  *  - status prints no "Generation:", "Size:" and "hash:" lines: they
  *    describe CTDB's database map, which the node daemon does not have,
- *    and inventing values would mislead. -X status is CTDB's exactly.
- *  - status of an UNHEALTHY node adds "Reason: ..." after the node list
- *    (design section 6).
+ *    and inventing values would mislead.
+ *  - status adds "Reason: ..." after the line of every UNHEALTHY node
+ *    (design section 6; CTDB cannot say it for other nodes), and
+ *    "Takes no part: ..." when this node is out of the cluster; -X
+ *    status adds the columns Reason and WhyOut after CTDB's.
+ *  - leader prints UNKNOWN and exits 1 on a node out of the cluster; the
+ *    leader is the lowest pnn taking part (we need none).
  *  - stop returns once the node has stopped. On a single node CTDB's never
  *    returns: it waits for an IP reallocation that a node with no active
  *    peer never gets.

@@ -90,6 +90,10 @@ struct node_format {
 			   const struct node_ip_links *links);
 	/* `ctdb pnn`: this node's number, in every style a bare number. */
 	int (*pnn)(FILE *f, uint32_t pnn);
+	/* `ctdb listnodes`: the addresses of the nodes not deleted. */
+	int (*listnodes)(FILE *f, char sep, const struct ctdb_node_status *st);
+	/* `ctdb leader`: a bare number, or NODE_TOOL_UNKNOWN_PNN. */
+	int (*leader)(FILE *f, uint32_t leader);
 	/* `ctdb ifaces`: the public addresses' interfaces. */
 	int (*ifaces)(FILE *f, char sep, uint32_t pnn,
 		      const struct node_iface *ifaces, uint32_t num);
@@ -116,12 +120,19 @@ extern const struct node_format node_format_delimited;
 extern const struct node_format node_format_json;
 
 /*
- * The text status of an UNHEALTHY node has one line more than CTDB's,
- * after the node list: "Reason: " and the daemon's unhealthy_reason (the
- * failing script, its result and the first line of its output), cut at
- * the first newline, control characters shown as '?'.
+ * The text status has a line more than CTDB's after each UNHEALTHY
+ * node's line: "Reason: " and that node's reason (the failing script,
+ * its result and the first line of its output), cut at the first
+ * newline, control characters shown as '?'. CTDB cannot say it for
+ * other nodes; the cluster shares every node's reason. A node that takes
+ * no part in the cluster says why after the node list, in a line of the
+ * same kind.
  */
 #define NODE_TOOL_REASON_PREFIX "Reason: "
+#define NODE_TOOL_WHY_OUT_PREFIX "Takes no part: "
+
+/* CTDB's "no node" pnn: no leader is known ("Leader:UNKNOWN"). */
+#define NODE_TOOL_UNKNOWN_PNN CTDB_UNKNOWN_PNN
 
 /* Public IPs in CTDB's order: IPv4 before IPv6, then numerically. */
 void node_tool_sort_ips(struct ctdb_public_ip_list *ips);

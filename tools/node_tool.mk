@@ -4,7 +4,8 @@
 noinst_LIBRARIES += tools/libnodetool.a
 tools_libnodetool_a_SOURCES = tools/node_tool.c tools/node_tool.h \
 	tools/node_tool_private.h tools/node_commands.c \
-	tools/node_stock_commands.c
+	tools/node_stock_commands.c tools/node_cluster_commands.c \
+	tools/node_tickle_commands.c
 
 # Output (tools/node_output.c) is in tools/libtoolformat.a (tools/local.mk).
 NODE_TOOL_LIBS = tools/libnodetool.a $(TOOL_FORMAT_LIBS) $(CLIENT_LIBS)

@@ -108,4 +108,18 @@ int cmd_ifaces(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 int cmd_setifacelink(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
 		     const char **argv);
 
+/* tools/node_cluster_commands.c: the cluster's nodes. */
+int cmd_listnodes(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		  const char **argv);
+int cmd_leader(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+	       const char **argv);
+
+/* tools/node_tickle_commands.c: addtickle, deltickle, gettickles. */
+int cmd_addtickle(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		  const char **argv);
+int cmd_deltickle(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		  const char **argv);
+int cmd_gettickles(struct node_tool_ctx *t, TALLOC_CTX *mem_ctx, int argc,
+		   const char **argv);
+
 #endif

@@ -18,6 +18,9 @@
 
 enum { WATCH_EVENTD = 0, WATCH_NODED = 1, WATCH_NUM_DAEMONS = 2 };
 
+/* How often wait tries again to reach a daemon that is not there. */
+#define WAIT_RETRY_US 200000
+
 struct watch_tool;
 
 struct watch_conn {
@@ -29,7 +32,9 @@ struct watch_conn {
 	uint32_t num_keys;
 	bool wanted;
 	bool running;
+	bool retrying; /* wait: the daemon is not there yet */
 	int err; /* why it ended */
+	ctdb_watch_line_fn fn;
 };
 
 struct watch_tool {
@@ -143,6 +148,53 @@ static bool conn_never_started(int err)
 	return err != EPIPE && err != EPROTO && err != ENOMEM;
 }
 
+/* No socket yet, or nobody listening on it: a daemon still starting. */
+static bool conn_absent(int err)
+{
+	return err == ENOENT || err == ECONNREFUSED;
+}
+
+static int conn_start(TALLOC_CTX *mem_ctx, struct watch_conn *c);
+
+static void conn_retry(struct tevent_context *ev, struct tevent_timer *te,
+		       struct timeval now, void *private_data)
+{
+	struct watch_conn *c = private_data;
+	int ret;
+
+	c->retrying = false;
+	ret = conn_start(c->wt, c);
+	if (ret != 0) {
+		c->err = ret;
+		conn_report(c);
+		c->wt->status = 2;
+		c->wt->stop = true;
+	}
+}
+
+/*
+ * wait retries a daemon that is not there until its timeout (ctdb(1)),
+ * so that it can be started before the daemon it waits for.
+ */
+static bool conn_retry_later(struct watch_conn *c)
+{
+	struct watch_tool *wt = c->wt;
+	struct tevent_timer *te;
+
+	if (strcmp(wt->cmd, "wait") != 0 || !conn_absent(c->err)) {
+		return false;
+	}
+	te = tevent_add_timer(wt->ev, wt,
+			      tevent_timeval_current_ofs(0,
+							 WAIT_RETRY_US),
+			      conn_retry, c);
+	if (te == NULL) {
+		return false;
+	}
+	c->retrying = true;
+	return true;
+}
+
 static void conn_done(struct tevent_req *req)
 {
 	struct watch_conn *c = tevent_req_callback_data_void(req);
@@ -152,6 +204,9 @@ static void conn_done(struct tevent_req *req)
 	(void)ctdb_watch_recv(req, &c->err);
 	TALLOC_FREE(req);
 	c->running = false;
+	if (conn_retry_later(c)) {
+		return;
+	}
 
 	/* With no key, the other daemon may do alone. */
 	if (wt->optional && conn_never_started(c->err)) {
@@ -173,28 +228,41 @@ static void conn_done(struct tevent_req *req)
 	wt->stop = true;
 }
 
+static int conn_start(TALLOC_CTX *mem_ctx, struct watch_conn *c)
+{
+	struct watch_tool *wt = c->wt;
+	struct tevent_req *req;
+
+	if (c->sockpath == NULL) {
+		return ENOMEM;
+	}
+	req = ctdb_watch_send(mem_ctx, wt->ev, c->sockpath, c->cmds, c->keys,
+			      c->num_keys, c->fn, wt);
+	if (req == NULL) {
+		return ENOMEM;
+	}
+	tevent_req_set_callback(req, conn_done, c);
+	c->running = true;
+	return 0;
+}
+
 static int conns_start(TALLOC_CTX *mem_ctx, struct watch_tool *wt,
 		       ctdb_watch_line_fn fn)
 {
 	size_t i;
+	int ret;
 
 	for (i = 0; i < WATCH_NUM_DAEMONS; i++) {
 		struct watch_conn *c = &wt->conns[i];
-		struct tevent_req *req;
 
 		if (!c->wanted) {
 			continue;
 		}
-		if (c->sockpath == NULL) {
-			return ENOMEM;
+		c->fn = fn;
+		ret = conn_start(mem_ctx, c);
+		if (ret != 0) {
+			return ret;
 		}
-		req = ctdb_watch_send(mem_ctx, wt->ev, c->sockpath, c->cmds,
-				      c->keys, c->num_keys, fn, wt);
-		if (req == NULL) {
-			return ENOMEM;
-		}
-		tevent_req_set_callback(req, conn_done, c);
-		c->running = true;
 	}
 	return 0;
 }
@@ -350,6 +418,17 @@ static void wait_timeout(struct tevent_context *ev, struct tevent_timer *te,
 			 struct timeval now, void *private_data)
 {
 	struct watch_tool *wt = private_data;
+	size_t i;
+
+	/* Never reached: say why, as without retries (exit status 2). */
+	for (i = 0; i < WATCH_NUM_DAEMONS; i++) {
+		if (wt->conns[i].retrying) {
+			conn_report(&wt->conns[i]);
+			wt->status = 2;
+			wt->stop = true;
+			return;
+		}
+	}
 
 	fprintf(stderr, "wait: timed out waiting for %s%s%s\n", wt->key,
 		wt->negate ? "!=" : "=", wt->value);

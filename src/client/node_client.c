@@ -412,3 +412,73 @@ bool ctdb_node_setifacelink_recv(struct tevent_req *req, int *perr,
 	return ctdb_node_result_recv(req, CTDB_NODE_CMD_SETIFACELINK, perr,
 				     result);
 }
+
+/* ---------- tickles ---------- */
+
+struct tevent_req *ctdb_node_tickles_send(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct ctdb_node_client *client,
+					  bool add,
+					  const struct ctdb_tickle_list *list)
+{
+	struct ctdb_node_request request = {
+		.cmd = add ? CTDB_NODE_CMD_ADDTICKLE : CTDB_NODE_CMD_DELTICKLE,
+		/* Encoded at once: the cast only satisfies the union. */
+		.data.tickles = (struct ctdb_tickle_list *)(uintptr_t)list,
+	};
+
+	return ctdb_node_msg_send(mem_ctx, ev, client, &request);
+}
+
+bool ctdb_node_tickles_recv(struct tevent_req *req, int *perr, int *result)
+{
+	struct ctdb_node_reply *reply = NULL;
+	void *data = NULL;
+	bool ok;
+
+	/* Either command: the reply echoes the one sent. */
+	ok = sock_client_msg_recv(req, perr, &data);
+	if (ok) {
+		reply = data;
+		if (reply->cmd != CTDB_NODE_CMD_ADDTICKLE &&
+		    reply->cmd != CTDB_NODE_CMD_DELTICKLE) {
+			*perr = EPROTO;
+			ok = false;
+		} else {
+			*result = reply->result;
+		}
+	}
+	tevent_req_received(req);
+	return ok;
+}
+
+struct tevent_req *ctdb_node_gettickles_send(TALLOC_CTX *mem_ctx,
+					     struct tevent_context *ev,
+					     struct ctdb_node_client *client,
+					     const struct net_endpoint *addr)
+{
+	struct ctdb_node_request request = {
+		.cmd = CTDB_NODE_CMD_GETTICKLES,
+		.data.addr = (struct net_endpoint *)(uintptr_t)addr,
+	};
+
+	return ctdb_node_msg_send(mem_ctx, ev, client, &request);
+}
+
+bool ctdb_node_gettickles_recv(struct tevent_req *req, int *perr,
+			       int *result, TALLOC_CTX *mem_ctx,
+			       struct ctdb_tickle_list **list)
+{
+	struct ctdb_node_reply *reply = NULL;
+	bool ok;
+
+	ok = ctdb_node_msg_recv(req, CTDB_NODE_CMD_GETTICKLES, perr, &reply);
+	if (ok) {
+		*result = reply->result;
+		if (reply->result == 0) {
+			*list = talloc_steal(mem_ctx, reply->data.tickles);
+		}
+	}
+	tevent_req_received(req);
+	return ok;
+}

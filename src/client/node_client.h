@@ -122,4 +122,25 @@ struct tevent_req *ctdb_node_setifacelink_send(TALLOC_CTX *mem_ctx,
 bool ctdb_node_setifacelink_recv(struct tevent_req *req, int *perr,
 				 int *result);
 
+/*
+ * Tickles: the TCP connections registered for a public address (dst of
+ * each connection; src is the client). ADDTICKLE's result is ENOENT for
+ * a dst that is no public address, ENOSPC when its list is full;
+ * DELTICKLE of an unknown connection succeeds; GETTICKLES of an address
+ * that is no public one: ENOENT.
+ */
+struct tevent_req *ctdb_node_tickles_send(TALLOC_CTX *mem_ctx,
+					  struct tevent_context *ev,
+					  struct ctdb_node_client *client,
+					  bool add,
+					  const struct ctdb_tickle_list *list);
+bool ctdb_node_tickles_recv(struct tevent_req *req, int *perr, int *result);
+struct tevent_req *ctdb_node_gettickles_send(TALLOC_CTX *mem_ctx,
+					     struct tevent_context *ev,
+					     struct ctdb_node_client *client,
+					     const struct net_endpoint *addr);
+bool ctdb_node_gettickles_recv(struct tevent_req *req, int *perr,
+			       int *result, TALLOC_CTX *mem_ctx,
+			       struct ctdb_tickle_list **list);
+
 #endif

@@ -20,6 +20,7 @@ src_common_libcommon_a_SOURCES = \
 	src/common/metrics.c src/common/metrics.h \
 	src/common/net_packet.c src/common/net_packet.h \
 	src/common/net_raw.c src/common/net_raw.h \
+	src/common/net_killtcp.c src/common/net_killtcp.h \
 	src/common/nats_bus.c src/common/nats_bus.h
 
 COMMON_LIBS = src/common/libcommon.a $(TEVENT_LIBS) $(TALLOC_LIBS) \

@@ -112,6 +112,36 @@ const struct tunable_def tunable_table[TUNABLE_COUNT] = {
 		.unit = "seconds",
 		.help = "Delay before a failed startup event is run again.",
 	},
+	{
+		.id = TUNABLE_CLUSTER_HEARTBEAT_INTERVAL,
+		.name = "ClusterHeartbeatInterval",
+		.def = 1000,
+		.min = 100,
+		.max = 60000,
+		.unit = "milliseconds",
+		.help = "Time between two heartbeats of ctdb-noded to the "
+			"cluster (corosync backend).",
+	},
+	{
+		.id = TUNABLE_CLUSTER_HEARTBEAT_TIMEOUT,
+		.name = "ClusterHeartbeatTimeout",
+		.def = 5000,
+		.min = 200,
+		.max = 600000,
+		.unit = "milliseconds",
+		.help = "Silence after which a cluster member is treated as "
+			"gone; larger than ClusterHeartbeatInterval.",
+	},
+	{
+		.id = TUNABLE_CLUSTER_TAKEOVER_GRACE,
+		.name = "ClusterTakeoverGrace",
+		.def = 3000,
+		.min = 100,
+		.max = 600000,
+		.unit = "milliseconds",
+		.help = "Wait before taking the public IPs of a node that "
+			"vanished or went silent; longer than a releaseip.",
+	},
 };
 
 void tunables_set_defaults(struct tunables *t)
@@ -137,9 +167,29 @@ const struct tunable_def *tunable_find(const char *name)
 	return NULL;
 }
 
+int tunables_check(TALLOC_CTX *mem_ctx, const struct tunables *t,
+		   char **why)
+{
+	uint32_t interval = t->value[TUNABLE_CLUSTER_HEARTBEAT_INTERVAL];
+	uint32_t timeout = t->value[TUNABLE_CLUSTER_HEARTBEAT_TIMEOUT];
+
+	if (timeout > interval) {
+		return 0;
+	}
+	if (why != NULL) {
+		*why = talloc_asprintf(mem_ctx,
+				       TUNABLES_RULE " (ClusterHeartbeatTimeout"
+				       " is %u, ClusterHeartbeatInterval %u)",
+				       timeout, interval);
+	}
+	return EDOM;
+}
+
 int tunables_set(struct tunables *t, const char *name, uint32_t value)
 {
 	const struct tunable_def *def = tunable_find(name);
+	struct tunables copy = *t;
+	int ret;
 
 	if (def == NULL) {
 		return ENOENT;
@@ -147,8 +197,30 @@ int tunables_set(struct tunables *t, const char *name, uint32_t value)
 	if (value < def->min || value > def->max) {
 		return ERANGE;
 	}
-	t->value[def->id] = value;
+	copy.value[def->id] = value;
+	ret = tunables_check(NULL, &copy, NULL);
+	if (ret != 0) {
+		return ret;
+	}
+	*t = copy;
 	return 0;
+}
+
+/* A file whose lines are each good can still break a rule between them. */
+static int tunables_check_file(TALLOC_CTX *mem_ctx, const char *name,
+			       const struct tunables *t, char **errmsg)
+{
+	char *why = NULL;
+	int ret;
+
+	ret = tunables_check(mem_ctx, t, &why);
+	if (ret == 0) {
+		return 0;
+	}
+	*errmsg = talloc_asprintf(mem_ctx, "%s: %s", name,
+				  why != NULL ? why : TUNABLES_RULE);
+	talloc_free(why);
+	return ret;
 }
 
 /*
@@ -241,6 +313,9 @@ int tunables_parse_text(TALLOC_CTX *mem_ctx, const char *name,
 
 	ret = line_file_parse_text(mem_ctx, name, text, "#",
 				   tunables_parse_line, &copy, errmsg);
+	if (ret == 0) {
+		ret = tunables_check_file(mem_ctx, name, &copy, errmsg);
+	}
 	if (ret != 0) {
 		return ret;
 	}
@@ -258,6 +333,9 @@ int tunables_load_file(TALLOC_CTX *mem_ctx, const char *path,
 			      errmsg);
 	if (ret == ENOENT) {
 		return 0;
+	}
+	if (ret == 0) {
+		ret = tunables_check_file(mem_ctx, path, &copy, errmsg);
 	}
 	if (ret != 0) {
 		return ret;

@@ -24,6 +24,9 @@ enum tunable_id {
 	TUNABLE_NO_IP_HOST_ON_ALL_DISABLED,
 	TUNABLE_TAKEOVER_TIMEOUT,
 	TUNABLE_STARTUP_RETRY_INTERVAL,
+	TUNABLE_CLUSTER_HEARTBEAT_INTERVAL,
+	TUNABLE_CLUSTER_HEARTBEAT_TIMEOUT,
+	TUNABLE_CLUSTER_TAKEOVER_GRACE,
 	TUNABLE_COUNT
 };
 
@@ -33,7 +36,7 @@ struct tunable_def {
 	uint32_t def;
 	uint32_t min;
 	uint32_t max;
-	const char *unit; /* "seconds", "count", "boolean" */
+	const char *unit; /* "seconds", "milliseconds", "count", "boolean" */
 	const char *help; /* one sentence */
 };
 
@@ -48,9 +51,22 @@ void tunables_set_defaults(struct tunables *t);
 /** Look a name up, case-insensitively as CTDB does. NULL if unknown. */
 const struct tunable_def *tunable_find(const char *name);
 
+/* The rule between tunables that one value alone can break. */
+#define TUNABLES_RULE \
+	"ClusterHeartbeatTimeout must be larger than ClusterHeartbeatInterval"
+
+/**
+ * Check the rules between tunables (TUNABLES_RULE).
+ * @return 0, or EDOM with *why (on mem_ctx, when not NULL) naming both
+ * values.
+ */
+int tunables_check(TALLOC_CTX *mem_ctx, const struct tunables *t,
+		   char **why);
+
 /**
  * Set one tunable by name.
- * @return 0, ENOENT for an unknown name, ERANGE when outside [min, max].
+ * @return 0, ENOENT for an unknown name, ERANGE when outside [min, max],
+ * EDOM when the value breaks TUNABLES_RULE (nothing is changed).
  */
 int tunables_set(struct tunables *t, const char *name, uint32_t value);
 
@@ -59,7 +75,8 @@ int tunables_set(struct tunables *t, const char *name, uint32_t value);
  * lines. All or nothing: on any error *t is untouched.
  * @return 0 (a missing file is 0: defaults stay), or an errno with
  * *errmsg "<path>:<line>: <reason>" (unknown name, bad number, out of
- * range, syntax).
+ * range, syntax; EDOM with "<path>: <rule>" when the values together
+ * break TUNABLES_RULE).
  */
 int tunables_load_file(TALLOC_CTX *mem_ctx, const char *path,
 		       struct tunables *t, char **errmsg);

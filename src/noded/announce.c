@@ -68,6 +68,8 @@ static void announce_send(struct announce_ip *a)
 	int ret;
 
 	ret = net_announce(ip->ifaces[0], ip->address);
+	/* The clients of the address learn that their connections died. */
+	(void)tickle_failover_tickle(nctx, a->ip);
 	a->sent++;
 	if (ret != 0) {
 		/* Once per takeip: the next rounds would fail the same way. */

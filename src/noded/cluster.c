@@ -50,6 +50,22 @@ const struct cluster_node *cluster_node(const struct cluster *c, unsigned i)
 	return c->ops->node(c->backend, i);
 }
 
+const char *cluster_why_out(const struct cluster *c)
+{
+	if (c->ops->why_out == NULL) {
+		return NULL;
+	}
+	return c->ops->why_out(c->backend);
+}
+
+bool cluster_quorate(const struct cluster *c)
+{
+	if (c->ops->quorate == NULL) {
+		return true;
+	}
+	return c->ops->quorate(c->backend);
+}
+
 int cluster_this_index(const struct cluster *c)
 {
 	uint32_t pnn = cluster_this_pnn(c);

@@ -27,6 +27,7 @@ struct cluster_node {
 	uint32_t pnn;
 	uint32_t flags;      /* CTDB_NODE_FLAGS_* */
 	const char *address;
+	const char *reason;  /* why it is UNHEALTHY, as it said; or NULL */
 };
 
 typedef void (*cluster_change_fn)(void *private_data);
@@ -40,6 +41,10 @@ struct cluster_ops {
 	const struct cluster_node *(*node)(void *backend, unsigned i);
 	/* Publish this node's flags. @return 0 or errno. */
 	int (*set_this_flags)(void *backend, uint32_t flags);
+	/* Why this node takes no part, NULL when it does; may be NULL. */
+	const char *(*why_out)(void *backend);
+	/* Whether the cluster has quorum; NULL: always (one node). */
+	bool (*quorate)(void *backend);
 };
 
 /* From noded/cluster.c */
@@ -56,6 +61,15 @@ uint32_t cluster_this_pnn(const struct cluster *c);
 uint32_t cluster_leader(const struct cluster *c);
 unsigned cluster_num_nodes(const struct cluster *c);
 const struct cluster_node *cluster_node(const struct cluster *c, unsigned i);
+
+/**
+ * Why this node takes no part in the cluster (no quorum, corosync
+ * unreachable, ...), NULL when it does, and always for "local".
+ */
+const char *cluster_why_out(const struct cluster *c);
+
+/** Whether the cluster has quorum; a single node always has. */
+bool cluster_quorate(const struct cluster *c);
 
 /** The index of this node in the node list, or -1 if it is not a member. */
 int cluster_this_index(const struct cluster *c);

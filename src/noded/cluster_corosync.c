@@ -103,6 +103,12 @@ static void handle_output(struct cluster_corosync *cc,
 	case CLUSTER_OUT_REFUSED:
 		cc->hooks.refused(cc->hooks.private_data, out->text);
 		break;
+	case CLUSTER_OUT_TICKLES:
+		if (cc->hooks.tickles != NULL) {
+			cc->hooks.tickles(cc->hooks.private_data,
+					  &out->msg->body.tickles);
+		}
+		break;
 	}
 }
 
@@ -299,22 +305,36 @@ static void quorum_readable(struct tevent_context *ev, struct tevent_fd *fde,
 	}
 }
 
-/* Without a quorum device, two_node keeps both halves of a split quorate. */
+/*
+ * Two votes and no quorum device: either split brain (two_node keeps
+ * both halves of a partition quorate) or no failover at all (without
+ * it, losing either node loses quorum). Say which, every time we join.
+ */
 static void warn_two_node(uint32_t nodeid)
 {
 	votequorum_handle_t vq;
 	struct votequorum_info info;
+	bool two_node;
 
 	if (votequorum_initialize(&vq, NULL) != CS_OK) {
 		return;
 	}
-	if (votequorum_getinfo(vq, nodeid, &info) == CS_OK &&
-	    (info.flags & VOTEQUORUM_INFO_TWONODE) != 0 &&
-	    (info.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) == 0) {
+	if (votequorum_getinfo(vq, nodeid, &info) != CS_OK ||
+	    (info.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) != 0) {
+		votequorum_finalize(vq);
+		return;
+	}
+	two_node = (info.flags & VOTEQUORUM_INFO_TWONODE) != 0;
+	if (two_node) {
 		D_WARNING("cluster: corosync runs with two_node and no quorum "
 			  "device: after a partition both nodes stay quorate "
 			  "and both serve every public IP (no protection "
 			  "against split brain)");
+	} else if (info.highest_expected == 2) {
+		D_WARNING("cluster: two votes and no quorum device: when "
+			  "either node is lost the other loses quorum and "
+			  "releases every public IP (no failover); use a third "
+			  "node or corosync-qdevice");
 	}
 	votequorum_finalize(vq);
 }
@@ -615,6 +635,24 @@ int cluster_corosync_set_local(struct cluster_corosync *cc,
 	return ret;
 }
 
+int cluster_corosync_set_timings(struct cluster_corosync *cc,
+				 uint32_t interval_ms, uint32_t timeout_ms,
+				 uint32_t grace_ms)
+{
+	int ret = 0;
+
+	if (cc->proto != NULL) {
+		ret = cluster_proto_set_timings(cc->proto, interval_ms,
+						timeout_ms, grace_ms);
+	}
+	if (ret == 0) {
+		cc->config.heartbeat_interval_ms = interval_ms;
+		cc->config.heartbeat_timeout_ms = timeout_ms;
+		cc->config.grace_ms = grace_ms;
+	}
+	return ret;
+}
+
 void cluster_corosync_action_done(struct cluster_corosync *cc, int result)
 {
 	if (cc->proto == NULL) {
@@ -628,6 +666,17 @@ const struct cluster_proto *cluster_corosync_proto(
 	const struct cluster_corosync *cc)
 {
 	return cc->proto;
+}
+
+void cluster_corosync_send_tickles(struct cluster_corosync *cc,
+				   const char *address,
+				   const struct ctdb_tickle_list *list)
+{
+	if (cc->proto == NULL) {
+		return;
+	}
+	cluster_proto_send_tickles(cc->proto, address, list);
+	drain(cc);
 }
 
 bool cluster_corosync_connected(const struct cluster_corosync *cc)

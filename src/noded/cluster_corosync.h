@@ -9,6 +9,7 @@
 #include <tevent.h>
 
 #include "noded/cluster_proto.h"
+#include "protocol/cluster_protocol.h"
 
 /*
  * Built only with HAVE_COROSYNC. Connects to the local corosync (retrying
@@ -30,6 +31,9 @@ struct cluster_corosync_hooks {
 	void (*view_changed)(void *private_data);
 	/* Another daemon serves our pnn: this one must stop. */
 	void (*refused)(void *private_data, const char *why);
+	/* Another member's tickle list (NULL: ignore them). */
+	void (*tickles)(void *private_data,
+			const struct cluster_tickles_msg *msg);
 	void *private_data;
 };
 
@@ -59,12 +63,22 @@ int cluster_corosync_start(TALLOC_CTX *mem_ctx, struct tevent_context *ev,
 int cluster_corosync_set_local(struct cluster_corosync *cc,
 			       const struct cluster_proto_local *local);
 
+/** The heartbeat and grace timings changed. @return 0 or EINVAL. */
+int cluster_corosync_set_timings(struct cluster_corosync *cc,
+				 uint32_t interval_ms, uint32_t timeout_ms,
+				 uint32_t grace_ms);
+
 /** The action handed to hooks.action finished: result 0 or an errno. */
 void cluster_corosync_action_done(struct cluster_corosync *cc, int result);
 
 /** The protocol, for its view; NULL until corosync was first reached. */
 const struct cluster_proto *cluster_corosync_proto(
 	const struct cluster_corosync *cc);
+
+/** Send the tickle list of address to the group (if connected). */
+void cluster_corosync_send_tickles(struct cluster_corosync *cc,
+				   const char *address,
+				   const struct ctdb_tickle_list *list);
 
 /** Whether the CPG group is joined now. */
 bool cluster_corosync_connected(const struct cluster_corosync *cc);

@@ -30,10 +30,22 @@
  * are dropped, releases go on (releasing is always safe).
  */
 
+/*
+ * What a member is to the protocol must be the same on every node, and a
+ * node only knows what was delivered since it joined. So everything
+ * learnt from the stream (synced, foreign, excluded, hb_seq) is forgotten
+ * at every configuration change, where every member of the new
+ * configuration stands at the same point of the stream (see
+ * forget_stream_facts). Without that, a node that rejoined after a
+ * partition and one that never left judged the same SUSPECT differently
+ * and their rounds parted for good.
+ */
 struct member {
 	uint64_t id;
+	bool synced;       /* a STATE delivered since the last confchg */
 	bool fresh;        /* a STATE delivered since the last trigger */
 	bool foreign;      /* sent what we cannot decode: not waited for */
+	bool foreign_logged;
 	bool excluded;     /* suspected silent: gone until it rejoins empty */
 	bool refusal_logged;
 	bool mismatch_logged;
@@ -304,6 +316,12 @@ static uint32_t member_pnn(const struct member *m)
 	return m->state->pnn;
 }
 
+/* The pnn every member agrees m has: none before its STATE since the confchg. */
+static uint32_t agreed_pnn(const struct member *m)
+{
+	return m->synced ? member_pnn(m) : CLUSTER_PNN_NONE;
+}
+
 static int32_t ip_index(const struct cluster_proto *p, const char *ip)
 {
 	uint32_t i;
@@ -482,6 +500,37 @@ static void queue_releases(struct cluster_proto *p, uint64_t now_ms)
 }
 
 /* ---------- messages we send ---------- */
+
+/* Another member's list goes out; ours came back. @return what to free. */
+static struct cluster_msg *emit_tickles(struct cluster_proto *p,
+					struct cluster_msg *msg)
+{
+	struct cluster_output *out;
+
+	if (msg->pnn == p->config.this_pnn) {
+		return msg;
+	}
+	out = push_output(p, CLUSTER_OUT_TICKLES);
+	if (out == NULL) {
+		return msg;
+	}
+	out->msg = talloc_steal(out, msg);
+	return NULL;
+}
+
+void cluster_proto_send_tickles(struct cluster_proto *p, const char *address,
+				const struct ctdb_tickle_list *list)
+{
+	struct cluster_msg msg = {
+		.type = CLUSTER_MSG_TICKLES,
+		.pnn = p->config.this_pnn,
+		.round = p->round,
+		.body.tickles.address = address,
+		.body.tickles.list = (struct ctdb_tickle_list *)(uintptr_t)list,
+	};
+
+	emit_send(p, &msg);
+}
 
 static void send_simple(struct cluster_proto *p, enum cluster_msg_type type)
 {
@@ -717,7 +766,7 @@ static struct member *pnn_winner(struct cluster_proto *p, uint32_t pnn)
 	for (i = 0; i < p->num_members; i++) {
 		struct member *m = p->members[i];
 
-		if (!member_is_required(p, m) || m->state == NULL ||
+		if (!member_is_required(p, m) || !m->synced ||
 		    member_pnn(m) != pnn) {
 			continue;
 		}
@@ -825,7 +874,7 @@ static void choose_participants(struct cluster_proto *p)
 	for (i = 0; i < p->num_members; i++) {
 		struct member *m = p->members[i];
 
-		if (member_is_required(p, m) && m->state != NULL &&
+		if (member_is_required(p, m) && m->synced &&
 		    winners[member_pnn(m)] != m) {
 			log_refusal(p, m, winners[member_pnn(m)]);
 		}
@@ -873,7 +922,7 @@ static bool held_outside_round(struct cluster_proto *p, const char *ip)
 		struct member *m = p->members[i];
 		const struct cluster_state_msg *st;
 
-		if (m->state == NULL || m->excluded || m->foreign) {
+		if (!m->synced || m->excluded || m->foreign) {
 			continue;
 		}
 		if (p->is_participant[member_pnn(m)] &&
@@ -1044,7 +1093,7 @@ static uint32_t next_round(struct cluster_proto *p)
 	for (i = 0; i < p->num_members; i++) {
 		struct member *m = p->members[i];
 
-		if (member_is_required(p, m) && m->state != NULL &&
+		if (member_is_required(p, m) && m->synced &&
 		    m->state->round > max) {
 			max = m->state->round;
 		}
@@ -1202,6 +1251,7 @@ static void deliver_state(struct cluster_proto *p, struct member *m,
 
 	talloc_free(m->state);
 	m->state = talloc_steal(m, msg);
+	m->synced = true;
 	set_known_held(m, st->held, st->num_held);
 	if (m->excluded) {
 		rejoin_if_empty(p, m, st);
@@ -1291,8 +1341,7 @@ static void deliver_suspect(struct cluster_proto *p, struct member *sender,
 	if (sender->excluded || target == NULL || target->excluded) {
 		return;
 	}
-	target_pnn = target->state == NULL ? CLUSTER_PNN_NONE :
-					     member_pnn(target);
+	target_pnn = agreed_pnn(target);
 	if (target_pnn != sus->target_pnn) {
 		return;
 	}
@@ -1326,10 +1375,12 @@ static void mark_foreign(struct cluster_proto *p, struct member *m,
 	uint32_t type = 0;
 	uint32_t pnn = UINT32_MAX;
 
-	if (m->foreign) {
+	m->foreign = true;
+	if (m->foreign_logged) {
+		check_barrier(p, now_ms);
 		return;
 	}
-	m->foreign = true;
+	m->foreign_logged = true;
 	if (cluster_msg_peek(buf, len, &version, &type, &pnn) != 0) {
 		emit_log(p, DEBUG_WARNING,
 			 "ignoring member %" PRIx64 ": it sent %zu bytes that "
@@ -1361,7 +1412,7 @@ void cluster_proto_deliver(struct cluster_proto *p, uint64_t sender,
 		talloc_free(msg);
 		ret = ERANGE;
 	}
-	if (ret == 0 && m->state != NULL && msg->type != CLUSTER_MSG_STATE &&
+	if (ret == 0 && m->synced && msg->type != CLUSTER_MSG_STATE &&
 	    member_pnn(m) != msg->pnn) {
 		talloc_free(msg);
 		ret = EINVAL;
@@ -1386,6 +1437,9 @@ void cluster_proto_deliver(struct cluster_proto *p, uint64_t sender,
 		break;
 	case CLUSTER_MSG_SUSPECT:
 		deliver_suspect(p, m, msg, now_ms);
+		break;
+	case CLUSTER_MSG_TICKLES:
+		msg = emit_tickles(p, msg);
 		break;
 	}
 	talloc_free(msg);
@@ -1442,6 +1496,17 @@ static uint32_t left_reason(const struct cluster_proto_left *left,
 	return CLUSTER_LEFT_NODEDOWN;
 }
 
+/* See struct member: the new configuration starts from the same facts everywhere. */
+static void forget_stream_facts(struct member *m, uint64_t now_ms)
+{
+	m->synced = false;
+	m->foreign = false;
+	m->excluded = false;
+	m->hb_seq = 0;
+	m->suspect_sent = false;
+	m->last_heard_ms = now_ms;
+}
+
 static int rebuild_members(struct cluster_proto *p, const uint64_t *members,
 			   unsigned num_members,
 			   const struct cluster_proto_left *left,
@@ -1464,8 +1529,8 @@ static int rebuild_members(struct cluster_proto *p, const uint64_t *members,
 				return ENOMEM;
 			}
 			m->id = members[i];
-			m->last_heard_ms = now_ms;
 		}
+		forget_stream_facts(m, now_ms);
 		next[i] = talloc_steal(next, m);
 	}
 	for (i = 0; i < p->num_members; i++) {
@@ -1668,6 +1733,21 @@ void cluster_proto_action_done(struct cluster_proto *p, int result,
 	progress(p, now_ms);
 }
 
+int cluster_proto_set_timings(struct cluster_proto *p, uint32_t interval_ms,
+			      uint32_t timeout_ms, uint32_t grace_ms)
+{
+	if (interval_ms == 0 || grace_ms == 0 || timeout_ms <= interval_ms) {
+		return EINVAL;
+	}
+	p->config.heartbeat_interval_ms = interval_ms;
+	p->config.heartbeat_timeout_ms = timeout_ms;
+	p->config.grace_ms = grace_ms;
+	if (p->next_heartbeat_ms > p->last_tick_ms + interval_ms) {
+		p->next_heartbeat_ms = p->last_tick_ms + interval_ms;
+	}
+	return 0;
+}
+
 static void check_silence(struct cluster_proto *p, uint64_t now_ms)
 {
 	unsigned i;
@@ -1690,9 +1770,7 @@ static void check_silence(struct cluster_proto *p, uint64_t now_ms)
 			continue;
 		}
 		m->suspect_sent = true;
-		msg.body.suspect.target_pnn = m->state == NULL ?
-						      CLUSTER_PNN_NONE :
-						      member_pnn(m);
+		msg.body.suspect.target_pnn = agreed_pnn(m);
 		msg.body.suspect.target_member = m->id;
 		msg.body.suspect.target_seq = m->hb_seq;
 		emit_log(p, DEBUG_WARNING, "pnn %" PRId64 " (member %" PRIx64
@@ -1856,6 +1934,11 @@ uint32_t cluster_proto_round(const struct cluster_proto *p)
 bool cluster_proto_quorate(const struct cluster_proto *p)
 {
 	return p->quorate;
+}
+
+bool cluster_proto_rejoining(const struct cluster_proto *p)
+{
+	return p->rejoin_pending;
 }
 
 const char *cluster_proto_why_out(const struct cluster_proto *p)

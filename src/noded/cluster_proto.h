@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <talloc.h>
 
+#include "protocol/tickle_wire.h"
+
 /*
  * One cluster_proto per ctdb-noded. It does no I/O, keeps no clock and
  * logs nothing itself: the glue (cluster_corosync.c, or a test's fake
@@ -70,6 +72,7 @@ enum cluster_output_type {
 	CLUSTER_OUT_LOG,     /* level (enum debug_level), text */
 	CLUSTER_OUT_VIEW,    /* nodes, flags, IPs or quorum changed: republish */
 	CLUSTER_OUT_REFUSED, /* text: this daemon must not run (duplicate pnn) */
+	CLUSTER_OUT_TICKLES, /* msg: another member's tickle list, to apply */
 };
 
 enum cluster_action_type {
@@ -86,6 +89,7 @@ struct cluster_output {
 	const char *arg;
 	int level;
 	const char *text;
+	struct cluster_msg *msg; /* TICKLES: the decoded message */
 };
 
 /* Where this node is in the protocol. */
@@ -136,12 +140,28 @@ int cluster_proto_set_local(struct cluster_proto *p,
 			    const struct cluster_proto_local *local,
 			    uint64_t now_ms);
 
+/**
+ * New timings (the Cluster* tunables changed): they count from now on.
+ * @return 0, or EINVAL (a zero, or a timeout not above the interval).
+ */
+int cluster_proto_set_timings(struct cluster_proto *p, uint32_t interval_ms,
+			      uint32_t timeout_ms, uint32_t grace_ms);
+
 /** The last action popped finished; result 0 or an errno. */
 void cluster_proto_action_done(struct cluster_proto *p, int result,
 			       uint64_t now_ms);
 
 /** Call every heartbeat_interval_ms or sooner: heartbeats, silence, grace. */
 void cluster_proto_tick(struct cluster_proto *p, uint64_t now_ms);
+
+/**
+ * Send the list of connections registered for address to every member
+ * (noded/tickles_sync.c), with our pnn and round; a message that cannot
+ * be encoded is logged. Our own copy comes back through deliver and is
+ * not output.
+ */
+void cluster_proto_send_tickles(struct cluster_proto *p, const char *address,
+				const struct ctdb_tickle_list *list);
 
 /* ---------- outputs ---------- */
 
@@ -158,6 +178,11 @@ enum cluster_phase cluster_proto_phase(const struct cluster_proto *p);
 const char *cluster_phase_name(enum cluster_phase phase);
 uint32_t cluster_proto_round(const struct cluster_proto *p);
 bool cluster_proto_quorate(const struct cluster_proto *p);
+/**
+ * Was this daemon found silent (stopped, hung), so that it releases all
+ * it holds before it rejoins? The others have taken its addresses.
+ */
+bool cluster_proto_rejoining(const struct cluster_proto *p);
 /** Why this node takes no part, NULL when it does. */
 const char *cluster_proto_why_out(const struct cluster_proto *p);
 

@@ -273,7 +273,7 @@ static bool control_dispatch(struct tevent_req *req,
 		}
 		break;
 	case CTDB_NODE_CMD_METRICS:
-		ret = noded_metrics_render(tmp_ctx, nctx->metrics, &metrics_text);
+		ret = node_info_metrics(tmp_ctx, nctx, &metrics_text);
 		reply.data.text = metrics_text;
 		break;
 	case CTDB_NODE_CMD_IFACES:
@@ -281,6 +281,16 @@ static bool control_dispatch(struct tevent_req *req,
 		break;
 	case CTDB_NODE_CMD_SETIFACELINK:
 		ret = control_setifacelink(nctx, request->data.var);
+		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		ret = tickle_control_update(
+			nctx, request->cmd == CTDB_NODE_CMD_ADDTICKLE,
+			request->data.tickles);
+		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ret = tickle_control_get(tmp_ctx, nctx, request->data.addr,
+					 &reply.data.tickles);
 		break;
 	case CTDB_NODE_CMD_SHUTDOWN:
 		D_NOTICE("Shutdown requested by a client");

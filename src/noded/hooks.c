@@ -69,6 +69,7 @@ struct hooks_context {
 	struct tevent_immediate *kick;
 
 	struct tevent_req *drain; /* hooks_drain_send, at most one */
+	struct hooks_members *members; /* nodeup, nodedown */
 };
 
 static void notification_kick(struct hooks_context *n);
@@ -108,10 +109,14 @@ struct hooks_context *hooks_new(TALLOC_CTX *mem_ctx,
 	n->queue_max = notification_queue_max();
 	n->kick = tevent_create_immediate(n);
 	n->conn = event_conn_new(n, nctx->ev, NULL);
-	if (n->kick == NULL || n->conn == NULL) {
+	n->members = hooks_members_new(n, n, nctx);
+	if (n->kick == NULL || n->conn == NULL || n->members == NULL) {
 		talloc_free(n);
 		return NULL;
 	}
+	/* nodeup and nodedown follow the cluster's view. */
+	cluster_set_change_fn(nctx->cluster, hooks_members_changed,
+			      n->members);
 	return n;
 }
 
@@ -339,6 +344,16 @@ static void notification_queue(struct hooks_context *n,
 static bool notification_wanted(struct hooks_context *n)
 {
 	return n != NULL && !n->stopped && notification_enabled(n);
+}
+
+void hooks_queue(struct hooks_context *n, const char *event,
+		 const char *args, const char *reason, json_t *doc)
+{
+	if (!notification_wanted(n)) {
+		json_decref(doc);
+		return;
+	}
+	notification_queue(n, event, args, reason, doc);
 }
 
 static void notification_startup(struct hooks_context *n)

@@ -6,7 +6,9 @@ noinst_LIBRARIES += src/noded/libnodedpure.a
 src_noded_libnodedpure_a_CFLAGS = $(AM_CFLAGS)
 src_noded_libnodedpure_a_SOURCES = \
 	src/noded/public_ips.c src/noded/public_ips.h \
-	src/noded/ipalloc.c src/noded/ipalloc.h
+	src/noded/ipalloc.c src/noded/ipalloc.h \
+	src/noded/leftover_ips.c src/noded/leftover_ips.h \
+	src/noded/tickles.c src/noded/tickles.h
 
 # public_ips.c reuses conf_parse_uint, so libcommon.a follows (only conf.o
 # is pulled from it, which needs nothing beyond talloc).
@@ -31,6 +33,19 @@ TESTS += tests/unit/test_ipalloc
 tests_unit_test_ipalloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ipalloc_SOURCES = tests/unit/test_ipalloc.c
 tests_unit_test_ipalloc_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_leftover_ips
+TESTS += tests/unit/test_leftover_ips
+tests_unit_test_leftover_ips_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_leftover_ips_SOURCES = tests/unit/test_leftover_ips.c
+tests_unit_test_leftover_ips_LDADD = $(NODED_PURE_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_tickles
+TESTS += tests/unit/test_tickles
+tests_unit_test_tickles_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tickles_SOURCES = tests/unit/test_tickles.c
+tests_unit_test_tickles_LDADD = $(NODED_PURE_LIBS) $(PROTOCOL_LIBS) \
+	$(CMOCKA_LIBS)
 endif
 
 # The node daemon: everything but main() is a library, so tests can link
@@ -46,10 +61,13 @@ src_noded_libnoded_a_SOURCES = \
 	src/noded/eventd_launch.c \
 	src/noded/health.c \
 	src/noded/hooks.c \
+	src/noded/hooks_members.c \
 	src/noded/monitor.c \
 	src/noded/node_info.c \
 	src/noded/iface_link.c \
 	src/noded/announce.c \
+	src/noded/tickle_control.c \
+	src/noded/tickle_failover.c \
 	src/noded/node_state.c src/noded/node_state.h \
 	src/noded/noded_config.c \
 	src/noded/noded_event.c \
@@ -104,11 +122,18 @@ tests_unit_test_takeover_SOURCES = tests/unit/test_takeover.c \
 tests_unit_test_takeover_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_hooks_members
+TESTS += tests/unit/test_hooks_members
+tests_unit_test_hooks_members_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_hooks_members_SOURCES = tests/unit/test_hooks_members.c \
+	src/noded/hooks_members.c src/noded/node_state.c src/noded/cluster.c
+tests_unit_test_hooks_members_LDADD = $(NODED_UNIT_LIBS) $(JANSSON_LIBS)
+
 check_PROGRAMS += tests/unit/test_announce
 TESTS += tests/unit/test_announce
 tests_unit_test_announce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_announce_SOURCES = tests/unit/test_announce.c \
-	src/noded/announce.c
+	src/noded/announce.c src/noded/tickle_failover.c
 tests_unit_test_announce_LDADD = src/noded/libnodedpure.a \
 	$(NODED_UNIT_LIBS)
 endif
@@ -117,10 +142,10 @@ sbin_PROGRAMS += ctdb-noded
 ctdb_noded_SOURCES = src/noded/noded.c
 ctdb_noded_LDADD = $(NODED_LIBS) $(POPT_LIBS)
 if HAVE_COROSYNC
-ctdb_noded_SOURCES += src/noded/noded_cluster.c
+ctdb_noded_SOURCES += src/noded/noded_cluster.c src/noded/tickles_sync.c
 ctdb_noded_LDADD += $(CLUSTER_COROSYNC_LIBS) $(NODED_LIBS)
 endif
-EXTRA_DIST += src/noded/noded_cluster.c
+EXTRA_DIST += src/noded/noded_cluster.c src/noded/tickles_sync.c
 
 # Integration tests: the real ctdb-noded with our and Samba's ctdb-eventd.
 # noded_lib.sh is sourced by them, not a test.

@@ -34,14 +34,37 @@ int node_info_status(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 		status->nodes[i].pnn = node->pnn;
 		status->nodes[i].flags = node->flags;
 		status->nodes[i].address = node->address;
+		status->nodes[i].reason = node->reason;
 		if ((int)i == this_index) {
 			status->nodes[i].flags = node_state_flags(nctx->state);
+			status->nodes[i].reason =
+				node_state_reason(nctx->state);
+		}
+		/* Only an UNHEALTHY node has one. */
+		if ((status->nodes[i].flags & CTDB_NODE_FLAGS_UNHEALTHY) ==
+		    0) {
+			status->nodes[i].reason = NULL;
 		}
 	}
-	/* Only an UNHEALTHY node has one. */
-	status->unhealthy_reason = node_state_reason(nctx->state);
+	status->why_out = cluster_why_out(nctx->cluster);
 	*out = status;
 	return 0;
+}
+
+int node_info_metrics(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		      char **out)
+{
+	struct ctdb_node_status *st = NULL;
+	int ret;
+
+	ret = node_info_status(mem_ctx, nctx, &st);
+	if (ret != 0) {
+		return ret;
+	}
+	ret = noded_metrics_render(mem_ctx, nctx->metrics, st,
+				   cluster_quorate(nctx->cluster), out);
+	talloc_free(st);
+	return ret;
 }
 
 int node_info_ips(TALLOC_CTX *mem_ctx, struct noded_context *nctx,

@@ -12,6 +12,7 @@
 #include "common/sock_daemon.h"
 #include "common/tevent_unix.h"
 #include "noded/noded_private.h"
+#include "noded/tickles.h"
 #include "server/bus_start.h"
 
 /*
@@ -207,6 +208,7 @@ static bool noded_observe(struct noded_context *nctx)
 		{ sd_notify_observer, nctx->sd_notify },
 		{ takeover_observer, nctx->takeover },
 		{ announce_observer, nctx->announce },
+		{ tickle_failover_observer, nctx->tickle_failover },
 		{ noded_exit_observer, nctx },
 	};
 	size_t i;
@@ -273,9 +275,12 @@ static struct noded_context *noded_context_new(TALLOC_CTX *mem_ctx,
 	nctx->metrics = noded_metrics_new(nctx, nctx->state);
 	nctx->sd_notify = sd_notify_new(nctx, nctx->state);
 	nctx->announce = announce_new(nctx, nctx);
+	nctx->tickles = tickles_new(nctx, nctx->ips, TICKLES_MAX_PER_IP);
+	nctx->tickle_failover = tickle_failover_new(nctx, nctx);
 	if (nctx->hooks == NULL || nctx->watch_keys == NULL ||
 	    nctx->metrics == NULL || nctx->sd_notify == NULL ||
-	    nctx->announce == NULL) {
+	    nctx->announce == NULL || nctx->tickles == NULL ||
+	    nctx->tickle_failover == NULL) {
 		talloc_free(nctx);
 		return NULL;
 	}
@@ -331,14 +336,6 @@ static int noded_run(TALLOC_CTX *mem_ctx, struct noded_config *config)
 	D_NOTICE("Cluster backend %s, this node pnn %u, %u public IPs",
 		 cluster_backend_name(nctx->cluster),
 		 cluster_this_pnn(nctx->cluster), nctx->ips->num);
-#ifdef HAVE_COROSYNC
-	if (nctx->corosync != NULL) {
-		ret = noded_cluster_start(nctx);
-		if (ret != 0) {
-			return 1;
-		}
-	}
-#endif
 	ret = noded_lifecycle_start(nctx);
 	if (ret != 0) {
 		D_ERR("out of memory");

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The corosync backend wired into ctdb-noded: view, this node's state in, actions out. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "common/logging.h"
+#include "common/path.h"
 #include "common/tevent_unix.h"
 #include "noded/cluster_corosync.h"
+#include "noded/leftover_ips.h"
 #include "noded/noded_private.h"
 #include "protocol/cluster_protocol.h"
 #include "protocol/event_json.h"
@@ -28,7 +32,10 @@ struct noded_cluster {
 	struct cluster_corosync *cc;
 	const char **public_ips;  /* bare addresses, public_addresses order */
 	struct cluster_node node; /* what cluster_ops.node() returns */
+	bool joining;             /* RUNDIR/noded.joining exists */
 };
+
+static void nc_joining_mark(struct noded_cluster *nc, bool joining);
 
 static const struct cluster_proto *nc_proto(const struct noded_cluster *nc)
 {
@@ -72,16 +79,34 @@ static const struct cluster_node *nc_node(void *backend, unsigned i)
 	struct noded_cluster *nc = backend;
 	const char *address = nc->nctx->config->nodes[i];
 
+	const struct cluster_proto *p = nc_proto(nc);
+
 	nc->node.pnn = i;
 	nc->node.flags = nc_node_flags(nc, i);
+	nc->node.reason = (p != NULL) ? cluster_proto_node_reason(p, i) : NULL;
 	/* CTDB shows a deleted line as 0.0.0.0. */
 	nc->node.address = (address != NULL) ? address : "0.0.0.0";
 	return &nc->node;
 }
 
 /*
+ * Until corosync was first reached there is no protocol to ask; after
+ * that, the protocol knows (no quorum, lost corosync, nodes differ).
+ */
+static const char *nc_why_out(void *backend)
+{
+	struct noded_cluster *nc = backend;
+	const struct cluster_proto *p = nc_proto(nc);
+
+	if (p == NULL) {
+		return "cannot reach corosync (is it running?)";
+	}
+	return cluster_proto_why_out(p);
+}
+
+/*
  * The protocol needs no leader; CTDB's tools want one, so it is the
- * lowest pnn that takes part, the same on every node.
+ * lowest pnn that takes part, the same on every node that takes part.
  */
 static uint32_t nc_leader(void *backend)
 {
@@ -91,12 +116,24 @@ static uint32_t nc_leader(void *backend)
 			    CTDB_NODE_FLAGS_DELETED;
 	uint32_t pnn;
 
+	if (nc_why_out(nc) != NULL) {
+		/* Out of the cluster, this node knows of no leader. */
+		return CTDB_UNKNOWN_PNN;
+	}
 	for (pnn = 0; pnn < num; pnn++) {
 		if ((nc_node_flags(nc, pnn) & inactive) == 0) {
 			return pnn;
 		}
 	}
-	return nc->nctx->config->this_pnn;
+	return CTDB_UNKNOWN_PNN;
+}
+
+static bool nc_quorate(void *backend)
+{
+	struct noded_cluster *nc = backend;
+	const struct cluster_proto *p = nc_proto(nc);
+
+	return p != NULL && cluster_proto_quorate(p);
 }
 
 /* The observer below sends the whole local state, flags included. */
@@ -114,6 +151,8 @@ static const struct cluster_ops noded_cluster_ops = {
 	.num_nodes = nc_num_nodes,
 	.node = nc_node,
 	.set_this_flags = nc_set_this_flags,
+	.why_out = nc_why_out,
+	.quorate = nc_quorate,
 };
 
 /* ---------- this node's state, to the others ---------- */
@@ -145,6 +184,21 @@ static struct cluster_proto_local nc_local(const struct noded_cluster *nc)
 
 static void nc_publish_keys(struct noded_cluster *nc);
 
+/* setvar checked TUNABLES_RULE: the protocol accepts what comes here. */
+static void nc_apply_timings(struct noded_cluster *nc)
+{
+	const uint32_t *tun = nc->nctx->tunables.value;
+	int ret;
+
+	ret = cluster_corosync_set_timings(
+		nc->cc, tun[TUNABLE_CLUSTER_HEARTBEAT_INTERVAL],
+		tun[TUNABLE_CLUSTER_HEARTBEAT_TIMEOUT],
+		tun[TUNABLE_CLUSTER_TAKEOVER_GRACE]);
+	if (ret != 0) {
+		D_ERR("Cluster timings refused: %s", strerror(ret));
+	}
+}
+
 static void nc_observer(const struct node_state_change *c,
 			void *private_data)
 {
@@ -165,6 +219,9 @@ static void nc_observer(const struct node_state_change *c,
 	if (ret != 0) {
 		D_ERR("Failed to publish this node's state to the cluster: %s",
 		      strerror(ret));
+	}
+	if (c->what == NODE_STATE_TUNABLES) {
+		nc_apply_timings(nc);
 	}
 	nc_publish_keys(nc);
 }
@@ -340,7 +397,21 @@ static void nc_key_set(struct noded_cluster *nc, const char *key,
 	}
 }
 
-/* [{pnn, address, flags, health, reason}] for every line of nodes. */
+/* This node's why_out; null for the others, which do not say. */
+static json_t *nc_why_out_json(struct noded_cluster *nc, unsigned pnn)
+{
+	const char *why = NULL;
+
+	if (pnn == nc->nctx->config->this_pnn) {
+		why = nc_why_out(nc);
+	}
+	return why != NULL ? ctdb_json_string(why) : json_null();
+}
+
+/*
+ * [{pnn, address, flags, health, reason, why_out}] for every line of
+ * nodes.
+ */
 static json_t *nc_nodes_json(struct noded_cluster *nc)
 {
 	const struct cluster_proto *p = nc_proto(nc);
@@ -363,12 +434,13 @@ static json_t *nc_nodes_json(struct noded_cluster *nc)
 		if ((flags & CTDB_NODE_FLAGS_UNHEALTHY) == 0) {
 			reason = NULL;
 		}
-		entry = json_pack("{s:i, s:s, s:i, s:s, s:o}", "pnn",
+		entry = json_pack("{s:i, s:s, s:i, s:s, s:o, s:o}", "pnn",
 				  (json_int_t)i, "address", node->address,
 				  "flags", (json_int_t)flags, "health",
 				  node_state_name(flags), "reason",
 				  reason != NULL ? ctdb_json_string(reason)
-						 : json_null());
+						 : json_null(),
+				  "why_out", nc_why_out_json(nc, i));
 		if (entry == NULL || json_array_append_new(nodes, entry) != 0) {
 			json_decref(nodes);
 			return NULL;
@@ -417,6 +489,9 @@ static void nc_on_view(void *private_data)
 	nc_publish_keys(nc);
 	if (p == NULL) {
 		return;
+	}
+	if (cluster_proto_rejoining(p) != nc->joining) {
+		nc_joining_mark(nc, cluster_proto_rejoining(p));
 	}
 	D_INFO("Cluster view: phase %s, round %u, %s",
 	       cluster_phase_name(cluster_proto_phase(p)),
@@ -500,27 +575,37 @@ struct cluster *noded_cluster_new(TALLOC_CTX *mem_ctx,
 	}
 	nc->cluster = cluster;
 	nctx->corosync = nc;
+	nc_joining_mark(nc, true);
 	return cluster;
 }
 
-int noded_cluster_start(struct noded_context *nctx)
+static void nc_on_tickles(void *private_data,
+			  const struct cluster_tickles_msg *msg)
+{
+	struct noded_cluster *nc = private_data;
+
+	tickles_sync_apply(nc->nctx, msg);
+}
+
+static int noded_cluster_start(struct noded_context *nctx)
 {
 	struct noded_cluster *nc;
 	const struct noded_config *config = nctx->config;
+	const uint32_t *tun = nctx->tunables.value;
 	struct cluster_corosync_config cc_config = {
 		.group = config->cpg_group,
 		.this_pnn = config->this_pnn,
 		.num_nodes = config->num_nodes,
 		.nodes = config->nodes,
-		/* Not tunables yet: doc/cluster.md gives these defaults. */
-		.heartbeat_interval_ms = CLUSTER_HEARTBEAT_INTERVAL_MS,
-		.heartbeat_timeout_ms = CLUSTER_HEARTBEAT_TIMEOUT_MS,
-		.grace_ms = CLUSTER_GRACE_MS,
+		.heartbeat_interval_ms = tun[TUNABLE_CLUSTER_HEARTBEAT_INTERVAL],
+		.heartbeat_timeout_ms = tun[TUNABLE_CLUSTER_HEARTBEAT_TIMEOUT],
+		.grace_ms = tun[TUNABLE_CLUSTER_TAKEOVER_GRACE],
 	};
 	struct cluster_corosync_hooks hooks = {
 		.action = nc_on_action,
 		.view_changed = nc_on_view,
 		.refused = nc_on_refused,
+		.tickles = nc_on_tickles,
 	};
 	struct cluster_proto_local local;
 	struct node_state_observer *o;
@@ -542,5 +627,148 @@ int noded_cluster_start(struct noded_context *nctx)
 		return ret;
 	}
 	nc_publish_keys(nc);
-	return 0;
+	return tickles_sync_start(nctx, nc->cc);
+}
+
+/* ---------- joining: leftovers first ---------- */
+
+/*
+ * The marker says "not in the cluster (yet, or again)": from start-up
+ * until joined, and from being found silent (SIGSTOP, a hang) until
+ * everything is released. Addresses on this host then are being
+ * released; this daemon takes none. Best effort: for observers only.
+ */
+static char *nc_joining_path(TALLOC_CTX *mem_ctx)
+{
+	return talloc_asprintf(mem_ctx, "%s/noded.joining", path_rundir());
+}
+
+static void nc_joining_mark(struct noded_cluster *nc, bool joining)
+{
+	char *path = nc_joining_path(NULL);
+	int fd;
+
+	nc->joining = joining;
+	if (path == NULL) {
+		return;
+	}
+	if (!joining) {
+		(void)unlink(path);
+		talloc_free(path);
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		close(fd);
+	}
+	talloc_free(path);
+}
+
+struct noded_cluster_join_state {
+	struct tevent_context *ev;
+	struct noded_context *nctx;
+	bool *leftover; /* per public IP: still configured here */
+	unsigned next;
+};
+
+static void nc_join_release_next(struct tevent_req *req);
+static void nc_join_released(struct tevent_req *subreq);
+
+struct tevent_req *noded_cluster_join_send(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct noded_context *nctx)
+{
+	struct tevent_req *req;
+	struct noded_cluster_join_state *state;
+	unsigned num = 0;
+	int ret;
+
+	req = tevent_req_create(mem_ctx, &state,
+				struct noded_cluster_join_state);
+	if (req == NULL) {
+		return NULL;
+	}
+	state->ev = ev;
+	state->nctx = nctx;
+	ret = leftover_ips_scan(state, nctx->ips, &state->leftover, &num);
+	if (ret != 0) {
+		D_ERR("Cannot list this host's addresses: %s", strerror(ret));
+		tevent_req_error_unix(req, ret);
+		return tevent_req_post(req, ev);
+	}
+	if (num > 0) {
+		D_NOTICE("%u public IPs are still configured here (an earlier "
+			 "ctdb-noded did not release them): releasing them "
+			 "before joining the cluster", num);
+	}
+	nc_join_release_next(req);
+	if (!tevent_req_is_in_progress(req)) {
+		return tevent_req_post(req, ev);
+	}
+	return req;
+}
+
+static void nc_join_release_next(struct tevent_req *req)
+{
+	struct noded_cluster_join_state *state = tevent_req_data(
+		req, struct noded_cluster_join_state);
+	struct noded_context *nctx = state->nctx;
+	struct tevent_req *subreq;
+	const struct public_ip *ip;
+	char *args;
+	int ret;
+
+	while (state->next < nctx->ips->num &&
+	       !state->leftover[state->next]) {
+		state->next++;
+	}
+	if (state->next == nctx->ips->num) {
+		ret = noded_cluster_start(nctx);
+		if (ret != 0) {
+			tevent_req_error_unix(req, ret);
+			return;
+		}
+		nc_joining_mark(nctx->corosync, false);
+		tevent_req_done(req);
+		return;
+	}
+	ip = &nctx->ips->ip[state->next];
+	args = talloc_asprintf(state, "%s %s %u", ip->ifaces[0], ip->address,
+			       ip->bits);
+	if (tevent_req_nomem(args, req)) {
+		return;
+	}
+	subreq = noded_event_send(state, state->ev, nctx, "releaseip", args);
+	if (tevent_req_nomem(subreq, req)) {
+		return;
+	}
+	tevent_req_set_callback(subreq, nc_join_released, req);
+}
+
+/* An address we cannot release would be on two nodes: do not join. */
+static void nc_join_released(struct tevent_req *subreq)
+{
+	struct tevent_req *req = tevent_req_callback_data(subreq,
+							  struct tevent_req);
+	struct noded_cluster_join_state *state = tevent_req_data(
+		req, struct noded_cluster_join_state);
+	const char *address = state->nctx->ips->ip[state->next].address;
+	const char *failure;
+
+	failure = noded_event_failure(subreq);
+	TALLOC_FREE(subreq);
+	if (failure != NULL) {
+		D_ERR("Cannot release leftover public IP %s (%s): not joining "
+		      "the cluster", address, failure);
+		tevent_req_error_unix(req, EIO);
+		return;
+	}
+	D_NOTICE("Released leftover public IP %s", address);
+	state->next++;
+	nc_join_release_next(req);
+}
+
+bool noded_cluster_join_recv(struct tevent_req *req, int *perr)
+{
+	return !tevent_req_is_unix_error(req, perr);
 }

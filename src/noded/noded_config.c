@@ -76,7 +76,7 @@ static bool node_address_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
 	return c->node_address != NULL;
 }
 
-/* The value of "cpg group" is the corosync backend's to check. */
+/* "cpg group" is checked here too, so that -n finds a bad one. */
 static bool cluster_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
 			  const char *key, const char *value, char **reason)
 {
@@ -87,6 +87,16 @@ static bool cluster_entry(TALLOC_CTX *mem_ctx, struct noded_config *c,
 		return node_address_entry(mem_ctx, c, value, reason);
 	}
 	if (strcasecmp(key, "cpg group") == 0) {
+		size_t len = strlen(value);
+
+		/* CPG_MAX_NAME_LENGTH is 128 with the NUL. */
+		if (len == 0 || len > 127) {
+			*reason = talloc_asprintf(mem_ctx,
+						  "invalid cpg group '%s' (1 "
+						  "to 127 characters)",
+						  value);
+			return false;
+		}
 		talloc_free(c->cpg_group);
 		c->cpg_group = talloc_strdup(c, value);
 		return c->cpg_group != NULL;

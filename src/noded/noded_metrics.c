@@ -2,6 +2,7 @@
 /* ctdb-noded's metrics: health transitions, IP moves, gauges of its state. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 
@@ -19,11 +20,17 @@ struct noded_metrics {
 	struct metric_family *ip_moves;
 	struct metric_family *ips_hosted;
 	struct metric_family *runstate;
+	struct metric_family *cluster_nodes;
+	struct metric_family *node_flags;
+	struct metric_family *quorate;
+	struct metric_family *taking_part;
 };
 
 static const char *const to_labels[] = { "to", NULL };
 static const char *const action_labels[] = { "action", NULL };
 static const char *const runstate_labels[] = { "runstate", NULL };
+static const char *const state_labels[] = { "state", NULL };
+static const char *const node_labels[] = { "pnn", "address", NULL };
 
 struct family_spec {
 	size_t offset; /* of the family pointer in struct noded_metrics */
@@ -54,7 +61,37 @@ static const struct family_spec noded_families[] = {
 	{ offsetof(struct noded_metrics, runstate), "ctdb_runstate",
 	  METRIC_GAUGE, NULL, runstate_labels,
 	  "1 for this node's current runstate, 0 for the others" },
+	{ offsetof(struct noded_metrics, cluster_nodes), "ctdb_cluster_nodes",
+	  METRIC_GAUGE, NULL, state_labels,
+	  "Nodes (deleted lines of nodes excepted) as this node sees them: "
+	  "ok, or by each flag they have" },
+	{ offsetof(struct noded_metrics, node_flags), "ctdb_cluster_node_flags",
+	  METRIC_GAUGE, NULL, node_labels,
+	  "Each node's flags as CTDB's bits (0: OK, 2: UNHEALTHY, ...)" },
+	{ offsetof(struct noded_metrics, quorate), "ctdb_cluster_quorate",
+	  METRIC_GAUGE, NULL, NULL,
+	  "1 while the cluster has quorum (always with the local backend)" },
+	{ offsetof(struct noded_metrics, taking_part), "ctdb_cluster_taking_part",
+	  METRIC_GAUGE, NULL, NULL,
+	  "1 while this node takes part in the cluster, 0 while it is out "
+	  "(ctdb status says why)" },
 };
+
+/* The states of ctdb_cluster_nodes: "ok", then one per flag. */
+static const struct {
+	const char *state;
+	uint32_t flag;
+} node_states[] = {
+	{ "ok", 0 },
+	{ "disconnected", CTDB_NODE_FLAGS_DISCONNECTED },
+	{ "banned", CTDB_NODE_FLAGS_BANNED },
+	{ "disabled", CTDB_NODE_FLAGS_PERMANENTLY_DISABLED },
+	{ "unhealthy", CTDB_NODE_FLAGS_UNHEALTHY },
+	{ "stopped", CTDB_NODE_FLAGS_STOPPED },
+	{ "inactive", CTDB_NODE_FLAGS_INACTIVE },
+};
+
+#define NUM_NODE_STATES (sizeof(node_states) / sizeof(node_states[0]))
 
 #define NUM_FAMILIES (sizeof(noded_families) / sizeof(noded_families[0]))
 
@@ -148,7 +185,66 @@ static int noded_metrics_gauges(struct noded_metrics *nm)
 	return ret;
 }
 
+static bool node_in_state(uint32_t flags, uint32_t flag)
+{
+	if (flag == 0) {
+		return flags == 0;
+	}
+	return (flags & flag) != 0;
+}
+
+static int node_flags_gauge(struct noded_metrics *nm,
+			    const struct ctdb_node_info *node)
+{
+	char pnn[16];
+	const char *values[] = { pnn, node->address };
+
+	snprintf(pnn, sizeof(pnn), "%u", node->pnn);
+	return metrics_gauge_set(nm->node_flags, values, node->flags);
+}
+
+/* The cluster's gauges, from the status every node answers with. */
+static int noded_metrics_cluster(struct noded_metrics *nm,
+				 const struct ctdb_node_status *st,
+				 bool quorate)
+{
+	unsigned counts[NUM_NODE_STATES] = { 0 };
+	uint32_t i;
+	size_t k;
+	int ret = 0;
+
+	/* Nodes are only ever listed now: none lingers from before. */
+	metrics_family_reset(nm->node_flags);
+	for (i = 0; i < st->num_nodes && ret == 0; i++) {
+		const struct ctdb_node_info *node = &st->nodes[i];
+
+		if ((node->flags & CTDB_NODE_FLAGS_DELETED) != 0) {
+			continue;
+		}
+		for (k = 0; k < NUM_NODE_STATES; k++) {
+			if (node_in_state(node->flags, node_states[k].flag)) {
+				counts[k]++;
+			}
+		}
+		ret = node_flags_gauge(nm, node);
+	}
+	for (k = 0; k < NUM_NODE_STATES && ret == 0; k++) {
+		const char *values[] = { node_states[k].state };
+
+		ret = metrics_gauge_set(nm->cluster_nodes, values, counts[k]);
+	}
+	if (ret == 0) {
+		ret = metrics_gauge_set(nm->quorate, NULL, quorate ? 1 : 0);
+	}
+	if (ret == 0) {
+		ret = metrics_gauge_set(nm->taking_part, NULL,
+					st->why_out == NULL ? 1 : 0);
+	}
+	return ret;
+}
+
 int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_metrics *nm,
+			 const struct ctdb_node_status *st, bool quorate,
 			 char **out)
 {
 	int ret;
@@ -157,6 +253,9 @@ int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_metrics *nm,
 		return ENOMEM;
 	}
 	ret = noded_metrics_gauges(nm);
+	if (ret == 0) {
+		ret = noded_metrics_cluster(nm, st, quorate);
+	}
 	if (ret != 0) {
 		return ret;
 	}

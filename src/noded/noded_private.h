@@ -49,6 +49,7 @@ struct noded_metrics;
 struct sd_notify;
 struct takeover_context;
 struct watch_keys;
+struct tickles;
 
 /* Everything read from ctdb.conf, ctdb.tunables and public_addresses. */
 struct noded_config {
@@ -105,6 +106,8 @@ struct noded_context {
 	/* Interfaces `ctdb setifacelink IFACE down` reported (iface_link.c). */
 	char **ifaces_down;
 	struct announce_context *announce; /* gratuitous ARP after takeip */
+	struct tickles *tickles; /* registered connections per public IP */
+	struct tickle_failover *tickle_failover; /* resets after releaseip */
 };
 
 /* From noded/announce.c */
@@ -120,6 +123,53 @@ void announce_observer(const struct node_state_change *c, void *private_data);
 /* Rounds still to send for configured IP ip: 0 when none are due. */
 unsigned announce_rounds_left(const struct announce_context *actx,
 			      unsigned ip);
+
+/* From noded/tickle_control.c */
+
+/**
+ * ADDTICKLE (add) or DELTICKLE: every connection of list, logged; a
+ * full list is a warning. @return 0 or the first failure (tickles.h).
+ */
+int tickle_control_update(struct noded_context *nctx, bool add,
+			  const struct ctdb_tickle_list *list);
+/** GETTICKLES: a copy of addr's list. @return 0, ENOENT, ENOMEM. */
+int tickle_control_get(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		       const struct net_endpoint *addr,
+		       struct ctdb_tickle_list **out);
+
+/* From noded/tickle_failover.c */
+
+struct tickle_failover;
+struct tickle_failover *tickle_failover_new(TALLOC_CTX *mem_ctx,
+					    struct noded_context *nctx);
+/*
+ * node_state observer: when this node releases an address, the
+ * connections registered for it are reset, in both directions, as
+ * ctdb_killtcp does (for up to 5 s, in the background).
+ */
+void tickle_failover_observer(const struct node_state_change *c,
+			      void *private_data);
+/*
+ * A tickle ACK to every client registered for configured IP ip, from the
+ * address: their answer finds no connection here, our stack resets it,
+ * and the client reconnects at once (announce.c, each round).
+ * @return the number of tickles sent.
+ */
+unsigned tickle_failover_tickle(struct noded_context *nctx, unsigned ip);
+
+/* From noded/tickles_sync.c (built with HAVE_COROSYNC) */
+
+struct cluster_corosync;
+struct cluster_tickles_msg;
+/**
+ * Every second, send the tickle list of each address held here that
+ * changed since it was last sent. @return 0 or ENOMEM.
+ */
+int tickles_sync_start(struct noded_context *nctx,
+		       struct cluster_corosync *cc);
+/** Another member's list: replaces ours unless we hold the address. */
+void tickles_sync_apply(struct noded_context *nctx,
+			const struct cluster_tickles_msg *msg);
 
 /* From noded/iface_link.c */
 
@@ -325,14 +375,23 @@ struct noded_cluster;
 
 /**
  * The corosync backend as a cluster (view of every node of `nodes`);
- * sets nctx->corosync. Call noded_cluster_start() once the node_state
- * and the takeover queue exist. @return NULL on allocation failure.
+ * sets nctx->corosync. Call noded_cluster_join_send() once the event
+ * daemon has run init. @return NULL on allocation failure.
  */
 struct cluster *noded_cluster_new(TALLOC_CTX *mem_ctx,
 				  struct noded_context *nctx);
 
-/** Connect to corosync (retrying) and follow its decisions. @return 0 or errno. */
-int noded_cluster_start(struct noded_context *nctx);
+/**
+ * Join the cluster, after init: release the public IPs still configured
+ * on this host (an earlier daemon's, killed before it released them),
+ * then connect to corosync (retrying) and follow its decisions. Until
+ * then RUNDIR/noded.joining exists. Fails (EIO) when a leftover cannot
+ * be released: joining would put it on two nodes.
+ */
+struct tevent_req *noded_cluster_join_send(TALLOC_CTX *mem_ctx,
+					   struct tevent_context *ev,
+					   struct noded_context *nctx);
+bool noded_cluster_join_recv(struct tevent_req *req, int *perr);
 
 /**
  * The pnn the cluster's last allocation gives address; held_pnn (what
@@ -384,6 +443,9 @@ bool control_client_connect(struct sock_daemon *sd, int fd,
 /** STATUS: this node's runstate, flags and reason, with the cluster's. */
 int node_info_status(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 		     struct ctdb_node_status **out);
+/** METRICS: noded_metrics_render with the cluster's state. */
+int node_info_metrics(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
+		      char **out);
 /** IPS: every configured IP with its holder (this pnn or -1). */
 int node_info_ips(TALLOC_CTX *mem_ctx, struct noded_context *nctx,
 		  struct ctdb_public_ip_list **out);
@@ -426,14 +488,22 @@ void sd_notify_observer(const struct node_state_change *c,
  *   ctdb_ip_moves_total{action}          counter, "takeip"|"releaseip"
  *   ctdb_public_ips_hosted               gauge
  *   ctdb_runstate{runstate}              gauge, 1 for the current one
+ *   ctdb_cluster_nodes{state}            gauge, nodes ok or by flag
+ *   ctdb_cluster_node_flags{pnn,address} gauge, CTDB's flag bits
+ *   ctdb_cluster_quorate                 gauge, 1 or 0
+ *   ctdb_cluster_taking_part             gauge, 1 or 0 (why_out NULL)
  */
 struct noded_metrics *noded_metrics_new(TALLOC_CTX *mem_ctx,
 					const struct node_state *ns);
 /** node_state observer: counts health transitions and IP moves. */
 void noded_metrics_observer(const struct node_state_change *c,
 			    void *private_data);
-/* OpenMetrics text without "# EOF". @return 0 or ENOMEM. */
+/*
+ * OpenMetrics text without "# EOF", the cluster's gauges from st (as
+ * node_info_status builds it). @return 0 or ENOMEM.
+ */
 int noded_metrics_render(TALLOC_CTX *mem_ctx, struct noded_metrics *nm,
+			 const struct ctdb_node_status *st, bool quorate,
 			 char **out);
 
 /* From noded/hooks.c */
@@ -464,5 +534,22 @@ struct tevent_req *hooks_drain_send(TALLOC_CTX *mem_ctx,
 bool hooks_drain_recv(struct tevent_req *req, int *perr);
 /** Drop what is queued and close the connection (before eventd stops). */
 void hooks_close(struct hooks_context *n);
+/**
+ * Queue a hook event (doc, a new reference, is consumed) unless the hooks
+ * are off: event, args for hooks without stdin, reason, and the members
+ * the event adds to the common document.
+ */
+void hooks_queue(struct hooks_context *n, const char *event,
+		 const char *args, const char *reason, json_t *doc);
+
+/* From noded/hooks_members.c */
+
+struct hooks_members;
+/** nodeup and nodedown for the other nodes, queued through hooks. */
+struct hooks_members *hooks_members_new(TALLOC_CTX *mem_ctx,
+					struct hooks_context *hooks,
+					struct noded_context *nctx);
+/** cluster_change_fn: compare the nodes that are up with the last view. */
+void hooks_members_changed(void *private_data);
 
 #endif

@@ -41,6 +41,10 @@ struct noded_startup_state {
 
 static void noded_startup_eventd_done(struct tevent_req *subreq);
 static void noded_startup_init_done(struct tevent_req *subreq);
+#ifdef HAVE_COROSYNC
+static void noded_startup_joined(struct tevent_req *subreq);
+#endif
+static void noded_startup_setup(struct tevent_req *req);
 static void noded_startup_setup_done(struct tevent_req *subreq);
 static void noded_startup_run(struct tevent_req *req);
 static void noded_startup_done(struct tevent_req *subreq);
@@ -126,6 +130,45 @@ static void noded_startup_init_done(struct tevent_req *subreq)
 		tevent_req_error_unix(req, EIO);
 		return;
 	}
+#ifdef HAVE_COROSYNC
+	if (state->nctx->corosync != NULL) {
+		subreq = noded_cluster_join_send(state, state->ev,
+						 state->nctx);
+		if (tevent_req_nomem(subreq, req)) {
+			return;
+		}
+		tevent_req_set_callback(subreq, noded_startup_joined, req);
+		return;
+	}
+#endif
+	noded_startup_setup(req);
+}
+
+#ifdef HAVE_COROSYNC
+/* Leftover addresses are gone and the cluster joined (or joining). */
+static void noded_startup_joined(struct tevent_req *subreq)
+{
+	struct tevent_req *req = tevent_req_callback_data(subreq,
+							  struct tevent_req);
+	int err = 0;
+	bool ok;
+
+	ok = noded_cluster_join_recv(subreq, &err);
+	TALLOC_FREE(subreq);
+	if (!ok) {
+		tevent_req_error_unix(req, err);
+		return;
+	}
+	noded_startup_setup(req);
+}
+#endif
+
+static void noded_startup_setup(struct tevent_req *req)
+{
+	struct noded_startup_state *state = tevent_req_data(
+		req, struct noded_startup_state);
+	struct tevent_req *subreq;
+
 	node_state_set_runstate(state->nctx->state, CTDB_RUNSTATE_SETUP);
 	subreq = noded_event_send(state, state->ev, state->nctx, "setup", "");
 	if (tevent_req_nomem(subreq, req)) {

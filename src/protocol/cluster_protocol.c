@@ -20,6 +20,8 @@
  *   TAKEN:     nothing
  *   SUSPECT:   u32 target_pnn (CLUSTER_PNN_NONE before its first STATE),
  *              u64 target_member, u32 target_seq
+ *   TICKLES:   stringn address, then a connection list
+ *              (protocol/tickle_wire.h)
  *
  * A stringn is a u32 N then N bytes whose only NUL is the last; N = 0 is
  * NULL, allowed only for the reason. Addresses are bare IPv4 or IPv6
@@ -51,6 +53,7 @@ static bool type_is_valid(uint32_t type)
 	case CLUSTER_MSG_RELEASED:
 	case CLUSTER_MSG_TAKEN:
 	case CLUSTER_MSG_SUSPECT:
+	case CLUSTER_MSG_TICKLES:
 		return true;
 	}
 	return false;
@@ -150,6 +153,13 @@ static int body_len(const struct cluster_msg *msg, size_t *plen)
 	case CLUSTER_MSG_SUSPECT:
 		len = 4 + 8 + 4;
 		break;
+	case CLUSTER_MSG_TICKLES:
+		if (!address_is_valid(msg->body.tickles.address)) {
+			return EINVAL;
+		}
+		return ctdb_tickle_list_add_len(
+			ctdb_stringn_len(msg->body.tickles.address),
+			msg->body.tickles.list, plen);
 	default:
 		return EINVAL;
 	}
@@ -194,6 +204,10 @@ static void push_body(const struct cluster_msg *msg, uint8_t *buf,
 		ctdb_push_u32(buf, offset, sus->target_pnn);
 		ctdb_push_i64(buf, offset, (int64_t)sus->target_member);
 		ctdb_push_u32(buf, offset, sus->target_seq);
+		break;
+	case CLUSTER_MSG_TICKLES:
+		ctdb_push_stringn(buf, offset, msg->body.tickles.address);
+		ctdb_tickle_list_push(buf, offset, msg->body.tickles.list);
 		break;
 	default:
 		break;
@@ -336,6 +350,21 @@ static int pull_suspect(struct ctdb_pull_cursor *c, uint32_t num_nodes,
 	return 0;
 }
 
+static int pull_tickles(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
+			struct cluster_tickles_msg *t)
+{
+	int ret;
+
+	ret = ctdb_pull_stringn_required(c, mem_ctx, &t->address);
+	if (ret != 0) {
+		return ret;
+	}
+	if (!address_is_valid(t->address)) {
+		return EINVAL;
+	}
+	return ctdb_tickle_list_pull(c, mem_ctx, &t->list);
+}
+
 static int pull_body(struct ctdb_pull_cursor *c, uint32_t num_nodes,
 		     struct cluster_msg *msg)
 {
@@ -346,6 +375,8 @@ static int pull_body(struct ctdb_pull_cursor *c, uint32_t num_nodes,
 		return ctdb_pull_u32(c, &msg->body.heartbeat_seq);
 	case CLUSTER_MSG_SUSPECT:
 		return pull_suspect(c, num_nodes, &msg->body.suspect);
+	case CLUSTER_MSG_TICKLES:
+		return pull_tickles(c, msg, &msg->body.tickles);
 	default:
 		return 0;
 	}
@@ -472,6 +503,8 @@ const char *cluster_msg_type_name(uint32_t type)
 		return "taken";
 	case CLUSTER_MSG_SUSPECT:
 		return "suspect";
+	case CLUSTER_MSG_TICKLES:
+		return "tickles";
 	}
 	return "unknown";
 }

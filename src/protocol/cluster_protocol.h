@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <talloc.h>
 
+#include "protocol/tickle_wire.h"
+
 /*
  * Every message starts with the same 20 bytes: u32 magic, u32 version,
  * u32 type, u32 pnn (the sender's line in `nodes`), u32 round (the
@@ -27,6 +29,7 @@ enum cluster_msg_type {
 	CLUSTER_MSG_RELEASED = 3,  /* release phase of the round done here */
 	CLUSTER_MSG_TAKEN = 4,     /* take phase of the round done here */
 	CLUSTER_MSG_SUSPECT = 5,   /* "this member has been silent too long" */
+	CLUSTER_MSG_TICKLES = 6,   /* the connections registered for an IP */
 };
 
 /* Why a STATE was sent: the answer to a barrier, or news of a change. */
@@ -66,6 +69,16 @@ struct cluster_suspect_msg {
 	uint32_t target_seq;    /* the newest heartbeat the sender saw from it */
 };
 
+/*
+ * The whole list of connections registered for one public address, sent
+ * by its holder when it changed (noded/tickles_sync.c): every member
+ * replaces its copy, so the next holder can tickle them.
+ */
+struct cluster_tickles_msg {
+	const char *address;
+	struct ctdb_tickle_list *list;
+};
+
 struct cluster_msg {
 	uint32_t type; /* enum cluster_msg_type */
 	uint32_t pnn;
@@ -74,6 +87,7 @@ struct cluster_msg {
 		struct cluster_state_msg state;
 		uint32_t heartbeat_seq;
 		struct cluster_suspect_msg suspect;
+		struct cluster_tickles_msg tickles;
 	} body;
 };
 

@@ -328,12 +328,17 @@ json_t *ctdb_node_info_json(const struct ctdb_node_info *node,
 {
 	char word[CTDB_NODE_FLAGS_WORD_LEN];
 
-	return json_pack("{s:I, s:o, s:I, s:s, s:b}", "pnn",
+	bool unhealthy = (node->flags & CTDB_NODE_FLAGS_UNHEALTHY) != 0;
+
+	return json_pack("{s:I, s:o, s:I, s:s, s:b, s:o}", "pnn",
 			 (json_int_t)node->pnn, "address",
 			 text_json(node->address), "flags",
 			 (json_int_t)node->flags, "status",
 			 ctdb_node_flags_word(node->flags, word), "this",
-			 node->pnn == this_pnn);
+			 node->pnn == this_pnn, "reason",
+			 unhealthy && node->reason != NULL
+				 ? text_json(node->reason)
+				 : json_null());
 }
 
 static json_t *node_list_json(const struct ctdb_node_status *st,
@@ -372,6 +377,7 @@ static json_t *leader_json(uint32_t leader)
 json_t *ctdb_node_status_json(const struct ctdb_node_status *st)
 {
 	uint32_t flags = 0;
+	const char *reason = NULL;
 	uint32_t deleted = 0;
 	json_t *nodes;
 	uint32_t i;
@@ -379,20 +385,24 @@ json_t *ctdb_node_status_json(const struct ctdb_node_status *st)
 	for (i = 0; i < st->num_nodes; i++) {
 		if (st->nodes[i].pnn == st->this_pnn) {
 			flags = st->nodes[i].flags;
+			reason = st->nodes[i].reason;
 		}
 	}
 	nodes = node_list_json(st, &deleted);
 	if (nodes == NULL) {
 		return NULL;
 	}
-	return json_pack("{s:I, s:o, s:I, s:I, s:o, s:s, s:o, s:o}", "pnn",
+	return json_pack("{s:I, s:o, s:I, s:I, s:o, s:s, s:o, s:o, s:o}",
+			 "pnn",
 			 (json_int_t)st->this_pnn, "runstate",
 			 ctdb_node_runstate_json(st->runstate), "num_nodes",
 			 (json_int_t)st->num_nodes, "deleted_nodes",
 			 (json_int_t)deleted, "nodes", nodes, "recovery_mode",
 			 st->recovery_mode == 0 ? "NORMAL" : "RECOVERY",
 			 "leader", leader_json(st->leader), "health",
-			 ctdb_node_health_json(flags, st->unhealthy_reason));
+			 ctdb_node_health_json(flags, reason), "why_out",
+			 st->why_out != NULL ? text_json(st->why_out)
+					     : json_null());
 }
 
 static const char *run_result_word(int result)

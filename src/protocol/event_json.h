@@ -93,7 +93,8 @@ const char *ctdb_node_flags_word(uint32_t flags,
 /*
  * One node of a node list:
  *   {"pnn": 0, "address": "10.0.0.1", "flags": 2 (the bits),
- *    "status": ctdb_node_flags_word(flags), "this": true|false}
+ *    "status": ctdb_node_flags_word(flags), "this": true|false,
+ *    "reason": null | why it is UNHEALTHY}
  */
 json_t *ctdb_node_info_json(const struct ctdb_node_info *node,
 			    uint32_t this_pnn);
@@ -105,7 +106,8 @@ json_t *ctdb_node_info_json(const struct ctdb_node_info *node,
  *    "num_nodes": all nodes, deleted included, "deleted_nodes": N,
  *    "nodes": [node...], "recovery_mode": "NORMAL" | "RECOVERY",
  *    "leader": pnn | null (none known),
- *    "health": ctdb_node_health_json() of this node}
+ *    "health": ctdb_node_health_json() of this node,
+ *    "why_out": null | why this node takes no part in the cluster}
  */
 json_t *ctdb_node_status_json(const struct ctdb_node_status *st);
 

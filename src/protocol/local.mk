@@ -12,7 +12,8 @@ src_protocol_libprotocol_a_SOURCES = \
 	src/protocol/script_result.c src/protocol/script_result.h \
 	src/protocol/watch_protocol.c src/protocol/watch_protocol.h \
 	src/protocol/event_bus.c src/protocol/event_bus.h \
-	src/protocol/cluster_protocol.c src/protocol/cluster_protocol.h
+	src/protocol/cluster_protocol.c src/protocol/cluster_protocol.h \
+	src/protocol/tickle_wire.c src/protocol/tickle_wire.h
 
 PROTOCOL_LIBS = src/protocol/libprotocol.a $(TALLOC_LIBS) $(JANSSON_LIBS)
 
@@ -51,4 +52,13 @@ TESTS += tests/unit/test_cluster_protocol
 tests_unit_test_cluster_protocol_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_cluster_protocol_SOURCES = tests/unit/test_cluster_protocol.c
 tests_unit_test_cluster_protocol_LDADD = $(PROTOCOL_LIBS) $(CMOCKA_LIBS)
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_tickle_wire
+TESTS += tests/unit/test_tickle_wire
+tests_unit_test_tickle_wire_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_tickle_wire_SOURCES = tests/unit/test_tickle_wire.c
+tests_unit_test_tickle_wire_LDADD = $(PROTOCOL_LIBS) src/common/libcommon.a \
+	$(TALLOC_LIBS) $(CMOCKA_LIBS)
 endif

@@ -7,6 +7,7 @@
 
 #include "protocol/node_protocol_api.h"
 #include "protocol/protocol_basic.h"
+#include "protocol/tickle_wire.h"
 
 /*
  * Wire layout (host byte order, packed), after the 12-byte header:
@@ -17,18 +18,22 @@
  *   reply:    u32 cmd, i32 result, then only when result is 0:
  *             STATUS:   u32 this_pnn, u32 runstate, u32 recovery_mode,
  *                       u32 leader, u32 num_nodes,
- *                       num_nodes x { u32 pnn, u32 flags, stringn address },
- *                       stringn unhealthy_reason
+ *                       num_nodes x { u32 pnn, u32 flags, stringn address,
+ *                                     stringn reason },
+ *                       stringn why_out
  *             RUNSTATE: u32 runstate
  *             IPS:      u32 num, num x { stringn address, u32 bits,
  *                                        stringn ifaces, i32 pnn }
  *             GETVAR:   u32 value
  *             LISTVARS: u32 num, num x { stringn name, u32 value }
  *             METRICS:  stringn OpenMetrics text (never NULL)
+ *             GETTICKLES: a connection list (protocol/tickle_wire.h)
+ *   request bodies of the tickle commands: ADDTICKLE and DELTICKLE a
+ *             connection list, GETTICKLES one endpoint (port ignored)
  *
  * A stringn is a u32 N then N bytes whose only NUL is the last; N = 0 is
- * NULL. Names and addresses may not be NULL; ifaces and the unhealthy
- * reason may. Any change here needs CTDB_NODE_PROTOCOL_VERSION bumped.
+ * NULL. Names and addresses may not be NULL; ifaces, a node's unhealthy
+ * reason and why_out may. Any change here needs CTDB_NODE_PROTOCOL_VERSION bumped.
  */
 
 /* Header plus the u32 cmd that follows it in every message. */
@@ -42,7 +47,7 @@
  * peer's count is checked against these before any allocation, so a
  * forged count never makes us allocate more than the packet describes.
  */
-#define NODE_MIN_WIRE_LEN (4 + 4 + 4)
+#define NODE_MIN_WIRE_LEN (4 + 4 + 4 + 4)
 #define IP_MIN_WIRE_LEN (4 + 4 + 4 + 4)
 #define VAR_MIN_WIRE_LEN (4 + 4)
 
@@ -63,6 +68,9 @@ static bool command_is_valid(uint32_t cmd)
 	case CTDB_NODE_CMD_CONTINUE:
 	case CTDB_NODE_CMD_SHUTDOWN:
 	case CTDB_NODE_CMD_METRICS:
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+	case CTDB_NODE_CMD_GETTICKLES:
 		return true;
 	}
 	return false;
@@ -107,6 +115,11 @@ static int request_wire_len(const void *data, size_t *plen)
 		len = ctdb_len_add(len, ctdb_stringn_len(in->data.var->name));
 		len = ctdb_len_add(len, 4);
 		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		return ctdb_tickle_list_add_len(len, in->data.tickles, plen);
+	case CTDB_NODE_CMD_GETTICKLES:
+		return ctdb_tickle_endpoint_add_len(len, in->data.addr, plen);
 	default:
 		if (!command_is_valid(in->cmd)) {
 			return EINVAL;
@@ -133,6 +146,13 @@ static void request_push_body(const void *data, uint8_t *buf,
 	case CTDB_NODE_CMD_SETIFACELINK:
 		ctdb_push_stringn(buf, offset, in->data.var->name);
 		ctdb_push_u32(buf, offset, in->data.var->value);
+		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		ctdb_tickle_list_push(buf, offset, in->data.tickles);
+		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ctdb_tickle_endpoint_push(buf, offset, in->data.addr);
 		break;
 	default:
 		break;
@@ -184,6 +204,13 @@ static int request_msg_pull(struct ctdb_pull_cursor *c, uint32_t cmd,
 	case CTDB_NODE_CMD_SETVAR:
 	case CTDB_NODE_CMD_SETIFACELINK:
 		ret = request_setvar_pull(c, req, &req->data.var);
+		break;
+	case CTDB_NODE_CMD_ADDTICKLE:
+	case CTDB_NODE_CMD_DELTICKLE:
+		ret = ctdb_tickle_list_pull(c, req, &req->data.tickles);
+		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ret = ctdb_tickle_endpoint_pull_new(c, req, &req->data.addr);
 		break;
 	default:
 		break;
@@ -251,6 +278,7 @@ static bool command_has_reply_body(uint32_t cmd)
 	case CTDB_NODE_CMD_LISTVARS:
 	case CTDB_NODE_CMD_IFACES:
 	case CTDB_NODE_CMD_METRICS:
+	case CTDB_NODE_CMD_GETTICKLES:
 		return true;
 	}
 	return false;
@@ -284,8 +312,9 @@ static int status_wire_len(const struct ctdb_node_status *st, size_t *plen)
 		}
 		len = ctdb_len_add(len, 4 + 4);
 		len = ctdb_len_add(len, ctdb_stringn_len(node->address));
+		len = ctdb_len_add(len, ctdb_stringn_len(node->reason));
 	}
-	len = ctdb_len_add(len, ctdb_stringn_len(st->unhealthy_reason));
+	len = ctdb_len_add(len, ctdb_stringn_len(st->why_out));
 	*plen = len;
 	return 0;
 }
@@ -364,6 +393,8 @@ static int reply_body_wire_len(const struct ctdb_node_reply *in,
 		}
 		*plen = ctdb_stringn_len(in->data.text);
 		return 0;
+	case CTDB_NODE_CMD_GETTICKLES:
+		return ctdb_tickle_list_add_len(0, in->data.tickles, plen);
 	}
 	*plen = 0;
 	return 0;
@@ -408,8 +439,9 @@ static void push_status(uint8_t *buf, size_t *offset,
 		ctdb_push_u32(buf, offset, st->nodes[i].pnn);
 		ctdb_push_u32(buf, offset, st->nodes[i].flags);
 		ctdb_push_stringn(buf, offset, st->nodes[i].address);
+		ctdb_push_stringn(buf, offset, st->nodes[i].reason);
 	}
-	ctdb_push_stringn(buf, offset, st->unhealthy_reason);
+	ctdb_push_stringn(buf, offset, st->why_out);
 }
 
 static void push_ips(uint8_t *buf, size_t *offset,
@@ -470,6 +502,9 @@ static void reply_push_body(const void *data, uint8_t *buf, size_t *offset)
 	case CTDB_NODE_CMD_METRICS:
 		ctdb_push_stringn(buf, offset, in->data.text);
 		break;
+	case CTDB_NODE_CMD_GETTICKLES:
+		ctdb_tickle_list_push(buf, offset, in->data.tickles);
+		break;
 	}
 }
 
@@ -487,7 +522,11 @@ static int node_info_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 	if (ret != 0) {
 		return ret;
 	}
-	return ctdb_pull_stringn_required(c, mem_ctx, &node->address);
+	ret = ctdb_pull_stringn_required(c, mem_ctx, &node->address);
+	if (ret != 0) {
+		return ret;
+	}
+	return ctdb_pull_stringn(c, mem_ctx, &node->reason);
 }
 
 /* The fixed part of a status: everything before the node list. */
@@ -541,7 +580,7 @@ static int status_pull(struct ctdb_pull_cursor *c, TALLOC_CTX *mem_ctx,
 		goto fail;
 	}
 	st->nodes = nodes;
-	ret = ctdb_pull_stringn(c, st, &st->unhealthy_reason);
+	ret = ctdb_pull_stringn(c, st, &st->why_out);
 	if (ret != 0) {
 		goto fail;
 	}
@@ -677,6 +716,8 @@ static int reply_body_pull(struct ctdb_pull_cursor *c,
 	case CTDB_NODE_CMD_METRICS:
 		return ctdb_pull_stringn_required(c, reply,
 						  &reply->data.text);
+	case CTDB_NODE_CMD_GETTICKLES:
+		return ctdb_tickle_list_pull(c, reply, &reply->data.tickles);
 	}
 	return 0;
 }

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "protocol/tickle_wire.h"
+
 /*
  * Same framing and 12-byte header as the event protocol (length, version,
  * reqid; host byte order, packed), then u32 cmd. Command values start at
@@ -17,7 +19,7 @@
  * or 0, and the daemon closes the connection on any other version
  * (src/server/srv_conn.h).
  */
-#define CTDB_NODE_PROTOCOL_VERSION 1
+#define CTDB_NODE_PROTOCOL_VERSION 2
 
 enum ctdb_node_command {
 	CTDB_NODE_CMD_STATUS = 100,   /* -> ctdb_node_status */
@@ -35,7 +37,13 @@ enum ctdb_node_command {
 	/* 140-159: what Samba's stock event scripts ask for. */
 	CTDB_NODE_CMD_IFACES = 140,       /* -> ctdb_var_list: iface, link 1/0 */
 	CTDB_NODE_CMD_SETIFACELINK = 141, /* var: iface, link 1 up / 0 down */
+	CTDB_NODE_CMD_ADDTICKLE = 142,    /* ctdb_tickle_list */
+	CTDB_NODE_CMD_DELTICKLE = 143,    /* ctdb_tickle_list */
+	CTDB_NODE_CMD_GETTICKLES = 144,   /* endpoint -> ctdb_tickle_list */
 };
+
+/* CTDB's "no node": the leader of a node that knows none. */
+#define CTDB_UNKNOWN_PNN 0xffffffffU
 
 /* CTDB's node flags, same bits. */
 #define CTDB_NODE_FLAGS_DISCONNECTED 0x00000001U
@@ -63,20 +71,26 @@ struct ctdb_node_info {
 	uint32_t pnn;
 	uint32_t flags;
 	const char *address;
+	/*
+	 * Why the node is UNHEALTHY, NULL when it is not: the failing
+	 * script, its result and the first line of its output. Every node
+	 * has its own, as the cluster shares them (version 2).
+	 */
+	const char *reason;
 };
 
 struct ctdb_node_status {
 	uint32_t this_pnn;
 	uint32_t runstate;
 	uint32_t recovery_mode; /* 0 NORMAL, 1 ACTIVE */
-	uint32_t leader;        /* pnn */
+	uint32_t leader;        /* pnn, CTDB_UNKNOWN_PNN for none */
 	uint32_t num_nodes;
 	struct ctdb_node_info *nodes;
 	/*
-	 * Why this node is UNHEALTHY, NULL when it is not: the failing
-	 * script, its result and the first line of its output.
+	 * Why this node takes no part in the cluster (no quorum, corosync
+	 * unreachable, nodes file differs, excluded), NULL when it does.
 	 */
-	const char *unhealthy_reason;
+	const char *why_out;
 };
 
 struct ctdb_public_ip_info {
@@ -106,6 +120,8 @@ struct ctdb_node_request {
 	union {
 		const char *name;     /* GETVAR */
 		struct ctdb_var *var; /* SETVAR */
+		struct ctdb_tickle_list *tickles; /* ADDTICKLE, DELTICKLE */
+		struct net_endpoint *addr;        /* GETTICKLES */
 	} data;
 };
 
@@ -119,6 +135,7 @@ struct ctdb_node_reply {
 		uint32_t value;
 		struct ctdb_var_list *vars;
 		const char *text; /* METRICS */
+		struct ctdb_tickle_list *tickles; /* GETTICKLES */
 	} data;
 };
 

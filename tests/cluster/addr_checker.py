@@ -12,10 +12,16 @@
 # A daemon that has just started (its pid file is younger than GRACE
 # seconds) or just woken from SIGSTOP (the test touches PIDFILE.woken
 # before SIGCONT) does not count yet: it still has the addresses it held
-# before, and gets GRACE seconds to release them.
+# before, and gets GRACE seconds to release them. Nor does one that is
+# outside the cluster and releasing: ctdb-noded keeps JOINING (its
+# RUNDIR/noded.joining) from its start until it has released what an
+# earlier daemon left configured and joined, and from the moment it finds
+# it was silent (SIGSTOP) until it has released what the others took
+# meanwhile; it takes nothing while the file exists. (The overlap after
+# SIGSTOP is the one no fencing leaves: ctdb-noded(8), CLUSTER.)
 #
 # usage: addr_checker.py PREFIX SKIP FAULT_FILE RUN_FILE VIOLATIONS SAMPLES
-#        NAME:NETNS:PIDFILE...
+#        NAME:NETNS:PIDFILE[:JOINING]...
 
 import ctypes
 import os
@@ -104,8 +110,10 @@ def in_grace(pidfile):
     return time.time() - newest < GRACE
 
 
-def running(pidfile):
+def running(pidfile, joining):
     if in_grace(pidfile):
+        return False
+    if joining and os.path.exists(joining):
         return False
     try:
         with open(pidfile) as f:
@@ -133,8 +141,8 @@ def main():
     prefix, skip, fault_file, run_file, vio_path, smp_path = sys.argv[1:7]
     nodes = []
     for spec in sys.argv[7:]:
-        name, netns, pidfile = spec.split(":", 2)
-        nodes.append((name, netns_socket_or_die(netns), pidfile))
+        name, netns, pidfile, joining = (spec.split(":", 3) + [""])[:4]
+        nodes.append((name, netns_socket_or_die(netns), pidfile, joining))
     seq = 1
     with open(vio_path, "a", buffering=1) as vio, \
             open(smp_path, "a", buffering=1) as smp:
@@ -142,9 +150,9 @@ def main():
             start = time.monotonic()
             fault = read_fault(fault_file)
             on = {}
-            for name, sock, pidfile in nodes:
+            for name, sock, pidfile, joining in nodes:
                 seq += 1
-                if not running(pidfile):
+                if not running(pidfile, joining):
                     continue
                 for a in ipv4_addresses(sock, seq):
                     if a.startswith(prefix) and a != skip:

@@ -10,12 +10,14 @@
 # recovery; ctdb stop / continue; kill -9 of ctdb-noded and its restart;
 # kill -9 of corosync (node death) and the node's return; a partition of
 # one node (nftables) and the heal; a SIGSTOPped ctdb-noded, then
-# SIGCONT; a node whose nodes file differs.
+# SIGCONT; a node whose nodes file differs; a ctdb-noded started before
+# its corosync; a second ctdb-noded for a pnn that is served.
 #
 # The invariant, sampled about 10 times a second by a background checker
 # through every fault: no public address is configured on two nodes whose
 # ctdb-noded is running (alive and not stopped; one just started or woken
-# gets 2 s to release what it still held). After each fault settles
+# gets 2 s to release what it still held; one still joining, while its
+# RUNDIR/noded.joining exists, does not count). After each fault settles
 # every address is on exactly one running node that may host it. The
 # violations are counted per fault and must all be 0.
 #
@@ -74,7 +76,7 @@ start_checker()
 	local specs=() i
 
 	for i in $ALL; do
-		specs+=("n$i:$TIER_TAG-n$i:$TESTDIR/n$i/noded.pid")
+		specs+=("n$i:$TIER_TAG-n$i:$TESTDIR/n$i/noded.pid:$TESTDIR/n$i/run/noded.joining")
 	done
 	python3 "$abs_top_srcdir/tests/cluster/addr_checker.py" "$TIER_PUB" \
 		"${TIER_PUB}200" "$TESTDIR/fault" "$TESTDIR/checking" \
@@ -241,7 +243,11 @@ kill -KILL "$(tier_pid 3 noded)"
 settle 20 "kill -9 of ctdb-noded 3: the others take its addresses" \
 	$(all_but 3)
 # Its addresses are still on its eth0: the new daemon must release them
-# before anything, or they are on two running nodes.
+# (10.interface's init event does, and ctdb-noded releases what init
+# left) before it joins, or they are on two running nodes.
+leftovers=$(tier_held 3 | wc -l)
+check "kill -9 left ctdb-noded 3's addresses configured ($leftovers)" \
+	test "$leftovers" -gt 0
 begin_fault noded-restart
 tier_start_noded 3
 settle 30 "ctdb-noded 3 restarted: nothing held twice" $ALL
@@ -297,6 +303,50 @@ daemon_wait_exit "$(tier_pid 3 noded)" 20
 cp "$TESTDIR/n3/nodes.good" "$TESTDIR/n3/nodes"
 tier_start_noded 3
 settle 30 "node 3 with the right nodes file takes part" $ALL
+
+# ctdb-noded started while its corosync is down: it says so once, keeps
+# trying, takes no address, and joins when corosync comes.
+begin_fault corosync-absent
+kill -TERM "$(tier_pid 3 noded)"
+daemon_wait_exit "$(tier_pid 3 noded)" 20
+kill -TERM "$(tier_pid 3 corosync)"
+daemon_wait_exit "$(tier_pid 3 corosync)" 30
+settle 30 "node 3 and its corosync stopped" $(all_but 3)
+said_before=$(grep -c 'cannot reach corosync' "$TESTDIR/n3/log.ctdb")
+tier_start_noded 3
+check "ctdb-noded 3 says corosync is unreachable" \
+	wait_until 30 eval "[ \$(grep -c 'cannot reach corosync' \
+		'$TESTDIR/n3/log.ctdb') -gt $said_before ]"
+check "ctdb-noded 3 holds no address without corosync" \
+	test -z "$(tier_held 3)"
+tier_start_corosync 3
+wait_until 30 tier_quorate 3 || h_fail "corosync 3 did not rejoin"
+settle 40 "corosync 3 started late: node 3 takes part" $ALL
+said=$(($(grep -c 'cannot reach corosync' "$TESTDIR/n3/log.ctdb") - said_before))
+check "it said so once, not at every retry ($said)" test "$said" -eq 1
+
+# A second ctdb-noded for pnn 1, in node 2's namespace (same corosync
+# node) with a base of its own and no public address: the one that has
+# served pnn 1 keeps it, the newcomer is refused and exits, both log it.
+begin_fault duplicate-pnn
+d=$TESTDIR/n2dup
+mkdir -p "$d/events/legacy" "$d/var" || h_die "mkdir $d failed"
+mkdir -m 0700 "$d/run" || h_die "mkdir $d/run failed"
+sed "s|$TESTDIR/n2/|$d/|" "$TESTDIR/n2/ctdb.conf" >"$d/ctdb.conf"
+cp "$TESTDIR/n2/nodes" "$TESTDIR/n2/ctdb.tunables" "$d/"
+: >"$d/public_addresses"
+ip netns exec "$TIER_TAG-n2" env CTDB_TEST_MODE=yes CTDB_BASE="$d" \
+	CTDB_EVENTD="$OUR_EVENTD" "$TIER_NODED" </dev/null \
+	>>"$d/noded.stdout" 2>>"$d/noded.stderr" &
+dup_pid=$!
+H_DAEMON_PIDS+=("$dup_pid")
+check "a second ctdb-noded for pnn 1 is refused and exits" \
+	wait_until 60 eval "! kill -0 $dup_pid 2>/dev/null"
+check "it logs that another ctdb-noded serves pnn 1" \
+	grep -q 'already serves pnn 1: refusing to take part' "$d/log.ctdb"
+check "the first one's peers log the refusal" \
+	grep -q 'refusing a second ctdb-noded for pnn 1' "$TESTDIR/n1/log.ctdb"
+settle 30 "the first ctdb-noded of pnn 1 keeps its share" $ALL
 
 begin_fault end
 rm -f "$TESTDIR/checking"

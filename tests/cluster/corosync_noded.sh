@@ -6,7 +6,9 @@
 # six public addresses two by two (from the takeip/releaseip events each
 # node ran), that a monitor failure moves the failing node's addresses
 # to the others and its recovery brings them back, and that `ctdb
-# status` on any node shows all three nodes.
+# status` on any node shows all three nodes (with the Reason: of an
+# UNHEALTHY other node), listnodes, pnn and leader agree everywhere, and
+# a node that lost its corosync says why it takes no part.
 #
 # Needs root (skipped, 77, otherwise), ip netns, corosync and a build with
 # the corosync backend. Names, the subnet and directories derive from $$
@@ -226,6 +228,16 @@ for i in $(seq 1 $N); do
 		eval "[ \$(printf '%s\n' \"\$out\" | grep -c '^pnn:[0-2] ') -eq 3 ]"
 done
 
+# The cluster's commands give every node's view, the same everywhere.
+listnodes_want=$(printf '%s\n' "${net}1" "${net}2" "${net}3")
+for i in $(seq 1 $N); do
+	check "node $i: ctdb listnodes lists the 3 nodes" \
+		[ "$(ctdb_on "$i" listnodes 2>&1)" = "$listnodes_want" ]
+	check "node $i: ctdb pnn is $((i - 1)), ctdb leader 0" \
+		eval "[ \"\$(ctdb_on $i pnn)\" = $((i - 1)) ] &&
+			[ \"\$(ctdb_on $i leader)\" = 0 ]"
+done
+
 # ctdb ip all: the allocation, the same on every node.
 ip_all()
 {
@@ -261,6 +273,11 @@ check "a monitor failure on node 1: its addresses move to 2 and 3" \
 out=$(ctdb_on 2 status 2>&1)
 check "ctdb status on node 2 shows pnn 0 UNHEALTHY" \
 	eval "printf '%s\n' \"\$out\" | grep -q '^pnn:0 .*UNHEALTHY'"
+check "ctdb status on node 3: pnn 0's Reason: line after its line" \
+	eval "ctdb_on 3 status | grep -A1 '^pnn:0 ' |
+		grep -q '^Reason: .*monitor failure\$'"
+ctdb_on 2 nodestatus all >/dev/null 2>&1
+check "ctdb nodestatus all on node 2 exits 2 (pnn 0 UNHEALTHY)" [ $? -eq 2 ]
 key_now()
 {
 	timeout 5 ip netns exec "$tag-n$1" env CTDB_TEST_MODE=yes \
@@ -289,6 +306,11 @@ check "node 1 healthy again: back to 2 each" \
 kill -KILL "${corosync_pid[3]}"
 check "kill -9 of corosync 3: node 3 releases all, 1 and 2 take them" \
 	wait_until 30 shares_are 3 1 2 || show_logs
+check "node 3's status says it lost corosync" \
+	wait_until 20 eval "ctdb_on 3 status | grep -q '^Takes no part: '"
+check "node 1 sees pnn 2 DISCONNECTED and still leads" \
+	eval "ctdb_on 1 status | grep -q '^pnn:2 .*DISCONNECTED' &&
+		[ \"\$(ctdb_on 1 leader)\" = 0 ] && [ \"\$(ctdb_on 2 leader)\" = 0 ]"
 
 for i in $(seq 1 $N); do
 	check "node $i never ran takeip for an address it held" \

@@ -47,8 +47,7 @@
 # 60.nfs, none of the five.
 #
 # STOCK_HELPER_BINDIR overrides the helper directory (default: the build
-# tree, where our ctdb_killtcp and ctdb-config are built); the test skips
-# while our ctdb-config or `ctdb ifaces` does not exist.
+# tree, where our ctdb_killtcp and ctdb-config are built).
 #
 # Needs root, ip netns, ping, ethtool and Debian's ctdb package (the
 # scripts); skipped (77) without them. Names derive from $$; the
@@ -129,14 +128,12 @@ make_namespaces()
 	ip -n "$ns_n" link set eth0 up &&
 	ip -n "$ns_c" link set eth0 up
 }
-# The scripts need these of our ctdb and helpers (issue 12, item 1); the
-# checks below mean nothing without them.
+# The scripts call our helpers through CTDB_HELPER_BINDIR (00.ctdb's
+# init: ctdb-config; 10.interface's releaseip: ctdb_killtcp).
 helper_dir=${STOCK_HELPER_BINDIR:-$abs_top_builddir}
-[ -x "$helper_dir/ctdb-config" ] ||
-	h_skip "no ctdb-config in $helper_dir (00.ctdb's init needs it)"
-if "$OUR_CTDB" ifaces 2>&1 | grep -q "Unknown command"; then
-	h_skip "our ctdb has no 'ifaces' command (10.interface's monitor needs it)"
-fi
+for helper in ctdb-config ctdb_killtcp; do
+	[ -x "$helper_dir/$helper" ] || h_die "no $helper in $helper_dir"
+done
 
 make_namespaces || h_skip "cannot build the namespaces and veth pair"
 
@@ -203,6 +200,31 @@ else
 	show_state
 	h_finish
 fi
+
+# Each script really ran and succeeded: 00.ctdb's init reads the
+# database directories through our ctdb-config, its startup attaches
+# ctdb.tdb; every one of the five runs at monitor.
+script_ok()
+{
+	ctdb_n event status legacy "$1" 2>/dev/null |
+		grep -qE "^$2 +OK "
+}
+for ev in init startup; do
+	if script_ok "$ev" 00.ctdb; then
+		h_pass "00.ctdb $ev: OK"
+	else
+		h_fail "00.ctdb $ev: not OK"
+		ctdb_n event status legacy "$ev" 2>&1 | sed -e 's/^/    /'
+	fi
+done
+for s in $STOCK_SCRIPTS; do
+	if script_ok monitor "$s"; then
+		h_pass "$s monitor: OK"
+	else
+		h_fail "$s monitor: not OK"
+		ctdb_n event status legacy monitor 2>&1 | sed -e 's/^/    /'
+	fi
+done
 
 if wait_until 20 vip_on_eth0 &&
 	ip netns exec "$ns_c" ping -c 1 -W 2 "$vip" >/dev/null; then

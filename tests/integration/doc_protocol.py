@@ -268,9 +268,11 @@ def decode_status(reply, off):
     for _ in range(num):
         pnn, flags = struct.unpack_from("<II", reply, off)
         address, off = pull_stringn(reply, off + 8)
-        out.append("node %d %s flags=0x%x" % (pnn, address, flags))
-    reason, off = pull_stringn(reply, off)
-    out.append("reason=%s" % reason)
+        reason, off = pull_stringn(reply, off)
+        out.append("node %d %s flags=0x%x reason=%s" %
+                   (pnn, address, flags, reason))
+    why_out, off = pull_stringn(reply, off)
+    out.append("why_out=%s" % why_out)
     return out, off
 
 
@@ -291,9 +293,11 @@ def decode_ips(reply, off):
 REQUESTS = {"status": (100, decode_status), "ips": (102, decode_ips)}
 
 
-def request(path, name):
+def request(srcdir, path, name):
     cmd, decode = REQUESTS[name]
-    req = HEADER.pack(16, 1, 21) + struct.pack("<I", cmd)
+    version = header_define(read(srcdir + "/src/protocol/node_protocol.h"),
+                            "CTDB_NODE_PROTOCOL_VERSION")
+    req = HEADER.pack(16, version, 21) + struct.pack("<I", cmd)
     reply = exchange(path, req, 1)[0]
     try:
         off = reply_start(req, reply)
@@ -317,7 +321,7 @@ def main(argv):
     if argv[3] == "example" and len(argv) == 7:
         return 1 if check_example(doc, argv[4], argv[5], argv[6]) else 0
     if argv[3] == "request" and len(argv) == 7 and argv[6] in REQUESTS:
-        return 1 if request(argv[4], argv[6]) else 0
+        return 1 if request(argv[2], argv[4], argv[6]) else 0
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -85,8 +85,8 @@ decodes_as()
 	return 1
 }
 status_want="pnn=0 runstate=5 recmode=0 leader=0
-node 0 127.0.0.1 flags=0x0
-reason=None"
+node 0 127.0.0.1 flags=0x0 reason=None
+why_out=None"
 if ! check "STATUS decodes with section 5.1's layout" \
 	wait_until 10 decodes_as status "$status_want"; then
 	echo "    got: $LAST_DECODED"

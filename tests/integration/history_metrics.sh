@@ -387,6 +387,15 @@ check "ctdb_public_ips_hosted 1" grep -qx 'ctdb_public_ips_hosted 1' "$TESTDIR/m
 check "ctdb_runstate RUNNING 1, the others 0" \
 	[ "$(om_sum "$TESTDIR/m2.om" '^ctdb_runstate\{runstate="RUNNING"\} ')" = 1 ] &&
 	[ "$(om_sum "$TESTDIR/m2.om" '^ctdb_runstate\{')" = 1 ]
+# The cluster's gauges: the local backend is one quorate node, taking part.
+check "ctdb_cluster_nodes: 1 ok, 0 unhealthy" \
+	[ "$(om_sum "$TESTDIR/m2.om" '^ctdb_cluster_nodes\{state="ok"\} ')" = 1 ] &&
+	[ "$(om_sum "$TESTDIR/m2.om" '^ctdb_cluster_nodes\{state="unhealthy"\} ')" = 0 ]
+check "ctdb_cluster_node_flags of pnn 0 is 0 (OK)" \
+	grep -qxE 'ctdb_cluster_node_flags\{pnn="0",address="[^"]+"\} 0' "$TESTDIR/m2.om"
+check "ctdb_cluster_quorate 1, ctdb_cluster_taking_part 1" \
+	grep -qx 'ctdb_cluster_quorate 1' "$TESTDIR/m2.om" &&
+	grep -qx 'ctdb_cluster_taking_part 1' "$TESTDIR/m2.om"
 check "the node's events are counted by the event daemon" \
 	[ "$(om_sum "$TESTDIR/m2.om" '^ctdb_events_total\{component="legacy",event="takeip",result="ok"\}')" = 2 ]
 check "failed monitors are counted as errors" \

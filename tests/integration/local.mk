@@ -63,4 +63,13 @@ TESTS += tests/integration/nats_library.sh
 dist_check_SCRIPTS += tests/integration/nats_library.sh
 # The ctdb commands Samba's stock event scripts call (issue 12).
 TESTS += tests/integration/noded_stock_commands.sh
+TESTS += tests/integration/noded_tickles.sh
+TESTS += tests/integration/noded_tickle_failover.sh
+dist_check_SCRIPTS += tests/integration/noded_tickle_failover.sh
+dist_check_SCRIPTS += tests/integration/noded_tickles.sh
 dist_check_SCRIPTS += tests/integration/noded_stock_commands.sh
+
+# ctdb-config, the helper CTDB's scripts read ctdb.conf with, against
+# Samba's own when installed.
+TESTS += tests/integration/ctdb_config.sh
+dist_check_SCRIPTS += tests/integration/ctdb_config.sh

@@ -63,6 +63,10 @@ expect "SETVAR boolean out of range: ERANGE" \
 	nl_ctl "$B" setvar NoIPFailback 2 <<'EOF'
 result=34
 EOF
+expect "SETVAR heartbeat timeout not above its interval: EDOM" \
+	nl_ctl "$B" setvar ClusterHeartbeatTimeout 1000 <<'EOF'
+result=33
+EOF
 expect "nothing changed by the refused SETVARs" nl_ctl "$B" listvars <<'EOF'
 MonitorInterval = 1
 EventScriptTimeout = 45
@@ -74,6 +78,9 @@ NoIPTakeover = 0
 NoIPHostOnAllDisabled = 0
 TakeoverTimeout = 9
 StartupRetryInterval = 5
+ClusterHeartbeatInterval = 1000
+ClusterHeartbeatTimeout = 5000
+ClusterTakeoverGrace = 3000
 EOF
 
 # ---------------------------------------------------------------- STOP

@@ -72,6 +72,17 @@ printf 'MonitorInterval=0\n' >"$B/ctdb.tunables"
 refused "tunable out of range" "$B" \
 	"$B/ctdb.tunables:1: MonitorInterval: value 0 out of range 1..3600"
 
+B=$(nl_base rule) || h_die "nl_base failed"
+printf 'ClusterHeartbeatTimeout=2000\nClusterHeartbeatInterval=2000\n' \
+	>"$B/ctdb.tunables"
+refused "heartbeat timeout not above its interval" "$B" \
+	"$B/ctdb.tunables: ClusterHeartbeatTimeout must be larger than ClusterHeartbeatInterval (ClusterHeartbeatTimeout is 2000, ClusterHeartbeatInterval 2000)"
+
+B=$(nl_base cpggroup) || h_die "nl_base failed"
+conf_add "$B" "[cluster]" "	cpg group = $(printf 'g%.0s' $(seq 1 128))"
+refused "cpg group name too long" "$B" \
+	"$B/ctdb.conf:5: invalid cpg group '$(printf 'g%.0s' $(seq 1 128))' (1 to 127 characters)"
+
 B=$(nl_base level) || h_die "nl_base failed"
 conf_add "$B" "	log level = LOUD"
 refused "bad ctdb.conf log level" "$B" \

@@ -288,10 +288,20 @@ def main():
                                                r.u32(), r.u32())
         print("pnn=%d runstate=%s recmode=%d leader=%d" %
               (pnn, RUNSTATES[runstate], recmode, leader))
+        own_reason = None
         for _ in range(num):
-            npnn, flags, addr = r.u32(), r.u32(), r.string()
-            print("node %d %s flags=0x%x" % (npnn, addr, flags))
-        print("reason=%s" % r.string())
+            npnn, flags, addr, reason = r.u32(), r.u32(), r.string(), \
+                r.string()
+            line = "node %d %s flags=0x%x" % (npnn, addr, flags)
+            if npnn == pnn:
+                own_reason = reason
+            elif reason is not None:
+                line += " reason=%s" % reason
+            print(line)
+        print("reason=%s" % own_reason)
+        why_out = r.string()
+        if why_out is not None:
+            print("why_out=%s" % why_out)
     elif cmd == "runstate":
         print(RUNSTATES[r.u32()])
     elif cmd == "ips":

@@ -214,8 +214,11 @@ mkdir -p "$base"
 STUB_NET=$net
 IP_CMD="$tmp/bin/ip"
 ARPING_CMD=
+# The stub network: no real firewall table, no connections to reset.
+NFT_CMD=
+KILLTCP_CMD=
 CTDB_BASE=$base
-export STUB_NET IP_CMD ARPING_CMD CTDB_BASE
+export STUB_NET IP_CMD ARPING_CMD NFT_CMD KILLTCP_CMD CTDB_BASE
 unset CTDB_TEST_MODE CTDB_VARDIR STUB_ARPING_HABETS
 
 link()

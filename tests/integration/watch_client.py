@@ -19,7 +19,8 @@ Sub-commands
 
 KIND is "event" (WATCH 103, NOTIFY 104) or "node" (WATCH 110, NOTIFY 111).
 The layout is the one documented in src/protocol/watch_protocol.h; the
-header version is 0 on the event socket and 1 on the node socket.
+header version is 0 on the event socket and 2 on the node socket
+(CTDB_NODE_PROTOCOL_VERSION).
 """
 
 import os
@@ -31,7 +32,7 @@ import time
 
 U32 = struct.Struct("<I")
 I32 = struct.Struct("<i")
-KINDS = {"event": (103, 104, 0), "node": (110, 111, 1)}
+KINDS = {"event": (103, 104, 0), "node": (110, 111, 2)}
 
 
 def stringn(s):

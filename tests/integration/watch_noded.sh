@@ -5,7 +5,8 @@
 # after a monitor failure (health with the reason, the IP released), a
 # new reason while UNHEALTHY, STOPPED after stop,
 # tunables after setvar, the no-key form following both daemons, wait
-# on the node keys, and 200 node watchers while `ctdb status` answers.
+# on the node keys (also started before the daemon: it retries), and 200
+# node watchers while `ctdb status` answers.
 
 if [ -z "${BASH_VERSION:-}" ]; then
 	exec bash "$0" "$@"
@@ -25,7 +26,17 @@ STATUS_BOUND_MS=3000
 WATCHERS=200
 
 B=$(nl_base w NoIPHostOnAllDisabled=1) || h_die "nl_base failed"
+# A wait started before the daemon retries until it can connect.
+CTDB_TEST_MODE=yes CTDB_BASE="$B" "$OUR_CTDB" wait node.runstate=RUNNING \
+	--timeout 120 >"$B/early.out" 2>"$B/early.err" &
+EARLY=$!
+H_BG_PIDS+=("$EARLY")
 nl_start "$B"
+if wait "$EARLY"; then
+	h_pass "wait started before the daemon returns 0 once it is RUNNING"
+else
+	h_fail "early wait: $(cat "$B/early.err")"
+fi
 if ! nl_wait_running "$B"; then
 	h_fail "ctdb-noded did not reach RUNNING"
 	nl_show "$B"

@@ -390,6 +390,9 @@ standalone_node()
 	done
 	for f in /lib/systemd/system/ctdb-noded.service /usr/sbin/ctdb-noded \
 		/usr/bin/ctdb /usr/libexec/ctdb/ctdb-event \
+		/usr/libexec/ctdb/ctdb-config /usr/libexec/ctdb/ctdb_killtcp \
+		/usr/share/man/man8/ctdb-config.8.gz \
+		/usr/share/man/man8/ctdb_killtcp.8.gz \
 		/usr/share/ctdb/events/legacy/00.node.script \
 		/usr/share/ctdb/events/legacy/10.interface.script \
 		/usr/share/man/man8/ctdb-noded.8.gz; do
@@ -417,6 +420,12 @@ standalone_node()
 	run ctdb-noded -n
 	expect_rc "ctdb-noded -n accepts the installed configuration" 0
 	expect_out "and says so" 'configuration OK'
+	# The helper Samba's scripts read ctdb.conf with, in its place.
+	run /usr/libexec/ctdb/ctdb-config get logging location
+	expect_rc "ctdb-config get logging location" 0
+	expect_out "reads the installed ctdb.conf" '^syslog$'
+	run /usr/libexec/ctdb/ctdb-config validate
+	expect_rc "ctdb-config validate accepts the installed ctdb.conf" 0
 	run /etc/init.d/ctdb-noded status
 	expect_rc "not started on installation (init script status 3)" 3
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests of the cluster protocol state machine against a fake CPG. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -68,6 +69,7 @@ struct fnode {
 	char *actions;
 	bool refused;
 	uint64_t last_take_ms;
+	char *tickles; /* "ADDR:NUM " per TICKLES output */
 };
 
 struct world {
@@ -292,6 +294,12 @@ static void handle_outputs(struct world *w, struct fnode *f)
 			f->refused = true;
 			break;
 		case CLUSTER_OUT_VIEW:
+			break;
+		case CLUSTER_OUT_TICKLES:
+			f->tickles = talloc_asprintf_append(
+				f->tickles, "%s:%u ",
+				out->msg->body.tickles.address,
+				out->msg->body.tickles.list->num);
 			break;
 		}
 		talloc_free(out);
@@ -624,6 +632,48 @@ static void test_single_node(void **state)
 	assert_settled(w);
 	assert_true(cluster_proto_holds(a->p, "10.0.0.4"));
 	assert_null(cluster_proto_why_out(a->p));
+	talloc_free(w);
+}
+
+/* A holder's tickle list reaches every other member, not itself. */
+static void test_tickles_reach_members(void **state)
+{
+	struct world *w = world_new(3);
+	struct fnode *a = add_daemon(w, 0);
+	struct fnode *b = add_daemon(w, 1);
+	struct fnode *c = add_daemon(w, 2);
+	struct ctdb_tickle_conn conn[2];
+	struct ctdb_tickle_list list = { .num = 2, .conn = conn };
+	struct ctdb_tickle_list empty = { .num = 0 };
+	struct sockaddr_in *sin;
+	unsigned i;
+
+	memset(conn, 0, sizeof(conn));
+	for (i = 0; i < 2; i++) {
+		sin = (struct sockaddr_in *)&conn[i].src.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(40000 + i);
+		sin->sin_addr.s_addr = htonl(0xc0a80105 + i);
+		sin = (struct sockaddr_in *)&conn[i].dst.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(445);
+		sin->sin_addr.s_addr = htonl(0x0a000001);
+	}
+	join_all(w);
+	assert_settled(w);
+	cluster_proto_send_tickles(a->p, "10.0.0.1", &list);
+	cluster_proto_send_tickles(b->p, "10.0.0.2", &empty);
+	run(w);
+	assert_string_equal(b->tickles, "10.0.0.1:2 ");
+	assert_string_equal(c->tickles, "10.0.0.1:2 10.0.0.2:0 ");
+	assert_string_equal(a->tickles, "10.0.0.2:0 ");
+	/* What no decoder would take is logged, never sent. */
+	cluster_proto_send_tickles(c->p, "10.0.0.1/24", &list);
+	run(w);
+	assert_true(has_text(c->log, "cannot encode a tickles message"));
+	assert_string_equal(b->tickles, "10.0.0.1:2 ");
+	/* The round goes on undisturbed. */
+	assert_settled(w);
 	talloc_free(w);
 }
 
@@ -983,6 +1033,47 @@ static void test_node_down_waits_grace(void **state)
 	talloc_free(w);
 }
 
+/*
+ * The grace period is for addresses a vanished node may still have: one
+ * that nobody held (here one just added to a node's public_addresses) is
+ * taken at once, while the vanished node's wait.
+ */
+static void test_unheld_taken_without_grace(void **state)
+{
+	struct world *w = world_new(3);
+	struct cluster_proto_local local;
+	struct fnode *c;
+	int ret;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		add_daemon(w, i);
+	}
+	join_all(w);
+	c = &w->n[2];
+	c->alive = false;
+	c->corosync_up = false;
+	memset(c->conf, 0, sizeof(c->conf));
+	leave(w, c, CLUSTER_LEFT_NODEDOWN);
+	run(w);
+
+	w->ips[w->num_ips++] = "10.0.0.7";
+	local = node_local(w, 0);
+	ret = cluster_proto_set_local(w->n[0].p, &local, w->now);
+	assert_int_equal(ret, 0);
+	handle_outputs(w, &w->n[0]);
+	advance(w, 2 * STEP_MS);
+	assert_true(w->n[0].conf[ip_idx(w, "10.0.0.7")]);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[1]),
+			 5);
+	advance(w, CLUSTER_GRACE_MS);
+	dump_world(w);
+	assert_settled(w);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[1]),
+			 7);
+	talloc_free(w);
+}
+
 /* kill -9 of a daemon (PROCDOWN): its IPs move at once, no grace. */
 static void test_killed_daemon_no_grace(void **state)
 {
@@ -1078,6 +1169,95 @@ static void test_silent_before_state(void **state)
 	assert_settled(w);
 	assert_same_allocation(w);
 	assert_int_equal(count_conf(w, c), 2);
+	talloc_free(w);
+}
+
+/*
+ * A partition heals and a member hangs before it answers the barrier of
+ * the heal. The node that was cut off knows nothing of that member from
+ * before the heal; the others do. Both must judge its silence alike, or
+ * their rounds part for good (this hung the SIGSTOP step of
+ * corosync_faults.sh after its partition step).
+ */
+static void test_silent_across_heal(void **state)
+{
+	struct world *w = world_new(3);
+	struct fnode *b;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		add_daemon(w, i);
+	}
+	join_all(w);
+	advance(w, 2000);
+	partition(w, 1U << 0);
+	advance(w, CLUSTER_GRACE_MS + 2000);
+	assert_int_equal(count_conf(w, &w->n[0]), 0);
+
+	b = &w->n[1];
+	heal(w);
+	b->stopped = true;
+	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + CLUSTER_GRACE_MS + 2000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[2]),
+			 6);
+	assert_true(count_conf(w, &w->n[0]) > 0);
+
+	b->stopped = false;
+	cluster_proto_tick(b->p, w->now);
+	run(w);
+	advance(w, 3000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_int_equal(count_conf(w, b), 2);
+	talloc_free(w);
+}
+
+/*
+ * A daemon joins while a hung member is excluded. The newcomer never saw
+ * the exclusion: everyone forgets it at the configuration change, so all
+ * wait for the hung member alike and exclude it again together.
+ */
+static void test_join_while_excluded(void **state)
+{
+	struct world *w = world_new(4);
+	struct fnode *b;
+	struct fnode *d;
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		add_daemon(w, i);
+		w->n[i].in_group = true;
+	}
+	confchg(w, 0, NULL, 0);
+	run(w);
+	advance(w, 2000);
+	b = &w->n[1];
+	b->stopped = true;
+	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + CLUSTER_GRACE_MS + 2000);
+	assert_int_equal(count_conf(w, &w->n[0]) + count_conf(w, &w->n[2]),
+			 6);
+
+	d = add_daemon(w, 3);
+	join(w, d);
+	advance(w, CLUSTER_HEARTBEAT_TIMEOUT_MS + 2000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_int_equal(cluster_proto_phase(d->p), CLUSTER_PHASE_IDLE);
+	assert_int_equal(count_conf(w, d), 2);
+
+	b->stopped = false;
+	cluster_proto_tick(b->p, w->now);
+	run(w);
+	advance(w, 3000);
+	dump_world(w);
+	assert_settled(w);
+	assert_same_allocation(w);
+	assert_true(count_conf(w, b) > 0);
 	talloc_free(w);
 }
 
@@ -1391,6 +1571,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_single_node),
+		cmocka_unit_test(test_tickles_reach_members),
 		cmocka_unit_test(test_three_nodes_balanced),
 		cmocka_unit_test(test_join_late_release_before_take),
 		cmocka_unit_test(test_unhealthy_moves_ips),
@@ -1403,9 +1584,12 @@ int main(void)
 		cmocka_unit_test(test_quorum_callback),
 		cmocka_unit_test(test_node_down_waits_grace),
 		cmocka_unit_test(test_killed_daemon_no_grace),
+		cmocka_unit_test(test_unheld_taken_without_grace),
 		cmocka_unit_test(test_silent_member),
 		cmocka_unit_test(test_silent_before_state),
 		cmocka_unit_test(test_stale_suspicion),
+		cmocka_unit_test(test_silent_across_heal),
+		cmocka_unit_test(test_join_while_excluded),
 		cmocka_unit_test(test_duplicate_pnn),
 		cmocka_unit_test(test_nodes_hash_mismatch),
 		cmocka_unit_test(test_foreign_member),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for the cluster message codec: layout, round trips, bad input. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -183,6 +184,67 @@ static void test_suspect_and_phases_round_trip(void **state)
 }
 
 /* Every proper prefix of a valid message is truncated, and says so. */
+static struct net_endpoint ep4(const char *addr, uint16_t port)
+{
+	struct net_endpoint e;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&e.ss;
+
+	memset(&e, 0, sizeof(e));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	assert_int_equal(inet_pton(AF_INET, addr, &sin->sin_addr), 1);
+	return e;
+}
+
+/* TICKLES: an address and its connection list, refused when malformed. */
+static void test_tickles_round_trip(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct ctdb_tickle_conn conn[2] = {
+		{ ep4("192.168.1.5", 40000), ep4("10.0.0.1", 445) },
+		{ ep4("192.168.1.6", 40001), ep4("10.0.0.1", 139) },
+	};
+	struct ctdb_tickle_list list = { .num = 2, .conn = conn };
+	struct cluster_msg in = {
+		.type = CLUSTER_MSG_TICKLES,
+		.pnn = 2,
+		.round = 7,
+		.body.tickles = { .address = "10.0.0.1", .list = &list },
+	};
+	struct cluster_msg *out = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	size_t cut;
+	int ret;
+
+	marshall_ok(mem, &in, &buf, &len);
+	assert_int_equal(len, CLUSTER_MSG_HEADER_LEN + 4 + 9 + 4 +
+				      2 * CTDB_TICKLE_CONN_WIRE_LEN);
+	ret = cluster_msg_pull(buf, len, NUM_NODES, mem, &out);
+	assert_int_equal(ret, 0);
+	assert_int_equal(out->type, CLUSTER_MSG_TICKLES);
+	assert_int_equal(out->pnn, 2);
+	assert_string_equal(out->body.tickles.address, "10.0.0.1");
+	assert_int_equal(out->body.tickles.list->num, 2);
+	assert_memory_equal(&out->body.tickles.list->conn[1].src,
+			    &conn[1].src, sizeof(conn[1].src));
+	assert_string_equal(cluster_msg_type_name(CLUSTER_MSG_TICKLES),
+			    "tickles");
+	for (cut = 0; cut < len; cut++) {
+		out = NULL;
+		ret = cluster_msg_pull(buf, cut, NUM_NODES, mem, &out);
+		assert_int_equal(ret, EPROTO);
+		assert_null(out);
+	}
+	/* What the decoder would refuse is never encoded. */
+	in.body.tickles.address = "10.0.0.1/24";
+	assert_int_equal(cluster_msg_marshall(mem, &in, &buf, &len), EINVAL);
+	in.body.tickles.address = "10.0.0.1";
+	in.body.tickles.list = NULL;
+	assert_int_equal(cluster_msg_marshall(mem, &in, &buf, &len), EINVAL);
+	talloc_free(mem);
+}
+
 static void test_truncated(void **state)
 {
 	TALLOC_CTX *mem = talloc_new(NULL);
@@ -405,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_empty_lists),
 		cmocka_unit_test(test_suspect_and_phases_round_trip),
+		cmocka_unit_test(test_tickles_round_trip),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_trailing_byte),
 		cmocka_unit_test(test_header_errors),

@@ -331,9 +331,10 @@ static void test_flags_word(void **state)
 static void test_node_status(void **state)
 {
 	struct ctdb_node_info nodes[] = {
-		{ .pnn = 0, .flags = 0, .address = "10.0.0.1" },
+		{ .pnn = 0, .flags = 0, .address = "10.0.0.1",
+		  .reason = "not shown: the node is not UNHEALTHY" },
 		{ .pnn = 1, .flags = CTDB_NODE_FLAGS_UNHEALTHY,
-		  .address = "10.0.0.2" },
+		  .address = "10.0.0.2", .reason = "disk full" },
 		{ .pnn = 2, .flags = CTDB_NODE_FLAGS_DELETED,
 		  .address = "10.0.0.3" },
 	};
@@ -344,7 +345,7 @@ static void test_node_status(void **state)
 		.leader = 0,
 		.num_nodes = 3,
 		.nodes = nodes,
-		.unhealthy_reason = "disk full",
+		.why_out = "the cluster has no quorum",
 	};
 	struct ctdb_node_status empty = {
 		.this_pnn = 0,
@@ -354,22 +355,26 @@ static void test_node_status(void **state)
 
 	check_json(ctdb_node_info_json(&nodes[1], 1),
 		   "{\"pnn\":1,\"address\":\"10.0.0.2\",\"flags\":2,"
-		   "\"status\":\"UNHEALTHY\",\"this\":true}");
+		   "\"status\":\"UNHEALTHY\",\"this\":true,"
+		   "\"reason\":\"disk full\"}");
 	check_json(ctdb_node_status_json(&st),
 		   "{\"pnn\":1,\"runstate\":\"RUNNING\",\"num_nodes\":3,"
 		   "\"deleted_nodes\":1,\"nodes\":["
 		   "{\"pnn\":0,\"address\":\"10.0.0.1\",\"flags\":0,"
-		   "\"status\":\"OK\",\"this\":false},"
+		   "\"status\":\"OK\",\"this\":false,\"reason\":null},"
 		   "{\"pnn\":1,\"address\":\"10.0.0.2\",\"flags\":2,"
-		   "\"status\":\"UNHEALTHY\",\"this\":true}],"
+		   "\"status\":\"UNHEALTHY\",\"this\":true,"
+		   "\"reason\":\"disk full\"}],"
 		   "\"recovery_mode\":\"RECOVERY\",\"leader\":0,"
 		   "\"health\":{\"state\":\"UNHEALTHY\","
-		   "\"reason\":\"disk full\"}}");
+		   "\"reason\":\"disk full\"},"
+		   "\"why_out\":\"the cluster has no quorum\"}");
 	check_json(ctdb_node_status_json(&empty),
 		   "{\"pnn\":0,\"runstate\":\"INIT\",\"num_nodes\":0,"
 		   "\"deleted_nodes\":0,\"nodes\":[],"
 		   "\"recovery_mode\":\"NORMAL\",\"leader\":null,"
-		   "\"health\":{\"state\":\"HEALTHY\",\"reason\":null}}");
+		   "\"health\":{\"state\":\"HEALTHY\",\"reason\":null},"
+		   "\"why_out\":null}");
 	(void)state;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Unit tests for node protocol marshalling: layout, round trips, bad input. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -47,9 +48,9 @@ static const uint8_t wire_status_req[] = {
 	HDR(16, 9), LE32(100),
 };
 
-/* STATUS reply: one UNHEALTHY node with a reason. */
+/* STATUS reply: one UNHEALTHY node with a reason, taking part. */
 static const uint8_t wire_status_reply[] = {
-	HDR(83, 9),
+	HDR(87, 9),
 	LE32(100), LE32(0),
 	LE32(0),          /* this_pnn */
 	LE32(5),          /* runstate RUNNING */
@@ -59,7 +60,8 @@ static const uint8_t wire_status_reply[] = {
 	LE32(0), LE32(2), /* pnn, flags UNHEALTHY */
 	LE32(10), '1', '2', '7', '.', '0', '.', '0', '.', '1', 0,
 	LE32(17), '5', '0', '.', 's', ':', ' ', 'E', 'R', 'R', 'O', 'R', ':',
-	' ', 'd', 'i', 's', 0,
+	' ', 'd', 'i', 's', 0, /* the node's reason */
+	LE32(0),               /* why_out: NULL */
 };
 #define SR_RUNSTATE 24
 #define SR_RECMODE 28
@@ -196,8 +198,10 @@ static void assert_status_equal(const struct ctdb_node_status *a,
 		assert_int_equal(a->nodes[i].pnn, b->nodes[i].pnn);
 		assert_int_equal(a->nodes[i].flags, b->nodes[i].flags);
 		assert_string_equal(a->nodes[i].address, b->nodes[i].address);
+		assert_str_or_null_equal(a->nodes[i].reason,
+					 b->nodes[i].reason);
 	}
-	assert_str_or_null_equal(a->unhealthy_reason, b->unhealthy_reason);
+	assert_str_or_null_equal(a->why_out, b->why_out);
 }
 
 static void assert_ips_equal(const struct ctdb_public_ip_list *a,
@@ -403,7 +407,7 @@ static uint8_t *append_bytes(TALLOC_CTX *mem_ctx, const uint8_t *src,
 
 static struct ctdb_node_info nodes_unhealthy[] = {
 	{ .pnn = 0, .flags = CTDB_NODE_FLAGS_UNHEALTHY,
-	  .address = "127.0.0.1" },
+	  .address = "127.0.0.1", .reason = "50.s: ERROR: dis" },
 };
 
 static struct ctdb_node_status status_unhealthy = {
@@ -413,7 +417,6 @@ static struct ctdb_node_status status_unhealthy = {
 	.leader = 0,
 	.num_nodes = 1,
 	.nodes = nodes_unhealthy,
-	.unhealthy_reason = "50.s: ERROR: dis",
 };
 
 static struct ctdb_node_info nodes_three[] = {
@@ -431,7 +434,7 @@ static struct ctdb_node_status status_three = {
 	.leader = 0xffffffffU,
 	.num_nodes = 3,
 	.nodes = nodes_three,
-	.unhealthy_reason = NULL,
+	.why_out = "the cluster has no quorum",
 };
 
 static struct ctdb_public_ip_info ips_two[] = {
@@ -561,6 +564,92 @@ static void test_iface_commands(void **state)
 	assert_int_equal(ret, EINVAL);
 }
 
+/* ADDTICKLE, DELTICKLE and GETTICKLES through the node protocol. */
+static void test_tickle_commands(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_tickle_conn conn[2];
+	struct ctdb_tickle_list list = { .num = 2, .conn = conn };
+	struct net_endpoint addr;
+	struct ctdb_node_request req = {
+		.cmd = CTDB_NODE_CMD_ADDTICKLE,
+		.data.tickles = &list,
+	};
+	struct ctdb_node_request get = {
+		.cmd = CTDB_NODE_CMD_GETTICKLES,
+		.data.addr = &addr,
+	};
+	struct ctdb_node_reply reply = {
+		.cmd = CTDB_NODE_CMD_GETTICKLES,
+		.data.tickles = &list,
+	};
+	struct ctdb_node_request bad = { .cmd = CTDB_NODE_CMD_DELTICKLE };
+	struct ctdb_event_header h = { .reqid = 5 };
+	struct ctdb_node_request *req_out = NULL;
+	struct ctdb_node_reply *reply_out = NULL;
+	struct sockaddr_in *sin;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	unsigned i;
+	int ret;
+
+	memset(conn, 0, sizeof(conn));
+	memset(&addr, 0, sizeof(addr));
+	for (i = 0; i < 2; i++) {
+		sin = (struct sockaddr_in *)&conn[i].src.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(40000 + i);
+		sin->sin_addr.s_addr = htonl(0xc0a80101 + i);
+		sin = (struct sockaddr_in *)&conn[i].dst.ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(445);
+		sin->sin_addr.s_addr = htonl(0x0a000001);
+	}
+	addr = conn[0].dst;
+
+	for (i = 0; i < 2; i++) {
+		req.cmd = i == 0 ? CTDB_NODE_CMD_ADDTICKLE
+				 : CTDB_NODE_CMD_DELTICKLE;
+		ret = ctdb_node_request_marshall(mem_ctx, &h, &req, &buf, &len);
+		assert_int_equal(ret, 0);
+		assert_int_equal(len, 12 + 4 + 4 + 2 * CTDB_TICKLE_CONN_WIRE_LEN);
+		ret = ctdb_node_request_pull(buf, len, &h, mem_ctx, &req_out);
+		assert_int_equal(ret, 0);
+		assert_int_equal(req_out->cmd, req.cmd);
+		assert_int_equal(req_out->data.tickles->num, 2);
+		assert_memory_equal(&req_out->data.tickles->conn[1], &conn[1],
+				    sizeof(conn[1]));
+	}
+
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &get, &buf, &len);
+	assert_int_equal(ret, 0);
+	assert_int_equal(len, 12 + 4 + CTDB_TICKLE_ENDPOINT_WIRE_LEN);
+	ret = ctdb_node_request_pull(buf, len, &h, mem_ctx, &req_out);
+	assert_int_equal(ret, 0);
+	assert_memory_equal(req_out->data.addr, &addr, sizeof(addr));
+
+	ret = ctdb_node_reply_marshall(mem_ctx, &h, &reply, &buf, &len);
+	assert_int_equal(ret, 0);
+	ret = ctdb_node_reply_pull(buf, len, &h, mem_ctx, &reply_out);
+	assert_int_equal(ret, 0);
+	assert_int_equal(reply_out->data.tickles->num, 2);
+	assert_memory_equal(&reply_out->data.tickles->conn[0], &conn[0],
+			    sizeof(conn[0]));
+
+	/* ENOENT: no body follows. */
+	reply.result = ENOENT;
+	ret = ctdb_node_reply_marshall(mem_ctx, &h, &reply, &buf, &len);
+	assert_int_equal(ret, 0);
+	assert_int_equal(len, 12 + 4 + 4);
+
+	/* No list, or no address: refused before anything is sent. */
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &bad, &buf, &len);
+	assert_int_equal(ret, EINVAL);
+	get.data.addr = NULL;
+	ret = ctdb_node_request_marshall(mem_ctx, &h, &get, &buf, &len);
+	assert_int_equal(ret, EINVAL);
+}
+
 static void test_wire_requests(void **state)
 {
 	struct ctdb_node_request getvar = {
@@ -674,9 +763,13 @@ static void test_roundtrip_status(void **state)
 
 	reply_roundtrip(*state, &reply, sizeof(wire_status_reply));
 
-	/* 20 fixed + 20 (u32s) + 3 addresses (13+13+12) + NULL reason. */
+	/*
+	 * 20 fixed + 20 (u32s) + 3 x (8 u32s + NULL reason) + 3 addresses
+	 * (13+13+12) + why_out (4 + 25 + NUL).
+	 */
 	reply.data.status = &status_three;
-	reply_roundtrip(*state, &reply, 20 + 20 + 3 * 8 + 13 + 13 + 12 + 4);
+	reply_roundtrip(*state, &reply,
+			20 + 20 + 3 * 12 + 13 + 13 + 12 + 4 + 26);
 
 	reply.data.status = &empty;
 	reply_roundtrip(*state, &reply, 20 + 20 + 4);
@@ -771,6 +864,7 @@ static void test_error_reply_ignores_body(void **state)
 static void test_roundtrip_long_reason(void **state)
 {
 	struct ctdb_node_status st = status_unhealthy;
+	struct ctdb_node_info node = nodes_unhealthy[0];
 	struct ctdb_node_reply reply = {
 		.cmd = CTDB_NODE_CMD_STATUS,
 		.data.status = &st,
@@ -780,7 +874,8 @@ static void test_roundtrip_long_reason(void **state)
 	assert_non_null(reason);
 	memset(reason, 'x', 70000);
 	reason[70000] = '\0';
-	st.unhealthy_reason = reason;
+	node.reason = reason;
+	st.nodes = &node;
 	reply_roundtrip(*state, &reply,
 			sizeof(wire_status_reply) - 17 + 70001);
 }
@@ -1127,7 +1222,7 @@ static void test_pull_bad_strings(void **state)
 	buf[SR_ADDRESS + 4 + 9] = '.';
 	expect_reply_fail(mem_ctx, buf, sr_len, EPROTO);
 	buf = copy_exact(mem_ctx, wire_status_reply, sr_len);
-	buf[sr_len - 1] = 's';
+	buf[SR_REASON + 4 + 16] = 's';
 	expect_reply_fail(mem_ctx, buf, sr_len, EPROTO);
 	buf = copy_exact(mem_ctx, wire_status_reply, sr_len);
 	buf[SR_REASON + 4 + 2] = '\0';
@@ -1139,10 +1234,11 @@ static void test_pull_bad_strings(void **state)
 	/* A NULL node address. */
 	{
 		uint8_t null_addr[] = {
-			HDR(56, 1), LE32(100), LE32(0),
+			HDR(60, 1), LE32(100), LE32(0),
 			LE32(0), LE32(5), LE32(0), LE32(0), LE32(1),
 			LE32(0), LE32(0), LE32(0), /* pnn, flags, address */
-			LE32(0),                   /* reason */
+			LE32(0),                   /* the node's reason */
+			LE32(0),                   /* why_out */
 		};
 
 		expect_reply_fail(mem_ctx, null_addr, sizeof(null_addr),
@@ -1351,8 +1447,8 @@ static void test_pull_every_truncation(void **state)
 		}
 	}
 	assert_int_equal(checked, expected);
-	/* 36+40+16 + 83+79+65+24+24+20+20 */
-	assert_int_equal(checked, 407);
+	/* 36+40+16 + 87+79+65+24+24+20+20 */
+	assert_int_equal(checked, 411);
 }
 
 /*
@@ -1416,7 +1512,7 @@ static void test_pull_corrupt_every_byte(void **state)
 
 /* METRICS (109): no request body; the reply is one stringn, here "". */
 static const uint8_t wire_metrics_reply[] = {
-	25, 0, 0, 0, 1, 0, 0, 0, 43, 0, 0, 0,
+	25, 0, 0, 0, CTDB_NODE_PROTOCOL_VERSION, 0, 0, 0, 43, 0, 0, 0,
 	109, 0, 0, 0, /* METRICS */
 	0, 0, 0, 0,   /* result 0 */
 	1, 0, 0, 0, 0,
@@ -1523,6 +1619,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_wire_requests),
 		T(test_iface_commands),
+		T(test_tickle_commands),
 		T(test_wire_replies),
 		T(test_roundtrip_requests),
 		T(test_roundtrip_status),

@@ -152,6 +152,42 @@ static char *insert_after(TALLOC_CTX *mem_ctx, const char *text,
 }
 
 /*
+ * CTDB's -X status with our two columns after CTDB's: the header gets
+ * "Reason|WhyOut|", row i (from 0) gets extra[i] (or "||" when extra is
+ * NULL or runs out).
+ */
+static char *with_reason_columns(TALLOC_CTX *mem_ctx, const char *ctdb_x,
+				 const char *const *extra)
+{
+	char *out = talloc_strdup(mem_ctx, "");
+	const char *p = ctdb_x;
+	int row = -1;
+	bool more = true;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\n");
+		const char *add = "||";
+
+		if (row < 0) {
+			add = "Reason|WhyOut|";
+		} else if (extra != NULL && more && extra[row] != NULL) {
+			add = extra[row];
+		} else {
+			more = false;
+		}
+		out = talloc_asprintf_append(out, "%.*s%s\n", (int)len, p,
+					     add);
+		assert_non_null(out);
+		p += len;
+		if (*p == '\n') {
+			p++;
+		}
+		row++;
+	}
+	return out;
+}
+
+/*
  * Capturing a formatter's output
  */
 
@@ -185,8 +221,11 @@ static struct ctdb_node_info node_ok[] = {
 	{ .pnn = 0, .flags = 0, .address = ADDR0 },
 };
 
+#define REASON "50.service failed (exit 1): disk full"
+
 static struct ctdb_node_info node_unhealthy[] = {
-	{ .pnn = 0, .flags = CTDB_NODE_FLAGS_UNHEALTHY, .address = ADDR0 },
+	{ .pnn = 0, .flags = CTDB_NODE_FLAGS_UNHEALTHY, .address = ADDR0,
+	  .reason = REASON },
 };
 
 static struct ctdb_node_info node_stopped[] = {
@@ -197,7 +236,7 @@ static struct ctdb_node_info node_disabled_unhealthy[] = {
 	{ .pnn = 0,
 	  .flags = CTDB_NODE_FLAGS_PERMANENTLY_DISABLED |
 		   CTDB_NODE_FLAGS_UNHEALTHY,
-	  .address = ADDR0 },
+	  .address = ADDR0, .reason = REASON },
 };
 
 static struct ctdb_node_info node_three_flags[] = {
@@ -213,8 +252,6 @@ static struct ctdb_node_info nodes_two[] = {
 	  .flags = CTDB_NODE_FLAGS_DISCONNECTED | CTDB_NODE_FLAGS_UNHEALTHY,
 	  .address = ADDR1 },
 };
-
-#define REASON "50.service failed (exit 1): disk full"
 
 static struct ctdb_node_status st_healthy = {
 	.this_pnn = 0,
@@ -232,7 +269,6 @@ static struct ctdb_node_status st_unhealthy = {
 	.leader = 0,
 	.num_nodes = 1,
 	.nodes = node_unhealthy,
-	.unhealthy_reason = REASON,
 };
 
 static struct ctdb_node_status st_stopped = {
@@ -249,7 +285,6 @@ static struct ctdb_node_status st_disabled_unhealthy = {
 	.runstate = CTDB_RUNSTATE_RUNNING,
 	.num_nodes = 1,
 	.nodes = node_disabled_unhealthy,
-	.unhealthy_reason = REASON,
 };
 
 static struct ctdb_node_status st_three_flags = {
@@ -325,16 +360,24 @@ static void check_status_text(TALLOC_CTX *mem_ctx, const char *file,
 	assert_int_equal(run->status, 0);
 }
 
-static void check_status_x(TALLOC_CTX *mem_ctx, const char *file,
-			   const struct ctdb_node_status *st)
+/* CTDB's -X status and our columns, empty unless extra says. */
+static void check_status_x_extra(TALLOC_CTX *mem_ctx, const char *file,
+				 const struct ctdb_node_status *st,
+				 const char *const *extra)
 {
 	struct fixture_run *run = fixture(mem_ctx, file, "-X status", 0);
 	struct capture c;
 
 	capture_start(&c);
 	node_format_delimited.status(c.f, '|', st);
-	capture_check(&c, run->out);
+	capture_check(&c, with_reason_columns(mem_ctx, run->out, extra));
 	assert_int_equal(run->status, 0);
+}
+
+static void check_status_x(TALLOC_CTX *mem_ctx, const char *file,
+			   const struct ctdb_node_status *st)
+{
+	check_status_x_extra(mem_ctx, file, st, NULL);
 }
 
 /* nodestatus of this node, text and -X, output and exit status. */
@@ -376,6 +419,8 @@ static void test_status_unhealthy(void **state)
 	const char *file = "ctdb-4.17-unhealthy.txt";
 	struct fixture_run *run = fixture(mem_ctx, file, "status", 0);
 	struct ctdb_node_status no_reason = st_unhealthy;
+	struct ctdb_node_info node_no_reason = node_unhealthy[0];
+	const char *const extra[] = { REASON "||", NULL };
 	struct capture c;
 	char *expected;
 
@@ -394,28 +439,39 @@ static void test_status_unhealthy(void **state)
 			    "Leader:0\n");
 
 	/* Without a reason, CTDB's lines only. */
-	no_reason.unhealthy_reason = NULL;
+	node_no_reason.reason = NULL;
+	no_reason.nodes = &node_no_reason;
 	check_status_text(mem_ctx, file, 0, &no_reason);
 
-	/* -X stays CTDB's, reason or not. */
-	check_status_x(mem_ctx, file, &st_unhealthy);
+	/* -X: CTDB's columns, then the reason and an empty WhyOut. */
+	check_status_x_extra(mem_ctx, file, &st_unhealthy, extra);
 	check_status_x(mem_ctx, file, &no_reason);
 	check_nodestatus(mem_ctx, file, &st_unhealthy);
 }
 
-/* Only this node's own UNHEALTHY flag earns the reason line. */
-static void test_status_reason_only_when_unhealthy(void **state)
+/*
+ * Every UNHEALTHY node earns a reason line after its own, not only this
+ * one (CTDB cannot); a reason left on a node that is not UNHEALTHY is
+ * never shown.
+ */
+static void test_status_reason_every_node(void **state)
 {
 	TALLOC_CTX *mem_ctx = *state;
 	struct ctdb_node_status st = st_healthy;
-	struct ctdb_node_info nodes[2] = {
-		{ .pnn = 0, .flags = 0, .address = ADDR0 },
+	struct ctdb_node_info nodes[3] = {
+		{ .pnn = 0, .flags = 0, .address = ADDR0,
+		  .reason = "stale" },
 		{ .pnn = 1, .flags = CTDB_NODE_FLAGS_UNHEALTHY,
-		  .address = ADDR1 },
+		  .address = ADDR1, .reason = "60.nfs failed (exit 1): nfsd" },
+		{ .pnn = 2,
+		  .flags = CTDB_NODE_FLAGS_UNHEALTHY |
+			   CTDB_NODE_FLAGS_DISCONNECTED,
+		  .address = "127.0.100.3" },
 	};
 	struct capture c;
 
-	st.unhealthy_reason = "stale";
+	st.num_nodes = 1;
+	st.nodes = nodes;
 	capture_start(&c);
 	node_format_text.status(c.f, '|', &st);
 	capture_check(&c, "Number of nodes:1\n"
@@ -423,25 +479,79 @@ static void test_status_reason_only_when_unhealthy(void **state)
 			  "Recovery mode:NORMAL (0)\n"
 			  "Leader:0\n");
 
-	st.num_nodes = 2;
-	st.nodes = nodes;
+	st.num_nodes = 3;
+	capture_start(&c);
+	node_format_text.status(c.f, '|', &st);
+	capture_check(&c, "Number of nodes:3\n"
+			  "pnn:0 127.0.100.1      OK (THIS NODE)\n"
+			  "pnn:1 127.0.100.2      UNHEALTHY\n"
+			  "Reason: 60.nfs failed (exit 1): nfsd\n"
+			  "pnn:2 127.0.100.3      DISCONNECTED|UNHEALTHY|"
+			  "INACTIVE\n"
+			  "Recovery mode:NORMAL (0)\n"
+			  "Leader:0\n");
+	capture_start(&c);
+	node_format_delimited.status(c.f, '|', &st);
+	capture_check(&c, "|Node|IP|Disconnected|Unknown|Banned|Disabled|"
+			  "Unhealthy|Stopped|Inactive|PartiallyOnline|"
+			  "ThisNode|Reason|WhyOut|\n"
+			  "|0|127.0.100.1|0|0|0|0|0|0|0|0|Y|||\n"
+			  "|1|127.0.100.2|0|0|0|0|1|0|0|0|N|"
+			  "60.nfs failed (exit 1): nfsd||\n"
+			  "|2|127.0.100.3|1|0|0|0|1|0|1|0|N|||\n");
+	(void)mem_ctx;
+}
+
+/* Why this node takes no part: text, -X (its row) and JSON. */
+static void test_status_why_out(void **state)
+{
+	struct ctdb_node_status st = st_two;
+	struct capture c;
+
+	st.why_out = "cannot reach corosync (is it running?)";
 	capture_start(&c);
 	node_format_text.status(c.f, '|', &st);
 	capture_check(&c, "Number of nodes:2\n"
 			  "pnn:0 127.0.100.1      OK (THIS NODE)\n"
-			  "pnn:1 127.0.100.2      UNHEALTHY\n"
+			  "pnn:1 127.0.100.2      DISCONNECTED|UNHEALTHY|"
+			  "INACTIVE\n"
+			  "Takes no part: cannot reach corosync "
+			  "(is it running?)\n"
 			  "Recovery mode:NORMAL (0)\n"
 			  "Leader:0\n");
-	(void)mem_ctx;
+	capture_start(&c);
+	node_format_delimited.status(c.f, '|', &st);
+	capture_check(&c, "|Node|IP|Disconnected|Unknown|Banned|Disabled|"
+			  "Unhealthy|Stopped|Inactive|PartiallyOnline|"
+			  "ThisNode|Reason|WhyOut|\n"
+			  "|0|127.0.100.1|0|0|0|0|0|0|0|0|Y||"
+			  "cannot reach corosync (is it running?)|\n"
+			  "|1|127.0.100.2|1|0|0|0|1|0|1|0|N|||\n");
+	capture_start(&c);
+	node_format_json.status(c.f, '|', &st);
+	fclose(c.f);
+	assert_non_null(strstr(c.buf, ",\"why_out\":\"cannot reach corosync "
+				      "(is it running?)\"}"));
+	free(c.buf);
+	/* The separator in a reason would shift the columns: '?'. */
+	st.why_out = "a|b";
+	capture_start(&c);
+	node_format_delimited.status(c.f, '|', &st);
+	fclose(c.f);
+	assert_non_null(strstr(c.buf, "|Y||a?b|\n"));
+	free(c.buf);
+	(void)state;
 }
 
 /* A script's output cannot add lines or terminal controls. */
 static void test_status_reason_sanitised(void **state)
 {
 	struct ctdb_node_status st = st_unhealthy;
+	struct ctdb_node_info node = node_unhealthy[0];
 	struct capture c;
 
-	st.unhealthy_reason = "50.x failed (exit 1): a\tb\033[2Jc\x7f\nsecond";
+	node.reason = "50.x failed (exit 1): a\tb\033[2Jc\x7f\nsecond";
+	st.nodes = &node;
 	capture_start(&c);
 	node_format_text.status(c.f, '|', &st);
 	capture_check(&c, "Number of nodes:1\n"
@@ -471,14 +581,17 @@ static void test_status_combined_flags(void **state)
 	struct fixture_run *x;
 	struct ctdb_node_status *sel = NULL;
 	struct ctdb_node_status no_reason = st_disabled_unhealthy;
+	struct ctdb_node_info node = node_disabled_unhealthy[0];
+	const char *const extra[] = { REASON "||", NULL };
 	struct capture c;
 	bool all;
 	int ret;
 
 	/* CTDB's lines; with a reason ours adds one, as tested above. */
-	no_reason.unhealthy_reason = NULL;
+	node.reason = NULL;
+	no_reason.nodes = &node;
 	check_status_text(mem_ctx, file, 0, &no_reason);
-	check_status_x(mem_ctx, file, &st_disabled_unhealthy);
+	check_status_x_extra(mem_ctx, file, &st_disabled_unhealthy, extra);
 
 	text = fixture(mem_ctx, file, "nodestatus", 0);
 	ret = node_tool_select_nodes(mem_ctx, stderr, &st_disabled_unhealthy,
@@ -649,8 +762,8 @@ static void test_separator(void **state)
 	node_format_delimited.status(c.f, ':', &st_healthy);
 	capture_check(&c, ":Node:IP:Disconnected:Unknown:Banned:Disabled:"
 			  "Unhealthy:Stopped:Inactive:PartiallyOnline:"
-			  "ThisNode:\n"
-			  ":0:127.0.100.1:0:0:0:0:0:0:0:0:Y:\n");
+			  "ThisNode:Reason:WhyOut:\n"
+			  ":0:127.0.100.1:0:0:0:0:0:0:0:0:Y:::\n");
 	(void)state;
 }
 
@@ -674,9 +787,10 @@ static void test_json_status(void **state)
 			  "\"num_nodes\":1,\"deleted_nodes\":0,"
 			  "\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0 "\","
 			  "\"flags\":2,\"status\":\"UNHEALTHY\","
-			  "\"this\":true}],\"recovery_mode\":\"NORMAL\","
+			  "\"this\":true,\"reason\":\"" REASON "\"}],"
+			  "\"recovery_mode\":\"NORMAL\","
 			  "\"leader\":0,\"health\":{\"state\":\"UNHEALTHY\","
-			  "\"reason\":\"" REASON "\"}}\n");
+			  "\"reason\":\"" REASON "\"},\"why_out\":null}\n");
 
 	/* No leader is null; STOPPED implies INACTIVE, as in the text. */
 	capture_start(&c);
@@ -685,9 +799,10 @@ static void test_json_status(void **state)
 			  "\"num_nodes\":1,\"deleted_nodes\":0,"
 			  "\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0 "\","
 			  "\"flags\":32,\"status\":\"STOPPED|INACTIVE\","
-			  "\"this\":true}],\"recovery_mode\":\"RECOVERY\","
+			  "\"this\":true,\"reason\":null}],"
+			  "\"recovery_mode\":\"RECOVERY\","
 			  "\"leader\":null,\"health\":{\"state\":\"HEALTHY\","
-			  "\"reason\":null}}\n");
+			  "\"reason\":null},\"why_out\":null}\n");
 
 	/* Deleted nodes are counted, not listed, as in the text. */
 	st.num_nodes = 2;
@@ -697,15 +812,16 @@ static void test_json_status(void **state)
 	capture_check(&c, "{\"pnn\":0,\"runstate\":\"RUNNING\","
 			  "\"num_nodes\":2,\"deleted_nodes\":1,"
 			  "\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0 "\","
-			  "\"flags\":0,\"status\":\"OK\",\"this\":true}],"
+			  "\"flags\":0,\"status\":\"OK\",\"this\":true,"
+			  "\"reason\":null}],"
 			  "\"recovery_mode\":\"NORMAL\",\"leader\":0,"
 			  "\"health\":{\"state\":\"HEALTHY\","
-			  "\"reason\":null}}\n");
+			  "\"reason\":null},\"why_out\":null}\n");
 	capture_start(&c);
 	node_format_json.nodestatus(c.f, '|', &st, true);
 	capture_check(&c, "{\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0
 			  "\",\"flags\":0,\"status\":\"OK\","
-			  "\"this\":true}]}\n");
+			  "\"this\":true,\"reason\":null}]}\n");
 	(void)state;
 }
 
@@ -716,10 +832,11 @@ static void test_json_nodestatus(void **state)
 	capture_start(&c);
 	node_format_json.nodestatus(c.f, '|', &st_two, false);
 	capture_check(&c, "{\"nodes\":[{\"pnn\":0,\"address\":\"" ADDR0
-			  "\",\"flags\":0,\"status\":\"OK\",\"this\":true},"
+			  "\",\"flags\":0,\"status\":\"OK\",\"this\":true,"
+			  "\"reason\":null},"
 			  "{\"pnn\":1,\"address\":\"" ADDR1 "\",\"flags\":3,"
 			  "\"status\":\"DISCONNECTED|UNHEALTHY|INACTIVE\","
-			  "\"this\":false}]}\n");
+			  "\"this\":false,\"reason\":null}]}\n");
 	(void)state;
 }
 
@@ -791,9 +908,11 @@ static void test_json_others(void **state)
 static void test_json_bad_utf8(void **state)
 {
 	struct ctdb_node_status st = st_unhealthy;
+	struct ctdb_node_info node = node_unhealthy[0];
 	struct capture c;
 
-	st.unhealthy_reason = "bad \xff byte";
+	node.reason = "bad \xff byte";
+	st.nodes = &node;
 	capture_start(&c);
 	node_format_json.status(c.f, '|', &st);
 	fclose(c.f);
@@ -1237,6 +1356,7 @@ static void test_e2e_status(void **state)
 {
 	TALLOC_CTX *mem_ctx = *state;
 	struct fake_daemon fd = { .status = &st_unhealthy };
+	const char *const extra[] = { REASON "||", NULL };
 	struct fixture_run *run;
 	struct tool_result r;
 	uint32_t cmds[8];
@@ -1248,7 +1368,8 @@ static void test_e2e_status(void **state)
 	n = run_against(mem_ctx, &fd, true, &r, cmds, 1, status);
 	assert_int_equal(n, 1);
 	assert_int_equal(cmds[0], CTDB_NODE_CMD_STATUS);
-	assert_string_equal(r.out, run->out);
+	assert_string_equal(r.out, with_reason_columns(mem_ctx, run->out,
+						       extra));
 	assert_string_equal(r.err, "");
 	assert_int_equal(r.status, run->status);
 
@@ -1359,6 +1480,98 @@ static void test_e2e_ip_and_runstate(void **state)
 	assert_int_equal(cmds[0], CTDB_NODE_CMD_RUNSTATE);
 	assert_string_equal(r.out, run->out);
 	assert_int_equal(r.status, run->status);
+}
+
+/* The two-node fixture's cluster commands, text and -X, from a fake. */
+static void check_e2e_twonode(TALLOC_CTX *mem_ctx, bool machine_readable,
+			      const char *cmdline, int argc,
+			      const char **argv)
+{
+	struct fake_daemon fd = { .status = &st_two };
+	struct fixture_run *run = fixture(mem_ctx, "ctdb-4.17-twonode.txt",
+					  cmdline, 0);
+	struct tool_result r;
+	uint32_t cmds[8];
+	int n;
+
+	n = run_against(mem_ctx, &fd, machine_readable, &r, cmds, argc,
+			argv);
+	assert_int_equal(n, 1);
+	assert_int_equal(cmds[0], CTDB_NODE_CMD_STATUS);
+	assert_string_equal(r.out, run->out);
+	assert_string_equal(r.err, run->err);
+	assert_int_equal(r.status, run->status);
+}
+
+static void test_e2e_cluster_commands(void **state)
+{
+	TALLOC_CTX *mem_ctx = *state;
+	struct ctdb_node_status no_leader = st_two;
+	struct fake_daemon fd = { .status = &no_leader };
+	const char *pnn[] = { "pnn" };
+	const char *listnodes[] = { "listnodes" };
+	const char *listnodes_foo[] = { "listnodes", "foo" };
+	const char *leader[] = { "leader" };
+	const char *leader_foo[] = { "leader", "foo" };
+	struct tool_result r;
+	uint32_t cmds[8];
+	int n;
+
+	check_e2e_twonode(mem_ctx, false, "pnn", 1, pnn);
+	check_e2e_twonode(mem_ctx, true, "-X pnn", 1, pnn);
+	check_e2e_twonode(mem_ctx, false, "listnodes", 1, listnodes);
+	check_e2e_twonode(mem_ctx, true, "-X listnodes", 1, listnodes);
+	check_e2e_twonode(mem_ctx, false, "leader", 1, leader);
+	check_e2e_twonode(mem_ctx, true, "-X leader", 1, leader);
+	check_e2e_twonode(mem_ctx, false, "leader foo", 2, leader_foo);
+
+	/* CTDB prints this usage on stdout; ours goes to stderr. */
+	run_tool_opts(mem_ctx, &(struct node_tool_options){
+				       .socket = "/nonexistent/noded.socket" },
+		      &r, 2, listnodes_foo);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "listnodes"));
+	assert_int_equal(r.status, 1);
+
+	/* A node that takes no part knows no leader. */
+	no_leader.leader = NODE_TOOL_UNKNOWN_PNN;
+	n = run_against(mem_ctx, &fd, false, &r, cmds, 1, leader);
+	assert_int_equal(n, 1);
+	assert_string_equal(r.out, "UNKNOWN\n");
+	assert_int_equal(r.status, 1);
+	run_json_against(mem_ctx, &fd, &r, 1, leader);
+	assert_string_equal(r.out, "{\"leader\":null}\n");
+	assert_int_equal(r.status, 1);
+	fd.status = &st_two;
+	run_json_against(mem_ctx, &fd, &r, 1, leader);
+	assert_string_equal(r.out, "{\"leader\":0}\n");
+	assert_int_equal(r.status, 0);
+	run_json_against(mem_ctx, &fd, &r, 1, listnodes);
+	assert_string_equal(r.out, "{\"nodes\":[{\"pnn\":0,\"address\":\""
+			    ADDR0 "\"},{\"pnn\":1,\"address\":\"" ADDR1
+			    "\"}]}\n");
+	assert_int_equal(r.status, 0);
+}
+
+/* Deleted lines of nodes are not listed, as CTDB. */
+static void test_listnodes_deleted(void **state)
+{
+	struct ctdb_node_info nodes[] = {
+		{ .pnn = 0, .flags = CTDB_NODE_FLAGS_DELETED,
+		  .address = "0.0.0.0" },
+		{ .pnn = 1, .flags = 0, .address = ADDR1 },
+	};
+	struct ctdb_node_status st = st_two;
+	struct capture c;
+
+	st.nodes = nodes;
+	capture_start(&c);
+	node_format_text.listnodes(c.f, '|', &st);
+	capture_check(&c, ADDR1 "\n");
+	capture_start(&c);
+	node_format_delimited.listnodes(c.f, '|', &st);
+	capture_check(&c, "|1|" ADDR1 "|\n");
+	(void)state;
 }
 
 static void test_e2e_vars(void **state)
@@ -1852,13 +2065,15 @@ static void test_command_table(void **state)
 				"listvars", "stop",       "continue",
 				"shutdown", "pnn",        "attach",
 				"checktcpport", "gratarp", "ifaces",
-				"setifacelink" };
+				"setifacelink", "listnodes", "leader",
+				"gettickles", "addtickle", "deltickle" };
+	const size_t num_names = sizeof(names) / sizeof(names[0]);
 	size_t num = 0;
 	size_t i;
 
 	cmds = node_tool_commands(&num);
-	assert_int_equal(num, 16);
-	for (i = 0; i < 16; i++) {
+	assert_int_equal(num, num_names);
+	for (i = 0; i < num_names; i++) {
 		assert_true(node_tool_is_command(names[i]));
 	}
 	assert_false(node_tool_is_command("event"));
@@ -1880,7 +2095,8 @@ int main(void)
 		T(test_checktcpport),
 		T(test_gratarp_bad_address),
 		T(test_status_unhealthy),
-		T(test_status_reason_only_when_unhealthy),
+		T(test_status_reason_every_node),
+		T(test_status_why_out),
 		T(test_status_reason_sanitised),
 		T(test_status_stopped),
 		T(test_status_combined_flags),
@@ -1902,6 +2118,8 @@ int main(void)
 		T(test_e2e_status),
 		T(test_e2e_json),
 		T(test_e2e_ip_and_runstate),
+		T(test_e2e_cluster_commands),
+		T(test_listnodes_deleted),
 		T(test_e2e_vars),
 		T(test_e2e_stop_continue),
 		T(test_e2e_shutdown),

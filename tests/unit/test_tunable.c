@@ -62,6 +62,7 @@ static void test_table_consistent(void **state)
 		assert_true(d->min <= d->def);
 		assert_true(d->def <= d->max);
 		unit_ok = (strcmp(d->unit, "seconds") == 0 ||
+			   strcmp(d->unit, "milliseconds") == 0 ||
 			   strcmp(d->unit, "count") == 0 ||
 			   strcmp(d->unit, "boolean") == 0);
 		assert_true(unit_ok);
@@ -95,6 +96,9 @@ static void test_defaults(void **state)
 		{"NoIPHostOnAllDisabled", 0, 0},
 		{"TakeoverTimeout", 9, 1},
 		{"StartupRetryInterval", 5, 1},
+		{"ClusterHeartbeatInterval", 1000, 100},
+		{"ClusterHeartbeatTimeout", 5000, 200},
+		{"ClusterTakeoverGrace", 3000, 100},
 	};
 	struct tunables t;
 	unsigned i;
@@ -290,6 +294,61 @@ static void test_parse_text(void **state)
 	}
 }
 
+/*
+ * ClusterHeartbeatTimeout must exceed ClusterHeartbeatInterval: a file
+ * whose lines are each in range but break the rule together is refused
+ * whole, and so is a setvar that would break it.
+ */
+static void test_rule(void **state)
+{
+	TALLOC_CTX *mem = talloc_new(NULL);
+	struct tunables t;
+	struct tunables before;
+	char *errmsg = NULL;
+	int ret;
+
+	assert_non_null(mem);
+	tunables_set_defaults(&t);
+	before = t;
+	ret = tunables_parse_text(mem, "text",
+				  "MonitorInterval=3\n"
+				  "ClusterHeartbeatInterval=2000\n"
+				  "ClusterHeartbeatTimeout=2000\n",
+				  &t, &errmsg);
+	assert_int_equal(ret, EDOM);
+	assert_non_null(errmsg);
+	assert_string_equal(errmsg,
+			    "text: ClusterHeartbeatTimeout must be larger "
+			    "than ClusterHeartbeatInterval "
+			    "(ClusterHeartbeatTimeout is 2000, "
+			    "ClusterHeartbeatInterval 2000)");
+	assert_memory_equal(&t, &before, sizeof(t));
+
+	ret = tunables_set(&t, "ClusterHeartbeatInterval", 5000);
+	assert_int_equal(ret, EDOM);
+	assert_memory_equal(&t, &before, sizeof(t));
+	ret = tunables_set(&t, "ClusterHeartbeatTimeout", 1000);
+	assert_int_equal(ret, EDOM);
+	assert_memory_equal(&t, &before, sizeof(t));
+	ret = tunables_set(&t, "ClusterHeartbeatInterval", 4999);
+	assert_int_equal(ret, 0);
+	assert_int_equal(t.value[TUNABLE_CLUSTER_HEARTBEAT_INTERVAL], 4999);
+	ret = tunables_set(&t, "ClusterHeartbeatTimeout", 100);
+	assert_int_equal(ret, ERANGE);
+	ret = tunables_check(mem, &t, NULL);
+	assert_int_equal(ret, 0);
+
+	/* In the other order, the lines are fine together. */
+	tunables_set_defaults(&t);
+	ret = tunables_parse_text(mem, "text",
+				  "ClusterHeartbeatTimeout=20000\n"
+				  "ClusterHeartbeatInterval=10000\n",
+				  &t, &errmsg);
+	assert_int_equal(ret, 0);
+	assert_int_equal(t.value[TUNABLE_CLUSTER_HEARTBEAT_TIMEOUT], 20000);
+	talloc_free(mem);
+}
+
 /* A missing file leaves the defaults; an unreadable one is an error. */
 static void test_load_missing_and_unreadable(void **state)
 {
@@ -351,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_parse_text),
+		cmocka_unit_test(test_rule),
 		cmocka_unit_test(test_load_missing_and_unreadable),
 		cmocka_unit_test(test_load_no_leak),
 	};
