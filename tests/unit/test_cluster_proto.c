@@ -170,6 +170,7 @@ static struct fnode *add_daemon_with_nodes(struct world *w, uint32_t pnn,
 	f->corosync_up = true;
 	f->log = talloc_strdup(w->mem, "");
 	f->actions = talloc_strdup(w->mem, "");
+	f->tickles = talloc_strdup(w->mem, "");
 	w->num++;
 	return f;
 }
