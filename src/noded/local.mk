@@ -177,7 +177,11 @@ dist_check_DATA += tests/integration/noded_lib.sh
 # tests drive it with a fake CPG. The corosync glue around it comes later.
 noinst_LIBRARIES += src/noded/libclusterproto.a
 src_noded_libclusterproto_a_SOURCES = \
-	src/noded/cluster_proto.c src/noded/cluster_proto.h
+	src/noded/cluster_proto.c src/noded/cluster_proto.h \
+	src/noded/cluster_proto_private.h \
+	src/noded/cluster_proto_output.c src/noded/cluster_proto_members.c \
+	src/noded/cluster_proto_actions.c \
+	src/noded/cluster_proto_allocation.c src/noded/cluster_proto_view.c
 CLUSTER_PROTO_LIBS = src/noded/libclusterproto.a $(NODED_PURE_LIBS) \
 	$(PROTOCOL_LIBS)
 
